@@ -1,0 +1,2 @@
+/* replaced by the codec sources */
+typedef int msl_codec_placeholder_;

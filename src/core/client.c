@@ -1,0 +1,252 @@
+/*
+ * client.c - the writing side of a local mailslot.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../platform/platform.h"
+#include "client.h"
+
+/* How long the handshake may take: the server's intake thread answers it. */
+#define MSL_HELLO_TIMEOUT_MS 5000
+/*
+ * How long a write may wait for a server that is alive, under quota, but
+ * not draining (stopped, or starved of CPU).  Past it the write fails
+ * rather than blocking without end.
+ */
+#define MSL_STALL_TIMEOUT_MS 10000
+/* Pipe size asked for: room for a burst while the intake thread wakes. */
+#define MSL_PIPE_SIZE (256 * 1024)
+
+mailslot_err
+msl_connect_local(const char *key, int role, int pipe_rd, int *sock_out, msl_ack *ack)
+{
+	struct sockaddr_un sa;
+	socklen_t sl;
+	char hex[33];
+	msl_hello h;
+	int fd;
+
+	msl_key_hash(key, hex);
+	if (msl_abstract_addr(hex, &sa, &sl) != 0)
+		return MAILSLOT_E_INVAL;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return MAILSLOT_E_SYS;
+	if (connect(fd, (struct sockaddr *)&sa, sl) != 0) {
+		int e = errno;
+		close(fd);
+		/* Nobody listens on the name: there is no such mailslot. */
+		return (e == ECONNREFUSED || e == ENOENT) ? MAILSLOT_E_NOTFOUND
+		    : e == EAGAIN ? MAILSLOT_E_FULL : MAILSLOT_E_SYS;
+	}
+	memset(&h, 0, sizeof h);
+	h.magic = MSL_MAGIC;
+	h.role = (uint32_t)role;
+	strncpy(h.key, key, sizeof h.key - 1);
+	if (msl_send_fd(fd, &h, sizeof h, pipe_rd) != (ssize_t)sizeof h) {
+		close(fd);
+		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
+	}
+	int r = msl_wait_fd(fd, POLLIN, MSL_HELLO_TIMEOUT_MS);
+	ssize_t n = r > 0 ? recv(fd, ack, sizeof *ack, 0) : -1;
+	if (n != (ssize_t)sizeof *ack || ack->magic != MSL_MAGIC) {
+		close(fd);
+		return n == 0 ? MAILSLOT_E_NOTFOUND : r == 0 ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_PROTO;
+	}
+	if (ack->status != MAILSLOT_OK) {
+		close(fd);
+		return (mailslot_err)ack->status;
+	}
+	*sock_out = fd;
+	return MAILSLOT_OK;
+}
+
+mailslot_err
+msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
+{
+	int p[2];
+	msl_ack ack;
+	mailslot_err e;
+	mailslot_client *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return MAILSLOT_E_NOMEM;
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
+		free(c);
+		return errno == EMFILE || errno == ENFILE ? MAILSLOT_E_NOMEM : MAILSLOT_E_SYS;
+	}
+	/* Best effort: a user past its pipe quota keeps the default size. */
+	fcntl(p[1], F_SETPIPE_SZ, MSL_PIPE_SIZE);
+	e = msl_connect_local(n->key, role, p[0], &c->ctrl, &ack);
+	if (e != MAILSLOT_OK) {
+		close(p[0]);
+		close(p[1]);
+		free(c);
+		return e;
+	}
+	/*
+	 * The client keeps its copy of the read end: a pipe with a reader never
+	 * raises SIGPIPE, and the control socket reports the server's end.
+	 */
+	c->rd = p[0];
+	c->wr = p[1];
+	c->max = ack.max_message_size;
+	c->name = *n;
+	pthread_mutex_init(&c->mu, NULL);
+	*out = c;
+	return MAILSLOT_OK;
+}
+
+mailslot_err
+mailslot_open(const char *name, mailslot_client **out)
+{
+	mailslot_name n;
+	mailslot_err e;
+
+	if (out == NULL)
+		return MAILSLOT_E_INVAL;
+	if ((e = mailslot_name_parse(name, 1, &n)) != MAILSLOT_OK)
+		return e;
+	if (n.scope != MAILSLOT_SCOPE_LOCAL)
+		return msl_remote_open(&n, out);
+	return msl_client_open_role(&n, MSL_ROLE_WRITER, out);
+}
+
+/*
+ * msl_poll_notices reads what the server said since the last write.
+ * Returns GONE once the server closed, else OK with c->full updated.
+ */
+static mailslot_err
+msl_poll_notices(mailslot_client *c)
+{
+	for (;;) {
+		uint32_t v;
+		ssize_t r = recv(c->ctrl, &v, sizeof v, MSG_DONTWAIT);
+		if (r == (ssize_t)sizeof v) {
+			c->full = v == MSL_NOTICE_FULL;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return MAILSLOT_OK;
+		/* EOF or a reset: the server closed the mailslot or died. */
+		c->broken = MAILSLOT_E_GONE;
+		return MAILSLOT_E_GONE;
+	}
+}
+
+static mailslot_err
+msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
+    const msl_origin *origin)
+{
+	msl_frame f;
+	struct iovec iov[3];
+	int niov = 0;
+	size_t total, done = 0;
+	mailslot_err e;
+
+	if (c->broken)
+		return c->broken;
+	if ((c->max != 0 && len > c->max) || len > UINT32_MAX)
+		return MAILSLOT_E_MSGSIZE;
+	if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
+		return e;
+	if (c->full)
+		return MAILSLOT_E_FULL;
+	/* The time a write begins orders it against every other writer. */
+	f.len = (uint32_t)len;
+	f.flags = origin ? MSL_FRAME_ORIGIN : 0;
+	f.ts = msl_now_ns();
+	iov[niov++] = (struct iovec){ &f, sizeof f };
+	if (origin)
+		iov[niov++] = (struct iovec){ (void *)origin, sizeof *origin };
+	if (len)
+		iov[niov++] = (struct iovec){ (void *)data, len };
+	total = sizeof f + (origin ? sizeof *origin : 0) + len;
+
+	uint64_t deadline = msl_now_ns() + (uint64_t)MSL_STALL_TIMEOUT_MS * 1000000u;
+	for (;;) {
+		ssize_t r = writev(c->wr, iov, niov);
+		if (r > 0) {
+			done += (size_t)r;
+			if (done == total)
+				return MAILSLOT_OK;
+			/* Skip what went out; a frame larger than PIPE_BUF goes in parts. */
+			size_t k = (size_t)r;
+			int i = 0;
+			while (k >= iov[i].iov_len) {
+				k -= iov[i].iov_len;
+				i++;
+			}
+			iov[i].iov_base = (char *)iov[i].iov_base + k;
+			iov[i].iov_len -= k;
+			memmove(iov, iov + i, (size_t)(niov - i) * sizeof iov[0]);
+			niov -= i;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno != EAGAIN)
+			return MAILSLOT_E_SYS;
+		/* The pipe is full: the server is over quota, gone, or behind. */
+		if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
+			return e;
+		if (c->full && done == 0)
+			return MAILSLOT_E_FULL;
+		int wait = msl_ms_until(deadline);
+		if (wait == 0) {
+			if (done != 0)
+				c->broken = MAILSLOT_E_TIMEOUT; /* half a frame is out */
+			return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
+		}
+		struct pollfd pf[2] = { { .fd = c->wr, .events = POLLOUT },
+			{ .fd = c->ctrl, .events = POLLIN } };
+		poll(pf, 2, wait);
+	}
+}
+
+mailslot_err
+msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
+    const msl_origin *origin)
+{
+	mailslot_err e;
+	if (c == NULL)
+		return MAILSLOT_E_BADHANDLE;
+	if (data == NULL && len != 0)
+		return MAILSLOT_E_INVAL;
+	if (c->remote)
+		return msl_remote_write(c, data, len);
+	pthread_mutex_lock(&c->mu);
+	e = msl_client_write_locked(c, data, len, origin);
+	pthread_mutex_unlock(&c->mu);
+	return e;
+}
+
+mailslot_err
+mailslot_write(mailslot_client *c, const void *data, size_t len)
+{
+	return msl_client_write_origin(c, data, len, NULL);
+}
+
+void
+mailslot_client_close(mailslot_client *c)
+{
+	if (c == NULL)
+		return;
+	if (c->remote) {
+		msl_remote_close(c);
+		return;
+	}
+	close(c->wr);
+	close(c->rd);
+	close(c->ctrl);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}

@@ -1,0 +1,88 @@
+/*
+ * core.h - private declarations shared by the core of libmailslot.
+ *
+ * Local transport (see docs/design.md for the why):
+ *  - A server listens on an abstract AF_UNIX SOCK_SEQPACKET socket named
+ *    "mailslot/<namespace>/<hash of the key>".  The abstract namespace
+ *    gives exclusive creation and frees the name the instant the owner
+ *    closes it or dies, with no stale files.
+ *  - A client connects (the control channel), passes the read end of a
+ *    fresh pipe with SCM_RIGHTS and gets an acknowledgement.  Messages then
+ *    travel as frames on that pipe, one writer per pipe, so one writer can
+ *    never corrupt another's messages and small writes cost one write(2).
+ *  - Each frame carries the CLOCK_MONOTONIC time its write began.  The
+ *    server merges all pipes by that time and delivers a message only
+ *    after a full scan that began after it: that gives FIFO across writers.
+ *  - A per-process intake thread drains pipes into memory while the
+ *    application is busy, so writers never stall on the kernel's small
+ *    buffers; a quota bounds that memory and makes writes fail with
+ *    MAILSLOT_E_FULL instead.
+ */
+#ifndef MSL_CORE_H
+#define MSL_CORE_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <mailslot/mailslot.h>
+
+/* ---- names (name.c, pure) ---- */
+void msl_key_hash(const char *key, char hex[33]);
+
+/* ---- wire format of the local transport (version 1) ---- */
+#define MSL_MAGIC 0x314c534du /* "MSL1" */
+
+enum msl_role {
+	MSL_ROLE_WRITER = 1, /* a client handle                          */
+	MSL_ROLE_RELAY = 2,  /* mailslotd delivering remote messages     */
+	MSL_ROLE_INFO = 3    /* mailslot_list asking who owns the name   */
+};
+
+/* Client -> server, first message on the control socket (+ pipe fd). */
+typedef struct msl_hello {
+	uint32_t magic;
+	uint32_t role;
+	char key[MAILSLOT_NAME_MAX + 1];
+} msl_hello;
+
+/* Server -> client, answer to a hello. */
+typedef struct msl_ack {
+	uint32_t magic;
+	uint32_t status; /* mailslot_err */
+	uint32_t max_message_size;
+	uint32_t flags;
+	uint32_t access;
+	uint32_t count;
+	pid_t pid;
+	uid_t uid;
+	char path[MAILSLOT_NAME_MAX + 1]; /* case-preserving name */
+} msl_ack;
+
+/* Server -> client notices on the control socket after the ack. */
+enum msl_notice { MSL_NOTICE_FULL = 1, MSL_NOTICE_OK = 2 };
+
+/* Frame header on a writer's pipe; all fields in host order. */
+#define MSL_FRAME_ORIGIN 0x1u /* an msl_origin block follows (relay only) */
+typedef struct msl_frame {
+	uint32_t len;
+	uint32_t flags;
+	uint64_t ts;
+} msl_frame;
+
+typedef struct msl_origin {
+	uint32_t ip;   /* network order */
+	uint16_t port; /* host order */
+	uint16_t pad;
+	char name[16];
+} msl_origin;
+
+/* ---- client helpers shared by the Win32 layer and the relay ---- */
+mailslot_err msl_client_open_role(const mailslot_name *n, int role,
+    mailslot_client **out);
+mailslot_err msl_client_write_origin(mailslot_client *c, const void *data,
+    size_t len, const msl_origin *origin);
+mailslot_err msl_connect_local(const char *key, int role, int pipe_rd,
+    int *sock_out, msl_ack *ack);
+
+#endif /* MSL_CORE_H */

@@ -1,0 +1,523 @@
+/*
+ * local_test.c - the native API on local mailslots, with real processes.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mailslot/mailslot.h>
+
+#include "msl_test.h"
+
+/* Each test uses its own namespace, so suites can run in parallel. */
+static void
+fresh_namespace(const char *tag)
+{
+	char ns[64];
+	snprintf(ns, sizeof ns, "test-%d-%s", (int)getpid(), tag);
+	setenv("MAILSLOT_NAMESPACE", ns, 1);
+}
+
+static int
+wait_child(pid_t p)
+{
+	int st;
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void
+test_create_open_read_write(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_msginfo mi;
+	char buf[16];
+	size_t n;
+
+	fresh_namespace("basic");
+	MSL_CHECK_EQ(mailslot_create("\\\\.\\mailslot\\basic", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("\\\\.\\mailslot\\basic", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, "hello", 5), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, &mi, 0), MAILSLOT_OK);
+	MSL_CHECK_EQ(n, 5);
+	MSL_CHECK(memcmp(buf, "hello", 5) == 0);
+	MSL_CHECK_EQ(mi.remote, 0);
+	MSL_CHECK_EQ(mi.pid, getpid());
+	MSL_CHECK_EQ(mi.uid, getuid());
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_E_TIMEOUT);
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
+static void
+test_names_case_and_forms(void)
+{
+	mailslot_server *s, *s2;
+	mailslot_client *c;
+	char long_name[300];
+
+	fresh_namespace("names");
+	MSL_CHECK_EQ(mailslot_create("\\\\.\\mailslot\\Dir\\Sub\\Name", NULL, &s), MAILSLOT_OK);
+	/* Case-insensitive, '/' for '\', bare names: all the same mailslot. */
+	MSL_CHECK_EQ(mailslot_create("//./MAILSLOT/dir/sub/NAME", NULL, &s2), MAILSLOT_E_EXISTS);
+	MSL_CHECK_EQ(mailslot_open("//./mailslot/DIR/SUB/name", &c), MAILSLOT_OK);
+	mailslot_client_close(c);
+	MSL_CHECK(strcmp(mailslot_server_name(s), "\\\\.\\mailslot\\Dir\\Sub\\Name") == 0);
+	mailslot_close(s);
+	/* 240 characters after the prefix work. */
+	strcpy(long_name, "\\\\.\\mailslot\\");
+	memset(long_name + 13, 'x', 240);
+	long_name[13 + 240] = '\0';
+	MSL_CHECK_EQ(mailslot_create(long_name, NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open(long_name, &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, "L", 1), MAILSLOT_OK);
+	mailslot_client_close(c);
+	mailslot_close(s);
+	MSL_CHECK_EQ(mailslot_create("\\\\server\\mailslot\\x", NULL, &s), MAILSLOT_E_BADNAME);
+	MSL_CHECK_EQ(mailslot_create(NULL, NULL, &s), MAILSLOT_E_NULLNAME);
+	MSL_CHECK_EQ(mailslot_open("\\\\.\\mailslot\\nobody-here", &c), MAILSLOT_E_NOTFOUND);
+}
+
+static void
+test_counts_and_empty_messages(void)
+{
+	mailslot_server *s;
+	mailslot_client *c1, *c2;
+	mailslot_info in;
+	char buf[16];
+	size_t n;
+
+	fresh_namespace("counts");
+	MSL_CHECK_EQ(mailslot_create("counts", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("counts", &c1), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("counts", &c2), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.next_size, MAILSLOT_NO_MESSAGE);
+	MSL_CHECK_EQ(in.count, 0);
+	MSL_CHECK_EQ(in.writers, 2);
+	MSL_CHECK_EQ(mailslot_write(c1, "a", 1), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.next_size, 1);
+	MSL_CHECK_EQ(in.count, 1);
+	MSL_CHECK_EQ(mailslot_write(c2, "bc", 2), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c2, "", 0), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.next_size, 1);
+	MSL_CHECK_EQ(in.count, 3);
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_OK);
+	MSL_CHECK(n == 1 && buf[0] == 'a');
+	/* A short buffer fails and keeps the message. */
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, 1, &n, NULL, 0), MAILSLOT_E_BUFSIZE);
+	MSL_CHECK_EQ(n, 2);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.next_size, 2);
+	MSL_CHECK_EQ(in.count, 2);
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_OK);
+	MSL_CHECK(n == 2 && memcmp(buf, "bc", 2) == 0);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.next_size, 0);
+	MSL_CHECK_EQ(in.count, 1);
+	MSL_CHECK_EQ(mailslot_read_for(s, NULL, 0, &n, NULL, 0), MAILSLOT_OK);
+	MSL_CHECK_EQ(n, 0);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.next_size, MAILSLOT_NO_MESSAGE);
+	MSL_CHECK_EQ(in.count, 0);
+	mailslot_client_close(c1);
+	mailslot_client_close(c2);
+	mailslot_close(s);
+}
+
+static void
+test_timeouts(void)
+{
+	mailslot_server *s;
+	mailslot_options o;
+	mailslot_info in;
+	char buf[4];
+	size_t n;
+
+	fresh_namespace("timeout");
+	mailslot_options_init(&o);
+	o.read_timeout_ms = 200;
+	MSL_CHECK_EQ(mailslot_create("t", &o, &s), MAILSLOT_OK);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	MSL_CHECK_EQ(mailslot_read(s, buf, sizeof buf, &n, NULL), MAILSLOT_E_TIMEOUT);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	MSL_CHECK(ms >= 180);
+	MSL_CHECK_EQ(mailslot_set_timeout(s, MAILSLOT_WAIT_FOREVER), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.read_timeout_ms, MAILSLOT_WAIT_FOREVER);
+	/* A forever read returns as soon as another process writes. */
+	pid_t p = fork();
+	if (p == 0) {
+		mailslot_client *c;
+		if (mailslot_open("t", &c) != MAILSLOT_OK || mailslot_write(c, "late", 4) != MAILSLOT_OK)
+			_exit(1);
+		_exit(0);
+	}
+	MSL_CHECK_EQ(mailslot_read(s, buf, sizeof buf, &n, NULL), MAILSLOT_OK);
+	MSL_CHECK(n == 4 && memcmp(buf, "late", 4) == 0);
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_close(s);
+}
+
+static void
+test_fifo_across_writers(void)
+{
+	mailslot_server *s;
+	mailslot_client *c[4];
+	char buf[8];
+	size_t n;
+
+	fresh_namespace("fifo");
+	MSL_CHECK_EQ(mailslot_create("fifo", NULL, &s), MAILSLOT_OK);
+	for (int i = 0; i < 4; i++)
+		MSL_CHECK_EQ(mailslot_open("fifo", &c[i]), MAILSLOT_OK);
+	/* Sequential writes on different handles come out in write order. */
+	for (int i = 0; i < 400; i++) {
+		char m[8];
+		snprintf(m, sizeof m, "%d", i);
+		MSL_CHECK_EQ(mailslot_write(c[(i * 7) % 4], m, strlen(m)), MAILSLOT_OK);
+	}
+	for (int i = 0; i < 400; i++) {
+		MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf - 1, &n, NULL, 0), MAILSLOT_OK);
+		buf[n] = '\0';
+		MSL_CHECK_EQ(atoi(buf), i);
+	}
+	for (int i = 0; i < 4; i++)
+		mailslot_client_close(c[i]);
+	mailslot_close(s);
+}
+
+static void
+test_max_size_and_large_messages(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_options o;
+	size_t big = 1u << 20, n;
+	unsigned char *m = malloc(big), *r = malloc(big);
+
+	fresh_namespace("size");
+	MSL_CHECK(m && r);
+	for (size_t i = 0; i < big; i++)
+		m[i] = (unsigned char)(i * 131 + 7);
+	mailslot_options_init(&o);
+	o.max_message_size = 100;
+	MSL_CHECK_EQ(mailslot_create("small", &o, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("small", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, m, 100), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, m, 101), MAILSLOT_E_MSGSIZE);
+	mailslot_client_close(c);
+	mailslot_close(s);
+	/* 1 MiB messages, written by another process, arrive whole. */
+	MSL_CHECK_EQ(mailslot_create("big", NULL, &s), MAILSLOT_OK);
+	pid_t p = fork();
+	if (p == 0) {
+		if (mailslot_open("big", &c) != MAILSLOT_OK)
+			_exit(1);
+		for (int i = 0; i < 3; i++)
+			if (mailslot_write(c, m, big) != MAILSLOT_OK)
+				_exit(2);
+		_exit(0);
+	}
+	for (int i = 0; i < 3; i++) {
+		MSL_CHECK_EQ(mailslot_read_for(s, r, big, &n, NULL, 10000), MAILSLOT_OK);
+		MSL_CHECK_EQ(n, big);
+		MSL_CHECK(memcmp(m, r, big) == 0);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_close(s);
+	free(m);
+	free(r);
+}
+
+/* A busy reader: the writer finishes 10 000 messages before any read. */
+static void
+test_busy_reader_holds_10000(void)
+{
+	mailslot_server *s;
+	mailslot_info in;
+	char buf[64];
+	size_t n;
+
+	fresh_namespace("busy");
+	MSL_CHECK_EQ(mailslot_create("busy", NULL, &s), MAILSLOT_OK);
+	pid_t p = fork();
+	if (p == 0) {
+		mailslot_client *c;
+		char m[64];
+		if (mailslot_open("busy", &c) != MAILSLOT_OK)
+			_exit(1);
+		for (int i = 0; i < 10000; i++) {
+			memset(m, 0, sizeof m);
+			snprintf(m, sizeof m, "%d", i);
+			if (mailslot_write(c, m, sizeof m) != MAILSLOT_OK)
+				_exit(2);
+		}
+		_exit(0);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.count, 10000);
+	for (int i = 0; i < 10000; i++) {
+		MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_OK);
+		MSL_CHECK_EQ(atoi(buf), i);
+	}
+	mailslot_close(s);
+}
+
+static void
+test_quota_full_then_recovers(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_options o;
+	char buf[8];
+	size_t n;
+	int ok = 0;
+	mailslot_err e = MAILSLOT_OK;
+
+	fresh_namespace("quota");
+	mailslot_options_init(&o);
+	o.quota_messages = 100;
+	MSL_CHECK_EQ(mailslot_create("q", &o, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("q", &c), MAILSLOT_OK);
+	/* Writes succeed up to the quota plus one pipe, then fail: no block. */
+	for (int i = 0; i < 1000000; i++) {
+		e = mailslot_write(c, "12345678", 8);
+		if (e != MAILSLOT_OK)
+			break;
+		ok++;
+	}
+	MSL_CHECK_EQ(e, MAILSLOT_E_FULL);
+	MSL_CHECK(ok >= 100);
+	MSL_CHECK_EQ(mailslot_write(c, "x", 1), MAILSLOT_E_FULL);
+	/* Nothing accepted was lost: every accepted write is read back. */
+	for (int i = 0; i < ok; i++)
+		MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 1000), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_E_TIMEOUT);
+	/* Under quota again, writing works again. */
+	MSL_CHECK_EQ(mailslot_write(c, "again", 5), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_OK);
+	MSL_CHECK_EQ(n, 5);
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
+static void
+test_pollable_fd(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	char buf[8];
+	size_t n;
+
+	fresh_namespace("poll");
+	MSL_CHECK_EQ(mailslot_create("poll", NULL, &s), MAILSLOT_OK);
+	int fd = mailslot_fd(s);
+	MSL_CHECK(fd >= 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	MSL_CHECK_EQ(poll(&p, 1, 0), 0);
+	MSL_CHECK_EQ(mailslot_open("poll", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, "x", 1), MAILSLOT_OK);
+	MSL_CHECK_EQ(poll(&p, 1, 5000), 1);
+	/* Still readable after the intake thread moved it into memory. */
+	mailslot_info in;
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(poll(&p, 1, 0), 1);
+	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_OK);
+	MSL_CHECK_EQ(poll(&p, 1, 0), 0);
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
+static void
+test_close_makes_writes_fail_and_frees_name(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+
+	fresh_namespace("close");
+	MSL_CHECK_EQ(mailslot_create("gone", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("gone", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, "1", 1), MAILSLOT_OK);
+	mailslot_close(s);
+	MSL_CHECK_EQ(mailslot_write(c, "2", 1), MAILSLOT_E_GONE);
+	MSL_CHECK_EQ(mailslot_write(c, "3", 1), MAILSLOT_E_GONE);
+	/* The name is free at once, and the old queue is not inherited. */
+	MSL_CHECK_EQ(mailslot_create("gone", NULL, &s), MAILSLOT_OK);
+	mailslot_info in;
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.count, 0);
+	/* The stale client does not reach the new mailslot either. */
+	MSL_CHECK_EQ(mailslot_write(c, "4", 1), MAILSLOT_E_GONE);
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
+static void
+test_kill9_server(void)
+{
+	int ready[2], go[2];
+	mailslot_client *c;
+	mailslot_server *s;
+	char b;
+
+	fresh_namespace("kill9");
+	MSL_CHECK_EQ(pipe(ready), 0);
+	MSL_CHECK_EQ(pipe(go), 0);
+	pid_t p = fork();
+	if (p == 0) {
+		mailslot_server *cs;
+		if (mailslot_create("victim", NULL, &cs) != MAILSLOT_OK)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	MSL_CHECK_EQ(read(ready[0], &b, 1), 1);
+	MSL_CHECK_EQ(mailslot_open("victim", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, "before", 6), MAILSLOT_OK);
+	kill(p, SIGKILL);
+	MSL_CHECK_EQ(wait_child(p), 128 + SIGKILL);
+	/* The writer's next write fails, and the name is re-creatable at once. */
+	MSL_CHECK_EQ(mailslot_write(c, "after", 5), MAILSLOT_E_GONE);
+	MSL_CHECK_EQ(mailslot_create("victim", NULL, &s), MAILSLOT_OK);
+	mailslot_close(s);
+	mailslot_client_close(c);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
+static int
+count_cb(const mailslot_entry *e, void *arg)
+{
+	int *k = arg;
+	if (strcmp(e->name, "\\\\.\\mailslot\\listed\\One") == 0 && e->pid == getpid() &&
+	    e->count == 1)
+		k[0]++;
+	if (strcmp(e->name, "\\\\.\\mailslot\\Two") == 0 && e->max_message_size == 42)
+		k[1]++;
+	return 0;
+}
+
+static void
+test_list(void)
+{
+	mailslot_server *s1, *s2;
+	mailslot_client *c;
+	mailslot_options o;
+	int k[2] = { 0, 0 };
+
+	fresh_namespace("list");
+	mailslot_options_init(&o);
+	o.max_message_size = 42;
+	MSL_CHECK_EQ(mailslot_create("\\\\.\\mailslot\\listed\\One", NULL, &s1), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_create("Two", &o, &s2), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("listed/one", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, "q", 1), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_list(count_cb, k), MAILSLOT_OK);
+	MSL_CHECK_EQ(k[0], 1);
+	MSL_CHECK_EQ(k[1], 1);
+	mailslot_client_close(c);
+	mailslot_close(s1);
+	mailslot_close(s2);
+	k[0] = k[1] = 0;
+	MSL_CHECK_EQ(mailslot_list(count_cb, k), MAILSLOT_OK);
+	MSL_CHECK_EQ(k[0] + k[1], 0);
+}
+
+/* As root: a mailslot restricted to its user refuses uid nobody. */
+static void
+test_access_restricted(void)
+{
+	mailslot_server *s, *s_any;
+	mailslot_options o;
+	struct passwd *pw = getpwnam("nobody");
+
+	if (geteuid() != 0 || pw == NULL) {
+		printf("(skipped: needs root and user nobody) ");
+		return;
+	}
+	fresh_namespace("access");
+	mailslot_options_init(&o);
+	o.access = MAILSLOT_ACCESS_USER;
+	MSL_CHECK_EQ(mailslot_create("private", &o, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_create("public", NULL, &s_any), MAILSLOT_OK);
+	pid_t p = fork();
+	if (p == 0) {
+		mailslot_client *c;
+		if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			_exit(10);
+		if (mailslot_open("private", &c) != MAILSLOT_E_ACCESS)
+			_exit(11);
+		if (mailslot_win32_error(MAILSLOT_E_ACCESS) != 5)
+			_exit(12);
+		/* The default (Windows) rule lets any process write. */
+		if (mailslot_open("public", &c) != MAILSLOT_OK || mailslot_write(c, "n", 1) != MAILSLOT_OK)
+			_exit(13);
+		_exit(0);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_msginfo mi;
+	char b[2];
+	size_t n;
+	MSL_CHECK_EQ(mailslot_read_for(s_any, b, sizeof b, &n, &mi, 1000), MAILSLOT_OK);
+	MSL_CHECK_EQ(mi.uid, pw->pw_uid);
+	/* Its own user still gets in. */
+	mailslot_client *c;
+	MSL_CHECK_EQ(mailslot_open("private", &c), MAILSLOT_OK);
+	mailslot_client_close(c);
+	mailslot_close(s);
+	mailslot_close(s_any);
+}
+
+static void
+test_error_table(void)
+{
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_BADNAME), 123);
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_NULLNAME), 3);
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_NOTFOUND), 2);
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_TIMEOUT), 121);
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_BUFSIZE), 122);
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_EXISTS), 183);
+	MSL_CHECK_EQ(mailslot_win32_error(MAILSLOT_E_BADNETPATH), 53);
+	MSL_CHECK_EQ(mailslot_errno(MAILSLOT_E_EXISTS), EEXIST);
+	MSL_CHECK_EQ(mailslot_errno(MAILSLOT_E_NOTFOUND), ENOENT);
+	MSL_CHECK(strcmp(mailslot_error_name(MAILSLOT_E_FULL), "MAILSLOT_E_FULL") == 0);
+	MSL_CHECK(strcmp(mailslot_strerror((mailslot_err)9999), "unknown mailslot error") == 0);
+	for (int e = 0; e < MAILSLOT_ERR_COUNT_; e++)
+		MSL_CHECK(strlen(mailslot_strerror((mailslot_err)e)) > 3);
+}
+
+MSL_TEST_LIST(
+    MSL_TEST(test_create_open_read_write),
+    MSL_TEST(test_names_case_and_forms),
+    MSL_TEST(test_counts_and_empty_messages),
+    MSL_TEST(test_timeouts),
+    MSL_TEST(test_fifo_across_writers),
+    MSL_TEST(test_max_size_and_large_messages),
+    MSL_TEST(test_busy_reader_holds_10000),
+    MSL_TEST(test_quota_full_then_recovers),
+    MSL_TEST(test_pollable_fd),
+    MSL_TEST(test_close_makes_writes_fail_and_frees_name),
+    MSL_TEST(test_kill9_server),
+    MSL_TEST(test_list),
+    MSL_TEST(test_access_restricted),
+    MSL_TEST(test_error_table))
