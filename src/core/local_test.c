@@ -405,6 +405,35 @@ test_kill9_server(void)
 	close(go[1]);
 }
 
+/* Writers that come and go while the reader drains (use-after-free bait). */
+static void
+test_writer_churn(void)
+{
+	mailslot_server *s;
+	char buf[16];
+	size_t n;
+
+	fresh_namespace("churn");
+	MSL_CHECK_EQ(mailslot_create("churn", NULL, &s), MAILSLOT_OK);
+	pid_t p = fork();
+	if (p == 0) {
+		for (int i = 0; i < 300; i++) {
+			mailslot_client *c;
+			if (mailslot_open("churn", &c) != MAILSLOT_OK || mailslot_write(c, "m", 1) != MAILSLOT_OK)
+				_exit(1);
+			mailslot_client_close(c);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < 300; i++)
+		MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 10000), MAILSLOT_OK);
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_info in;
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.writers, 0);
+	mailslot_close(s);
+}
+
 static int
 count_cb(const mailslot_entry *e, void *arg)
 {
@@ -518,6 +547,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_pollable_fd),
     MSL_TEST(test_close_makes_writes_fail_and_frees_name),
     MSL_TEST(test_kill9_server),
+    MSL_TEST(test_writer_churn),
     MSL_TEST(test_list),
     MSL_TEST(test_access_restricted),
     MSL_TEST(test_error_table))

@@ -114,8 +114,15 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c, int in_list)
 		if (c->role == MSL_ROLE_WRITER)
 			s->writers--;
 	}
-	if (c->pipe >= 0)
+	if (c->pipe >= 0) {
+		/*
+		 * The writer holds another descriptor of the same pipe end, so
+		 * close() alone would leave the epoll registration (and its
+		 * pointer to c) alive: remove it first.
+		 */
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->pipe, NULL);
 		close(c->pipe);
+	}
 	if (c->ctrl >= 0)
 		close(c->ctrl);
 	free(c->cur);

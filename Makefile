@@ -1,0 +1,46 @@
+# Thin driver over CMake.  `make` builds, `make check` runs every suite
+# twice (warnings as errors, then ASan+UBSan), `make demo` shows a message
+# crossing processes, `make install PREFIX=...`, `make bench`, `make fuzz`.
+PREFIX ?= /usr/local
+BUILD  ?= build
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE  ?= cmake
+
+.PHONY: all deps check check-plain check-asan demo install bench fuzz clean
+
+all:
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	$(CMAKE) --build $(BUILD) -j$(JOBS)
+
+deps:
+	@scripts/deps.sh --net
+
+check: deps check-plain check-asan
+
+check-plain:
+	$(CMAKE) -S . -B $(BUILD)-check -DMAILSLOT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	$(CMAKE) --build $(BUILD)-check -j$(JOBS)
+	cd $(BUILD)-check && ctest -j$(JOBS) --output-on-failure
+
+check-asan:
+	$(CMAKE) -S . -B $(BUILD)-asan -DMAILSLOT_WERROR=ON -DMAILSLOT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	$(CMAKE) --build $(BUILD)-asan -j$(JOBS)
+	cd $(BUILD)-asan && ctest -j$(JOBS) --output-on-failure
+
+demo: all
+	@demo/run-demo.sh $(BUILD)/demo/ms_server $(BUILD)/demo/ms_client
+
+install: all
+	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
+
+bench:
+	$(CMAKE) -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DMAILSLOT_TESTS=OFF
+	$(CMAKE) --build $(BUILD)-bench -j$(JOBS)
+	bench/run.sh $(BUILD)-bench
+
+fuzz:
+	$(CMAKE) -S . -B $(BUILD)-fuzz -DCMAKE_C_COMPILER=clang -DMAILSLOT_FUZZ=ON
+	$(CMAKE) --build $(BUILD)-fuzz -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-check $(BUILD)-asan $(BUILD)-bench $(BUILD)-fuzz

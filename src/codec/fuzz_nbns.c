@@ -1,0 +1,82 @@
+/*
+ * fuzz_nbns.c - round-trip fuzz target of msl_nbns.
+ *
+ * Every input is tried as a query and as a response.  Properties: what
+ * parses builds, and the build parses to the same fields; the address
+ * view lies inside the input.
+ */
+#include <string.h>
+
+#include "msl_fuzz.h"
+#include "msl_nbns.h"
+
+/* RDLENGTH is 16 bits, so no response holds more entries than this. */
+#define MAX_ADDRS (UINT16_MAX / MSL_NBNS_ADDR_ENTRY_LEN)
+
+static void
+fuzz_query(const uint8_t *data, size_t size)
+{
+	static uint8_t out[MSL_FUZZ_MAX_INPUT];
+	struct msl_nbns_query q, again;
+	size_t used = 0;
+
+	if (msl_nbns_query_parse(data, size, &q) != MSL_PE_OK)
+		return;
+	MSL_FUZZ_ASSERT((q.nq_flags & ~MSL_NBNS_NM_FLAGS_MASK) == 0);
+	MSL_FUZZ_ASSERT(msl_nbns_query_build(&q, out, sizeof out, &used) ==
+	    MSL_PE_OK);
+	MSL_FUZZ_ASSERT(used <= size);
+	MSL_FUZZ_ASSERT(msl_nbns_query_parse(out, used, &again) == MSL_PE_OK);
+	MSL_FUZZ_ASSERT(again.nq_trn_id == q.nq_trn_id);
+	MSL_FUZZ_ASSERT(again.nq_flags == q.nq_flags);
+	MSL_FUZZ_ASSERT(again.nq_type == q.nq_type);
+	MSL_FUZZ_ASSERT(msl_nbname_casecmp(&again.nq_name, &q.nq_name) == 0);
+	/* Apart from the flags word, a query is canonical. */
+	MSL_FUZZ_ASSERT(memcmp(out + 4, data + 4, used - 4) == 0);
+}
+
+static void
+fuzz_response(const uint8_t *data, size_t size)
+{
+	static struct msl_nbns_addr addrs[MAX_ADDRS];
+	static uint8_t out[MSL_FUZZ_MAX_INPUT + 64];
+	struct msl_nbns_response r, again;
+	struct msl_nbns_addr a;
+	size_t used = 0;
+
+	if (msl_nbns_response_parse(data, size, &r) != MSL_PE_OK)
+		return;
+	MSL_FUZZ_ASSERT(r.nr_naddr <= MAX_ADDRS);
+	MSL_FUZZ_ASSERT(r.nr_naddr == 0 || (r.nr_addrs >= data &&
+	    (size_t)(r.nr_addrs - data) + r.nr_naddr * 6 <= size));
+	MSL_FUZZ_ASSERT(r.nr_rcode == 0 || r.nr_naddr == 0);
+	for (size_t i = 0; i < r.nr_naddr; i++)
+		MSL_FUZZ_ASSERT(msl_nbns_response_addr(&r, i, &addrs[i]) ==
+		    MSL_PE_OK);
+	MSL_FUZZ_ASSERT(msl_nbns_response_addr(&r, r.nr_naddr, &a) ==
+	    MSL_PE_INVAL);
+	MSL_FUZZ_ASSERT(msl_nbns_response_build(&r, addrs, r.nr_naddr, out,
+	    sizeof out, &used) == MSL_PE_OK);
+	MSL_FUZZ_ASSERT(msl_nbns_response_parse(out, used, &again) ==
+	    MSL_PE_OK);
+	MSL_FUZZ_ASSERT(again.nr_trn_id == r.nr_trn_id);
+	MSL_FUZZ_ASSERT(again.nr_flags == r.nr_flags);
+	MSL_FUZZ_ASSERT(again.nr_rcode == r.nr_rcode);
+	MSL_FUZZ_ASSERT(msl_nbname_casecmp(&again.nr_name, &r.nr_name) == 0);
+	MSL_FUZZ_ASSERT(again.nr_naddr == r.nr_naddr);
+	if (r.nr_rcode == 0) {
+		MSL_FUZZ_ASSERT(again.nr_ttl == r.nr_ttl);
+		MSL_FUZZ_ASSERT(r.nr_naddr == 0 || memcmp(again.nr_addrs,
+		    r.nr_addrs, r.nr_naddr * MSL_NBNS_ADDR_ENTRY_LEN) == 0);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > MSL_FUZZ_MAX_INPUT)
+		return 0;
+	fuzz_query(data, size);
+	fuzz_response(data, size);
+	return 0;
+}

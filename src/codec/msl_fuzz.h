@@ -1,0 +1,34 @@
+/*
+ * msl_fuzz.h - shared declarations of the codec fuzz targets.
+ *
+ * Each fuzz_<codec>.c defines LLVMFuzzerTestOneInput.  It is linked
+ * either with libFuzzer (-fsanitize=fuzzer, MAILSLOT_FUZZ=ON) or with
+ * fuzz_replay.c, which feeds it the seed corpus under CTest.  A broken
+ * round trip calls abort(), which both drivers report as a crash.
+ */
+#ifndef MSL_FUZZ_H
+#define MSL_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The libFuzzer entry point; it returns 0 and aborts on a finding. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A UDP payload is never larger than this, so bigger inputs only slow
+ * the fuzzer down without reaching new code. */
+#define MSL_FUZZ_MAX_INPUT 65535
+
+/* MSL_FUZZ_ASSERT aborts with the failed property on stderr. */
+#define MSL_FUZZ_ASSERT(cond)                                                \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "%s:%d: property failed: %s\n",      \
+			    __FILE__, __LINE__, #cond);                      \
+			abort();                                             \
+		}                                                            \
+	} while (0)
+
+#endif /* MSL_FUZZ_H */

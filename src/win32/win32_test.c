@@ -1,0 +1,77 @@
+/*
+ * win32_test.c - Win32-layer behaviour beyond the conformance sequence:
+ * wide names, SetMailslotInfo, handle checks, the classic client/server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mailslot/win32.h>
+
+#include "msl_test.h"
+
+static void
+ns(const char *tag)
+{
+	char b[64];
+	snprintf(b, sizeof b, "w32-%d-%s", (int)getpid(), tag);
+	setenv("MAILSLOT_NAMESPACE", b, 1);
+}
+
+static void
+test_wide_names(void)
+{
+	DWORD n;
+	WCHAR buf[8];
+	ns("wide");
+	HANDLE s = CreateMailslotW(L"\\\\.\\mailslot\\Wide\\\u00e9t\u00e9", 0, 0, NULL);
+	MSL_CHECK(s != INVALID_HANDLE_VALUE);
+	HANDLE c = CreateFileW(L"\\\\.\\MAILSLOT\\wide\\\u00e9t\u00e9", GENERIC_WRITE,
+	    FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	MSL_CHECK(c != INVALID_HANDLE_VALUE);
+	MSL_CHECK(WriteFile(c, L"hi", sizeof(WCHAR) * 3, &n, NULL));
+	MSL_CHECK(ReadFile(s, buf, sizeof buf, &n, NULL));
+	MSL_CHECK_EQ(n, sizeof(WCHAR) * 3);
+	MSL_CHECK(buf[0] == L'h' && buf[2] == 0);
+	MSL_CHECK(CreateMailslotW(NULL, 0, 0, NULL) == INVALID_HANDLE_VALUE);
+	MSL_CHECK_EQ(GetLastError(), ERROR_PATH_NOT_FOUND);
+	CloseHandle(c);
+	CloseHandle(s);
+}
+
+static void
+test_set_info_and_handles(void)
+{
+	DWORD t, n;
+	char b[4];
+	ns("set");
+	HANDLE s = CreateMailslotA("\\\\.\\mailslot\\set", 10, 0, NULL);
+	MSL_CHECK(s != INVALID_HANDLE_VALUE);
+	MSL_CHECK(SetMailslotInfo(s, 50));
+	MSL_CHECK(GetMailslotInfo(s, NULL, NULL, NULL, &t));
+	MSL_CHECK_EQ(t, 50);
+	DWORD t0 = GetTickCount();
+	MSL_CHECK(!ReadFile(s, b, sizeof b, &n, NULL));
+	MSL_CHECK_EQ(GetLastError(), ERROR_SEM_TIMEOUT);
+	MSL_CHECK(GetTickCount() - t0 >= 40);
+	HANDLE c = CreateFileA("\\\\.\\mailslot\\set", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+	    OPEN_EXISTING, 0, NULL);
+	MSL_CHECK(!SetMailslotInfo(c, 0));
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	MSL_CHECK(!GetMailslotInfo(c, NULL, NULL, NULL, NULL));
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	/* nMaxMessageSize is enforced. */
+	MSL_CHECK(!WriteFile(c, "0123456789A", 11, &n, NULL));
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	MSL_CHECK(MailslotServerOf(s) != NULL && MailslotClientOf(c) != NULL);
+	MSL_CHECK(MailslotServerOf(c) == NULL);
+	MSL_CHECK(!CloseHandle((HANDLE)(uintptr_t)4000));
+	MSL_CHECK(!CloseHandle(NULL));
+	CloseHandle(c);
+	CloseHandle(s);
+}
+
+MSL_TEST_LIST(
+    MSL_TEST(test_wide_names),
+    MSL_TEST(test_set_info_and_handles))
