@@ -1,0 +1,221 @@
+/*
+ * bench.h - shared pieces of the mailslot benchmark harness.
+ *
+ * Every mechanism measured (the mailslot through each API and the peers it
+ * is compared with) is a bench_mech: a reader endpoint that one process
+ * owns and writer endpoints that other processes open by name.  The
+ * harness forks the processes, times them and writes the report; the
+ * mechanisms only move bytes.
+ */
+#ifndef MSL_BENCH_H
+#define MSL_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Longest endpoint name passed between the processes of one run. */
+#define BENCH_NAME_MAX 200
+
+/* recv results other than a length. */
+#define BENCH_RECV_ERR (-1)
+#define BENCH_RECV_TIMEOUT (-2)
+
+/* send results. */
+#define BENCH_SEND_OK 0
+#define BENCH_SEND_ERR (-1)
+#define BENCH_SEND_FULL 1 /* the receiver's quota is used up: retry later */
+
+typedef struct bench_mech {
+	const char *id;    /* short name for --mech and the data files */
+	const char *label; /* name in the report */
+	/*
+	 * na returns why the mechanism cannot carry messages of `size` bytes
+	 * from `writers` writers, or NULL when it can.
+	 */
+	const char *(*na)(size_t size, int writers);
+	/*
+	 * rx_open creates the reader endpoint named from `name` (a unique
+	 * tag on input) for `writers` writers of `size`-byte messages (FIFO
+	 * records need the size) and may rewrite `name` (capacity
+	 * BENCH_NAME_MAX) to the address writers must open, e.g. a UDP port
+	 * picked by bind.  Receives give up after timeout_ms where the
+	 * mechanism can do so without an extra system call per message; the
+	 * harness has its own watchdog for the rest.
+	 */
+	void *(*rx_open)(char *name, size_t size, int writers, int timeout_ms);
+	void *(*tx_open)(const char *name);
+	int (*send)(void *tx, const void *buf, size_t len);
+	/* recv returns the message length or BENCH_RECV_ERR/TIMEOUT. */
+	ssize_t (*recv)(void *rx, void *buf, size_t cap);
+	void (*tx_close)(void *tx);
+	void (*rx_close)(void *rx);
+	/*
+	 * cleanup removes what a killed reader left behind under `name` (a
+	 * POSIX queue or a FIFO node); NULL when the kernel frees it all.
+	 */
+	void (*cleanup)(const char *name);
+} bench_mech;
+
+/* Largest message any run sends, and the receive buffer size. */
+#define BENCH_MAX_MSG 65536
+
+/* The peers (peers.c). */
+extern const bench_mech bench_dgram, bench_seqpacket, bench_mq, bench_fifo,
+    bench_udp;
+/* The mailslot, when the library is built (mech_mailslot.c, mech_win32.c). */
+extern const bench_mech bench_mailslot, bench_win32;
+
+/* bench_any_size is the `na` of mechanisms that carry every size. */
+const char *bench_any_size(size_t size, int writers);
+
+/* bench_now returns CLOCK_MONOTONIC in nanoseconds. */
+uint64_t bench_now(void);
+
+/* bench_warn prints "msl_bench: <label>: <what>" to stderr. */
+void bench_warn(const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* bench_rss returns this process's resident set in bytes. */
+size_t bench_rss(void);
+
+/* bench_count_fds returns how many descriptors this process holds. */
+int bench_count_fds(void);
+
+/*
+ * bench_proc_field returns the number after "field:" in a /proc file such
+ * as /proc/meminfo ("Slab", in KiB) or /proc/self/status ("Threads"), or
+ * -1 when it is missing.
+ */
+long bench_proc_field(const char *file, const char *field);
+
+/*
+ * bench_proc_num returns the first number in a file such as
+ * /proc/loadavg or a /proc/sys knob, or dflt when there is none.
+ */
+double bench_proc_num(const char *path, double dflt);
+
+/* bench_fmt_rate writes a message rate as "1.23 M" or "456 k". */
+const char *bench_fmt_rate(char *out, size_t cap, double mps);
+
+/*
+ * A forked helper process and the two pipes that talk to it.  Control
+ * messages are small structs, each written whole (below PIPE_BUF).
+ */
+typedef struct bench_proc {
+	pid_t pid;
+	int to;   /* parent -> child */
+	int from; /* child -> parent */
+} bench_proc;
+
+/*
+ * bench_spawn forks a child that runs fn(self, arg) and exits with its
+ * return value; self->to writes to the parent and self->from reads from it.
+ */
+int bench_spawn(bench_proc *p, int (*fn)(const bench_proc *self, void *arg),
+    void *arg);
+
+/* bench_put writes one control message; 0 on success. */
+int bench_put(int fd, const void *buf, size_t len);
+
+/* bench_get reads len bytes, waiting up to timeout_ms (-1: forever). */
+int bench_get(int fd, void *buf, size_t len, int timeout_ms);
+
+/*
+ * bench_reap waits up to grace_ms for the child to exit, kills it after
+ * that, and returns its exit status (-1 when killed).
+ */
+int bench_reap(bench_proc *p, int grace_ms);
+
+/*
+ * Results of the 10,000-mailslot scale test (scale.c), kept in shared
+ * memory by the processes that measure them.
+ */
+#define BENCH_SCALE_STEPS 10
+typedef struct bench_scale {
+	const char *label;
+	int target;                          /* endpoints asked for          */
+	int created;                         /* endpoints created            */
+	int written;                         /* opened, written one, closed  */
+	int read;                            /* read back by the owner       */
+	int steps;                           /* tenths completed             */
+	int capped;                          /* creation stopped at the fd cap */
+	double create_us[BENCH_SCALE_STEPS]; /* µs per create, per tenth     */
+	double open_us[BENCH_SCALE_STEPS];   /* µs per open+write+close      */
+	double create_ms, open_ms, read_ms, close_ms;
+	double owner_rss_per;  /* RSS bytes per idle endpoint (owner)        */
+	double owner_rss_msg;  /* ... once each holds one queued message     */
+	double owner_fds_per;  /* descriptors per idle endpoint (owner)      */
+	double owner_fds_end;  /* ... after every writer came and went       */
+	double client_rss_per; /* RSS bytes per open writer handle           */
+	double client_fds_per; /* descriptors per open writer handle         */
+	double client_rss_end; /* writer RSS growth per open+write+close     */
+	long owner_threads;    /* owner's threads with every endpoint made   */
+	long slab_kb;          /* system-wide Slab growth (noisy)            */
+	long nofile;           /* RLIMIT_NOFILE (soft, raised to hard)       */
+	int ok;
+} bench_scale;
+
+/* bench_scale_run measures `target` endpoints of m into *out. */
+void bench_scale_run(const bench_mech *m, int target, bench_scale *out);
+
+/* ---- Results and the report (report.c) --------------------------------- */
+
+#define BENCH_NSIZES 5
+#define BENCH_NWRITERS 2
+#define BENCH_MAXMECH 8
+/* Latency is measured with the two processes on two CPUs, then on one. */
+#define BENCH_NLAT 2
+extern const size_t bench_sizes[BENCH_NSIZES];
+extern const int bench_writers[BENCH_NWRITERS];
+
+enum { BENCH_NOT_RUN, BENCH_DONE, BENCH_NA, BENCH_FAILED };
+
+typedef struct bench_tput {
+	int state;
+	const char *why; /* the n/a reason or the failure */
+	char note[160];  /* storage for a failure that carries figures */
+	double mps;      /* median messages per second */
+	double spread;   /* (max - min) / median over the runs */
+	long lost;       /* messages never received, worst run (UDP drops) */
+	long full;       /* writes refused as "full" and retried, all runs */
+} bench_tput;
+
+typedef struct bench_lat {
+	int state;
+	const char *why;
+	char note[160];
+	double p50, p99, p999; /* one-way µs, medians over the runs */
+	int stalled_after;     /* round trips done when a run stalled       */
+	double stalled_p50;    /* their p50, shown but marked as partial    */
+} bench_lat;
+
+typedef struct bench_results {
+	const bench_mech *mech[BENCH_MAXMECH];
+	int nmech;
+	bench_tput tput[BENCH_MAXMECH][BENCH_NSIZES][BENCH_NWRITERS];
+	bench_lat lat[BENCH_MAXMECH][BENCH_NSIZES][BENCH_NLAT];
+	int cpu[2]; /* the CPUs latency runs are pinned to; -1: none */
+	bench_scale scale[2];
+	int nscale;
+	int runs, quick, lat_rounds, scale_target;
+	int parts; /* BENCH_PART_* bits that ran */
+	long counts[BENCH_NSIZES];
+	int have_mailslot, have_win32;
+	double seconds;
+	double load_start, load_end;
+	char started[64];
+} bench_results;
+
+#define BENCH_PART_TPUT 1
+#define BENCH_PART_LAT 2
+#define BENCH_PART_SCALE 4
+
+/*
+ * bench_report writes the Markdown report to md_path and the chart data
+ * (tput1.dat, tput8.dat, scale.dat) into data_dir.  0 on success.
+ */
+int bench_report(const bench_results *r, const char *md_path,
+    const char *data_dir);
+
+#endif /* MSL_BENCH_H */

@@ -1,0 +1,34 @@
+# benchmarks.gp - docs/benchmarks.png from the data msl_bench writes.
+# run.sh calls it with `dir` (the data directory) and `out` (the PNG).
+set terminal pngcairo size 1650,640 font "sans,10"
+set output out
+set datafile missing "?"
+set multiplot layout 1,3 title "libmailslot benchmarks (local)" font ",13"
+
+# Message rates span three orders of magnitude across sizes: log scale.
+set logscale y
+set grid ytics mytics xtics
+set xlabel "message size (bytes)"
+set ylabel "messages per second"
+set format y "%.0s%c"
+set key below left Left reverse maxrows 4 font ",8" noenhanced
+set title "Throughput, 1 writer → 1 reader"
+plot for [i=3:*] dir."/tput1.dat" using 1:i:xtic(2) with linespoints \
+	lw 2 pt 7 lc i title columnheader(i)
+set title "Throughput, 8 writers → 1 reader"
+plot for [i=3:*] dir."/tput8.dat" using 1:i:xtic(2) with linespoints \
+	lw 2 pt 7 lc i title columnheader(i)
+
+# A flat line here is O(1) per endpoint, whatever already exists.
+unset logscale y
+set format y "%g"
+set yrange [0:*]
+set xlabel "endpoints existing in the owner process"
+set ylabel "µs per operation, in each tenth of the run"
+set key below left Left reverse maxrows 4
+set title "Creating endpoints; opening, writing one message, closing"
+plot for [b=0:*] dir."/scale.dat" index b using 1:2 with linespoints \
+	lw 2 pt 7 lc b+1 title columnheader(2), \
+     for [b=0:*] dir."/scale.dat" index b using 1:3 with linespoints \
+	lw 2 pt 6 dt 2 lc b+1 title columnheader(3)
+unset multiplot
