@@ -48,41 +48,51 @@ extern "C" {
 
 /*
  * The error table, defined once.  Each row is
- *   X(NAME, value, errno equivalent, Win32 error code, text)
+ *   X(NAME, value, errno equivalent, Win32 code, Win32 symbol, text)
  * and produces the enumerator MAILSLOT_E_NAME (MAILSLOT_OK for row OK).
- * mailslot_strerror(), mailslot_errno() and mailslot_win32_error() read
+ * mailslot_strerror(), mailslot_errno(), mailslot_win32_error() and
+ * mailslot_win32_error_name() read
  * the same rows, so the three views can never drift apart.
  */
 #define MAILSLOT_ERROR_TABLE(X)                                                \
-	X(OK, 0, 0, 0, "success")                                              \
-	X(INVAL, 1, EINVAL, 87, "invalid argument")                            \
-	X(BADNAME, 2, EINVAL, 123, "not a valid mailslot name")                \
-	X(NULLNAME, 3, EFAULT, 3, "no mailslot name given")                    \
-	X(NAMELEN, 4, ENAMETOOLONG, 206, "mailslot name too long")             \
-	X(EXISTS, 5, EEXIST, 183, "a mailslot of that name already exists")    \
-	X(NOTFOUND, 6, ENOENT, 2, "no such mailslot")                          \
-	X(ACCESS, 7, EACCES, 5, "access denied")                               \
-	X(TIMEOUT, 8, ETIMEDOUT, 121, "no message arrived within the timeout") \
-	X(BUFSIZE, 9, ENOBUFS, 122,                                            \
+	X(OK, 0, 0, 0, ERROR_SUCCESS, "success")                               \
+	X(INVAL, 1, EINVAL, 87, ERROR_INVALID_PARAMETER, "invalid argument")   \
+	X(BADNAME, 2, EINVAL, 123, ERROR_INVALID_NAME,                         \
+	    "not a valid mailslot name")                                       \
+	X(NULLNAME, 3, EFAULT, 3, ERROR_PATH_NOT_FOUND,                        \
+	    "no mailslot name given")                                          \
+	X(NAMELEN, 4, ENAMETOOLONG, 206, ERROR_FILENAME_EXCED_RANGE,           \
+	    "mailslot name too long")                                          \
+	X(EXISTS, 5, EEXIST, 183, ERROR_ALREADY_EXISTS,                        \
+	    "a mailslot of that name already exists")                          \
+	X(NOTFOUND, 6, ENOENT, 2, ERROR_FILE_NOT_FOUND, "no such mailslot")    \
+	X(ACCESS, 7, EACCES, 5, ERROR_ACCESS_DENIED, "access denied")          \
+	X(TIMEOUT, 8, ETIMEDOUT, 121, ERROR_SEM_TIMEOUT,                       \
+	    "no message arrived within the timeout")                           \
+	X(BUFSIZE, 9, ENOBUFS, 122, ERROR_INSUFFICIENT_BUFFER,                 \
 	    "buffer too small for the next message (it stays queued)")         \
-	X(MSGSIZE, 10, EMSGSIZE, 87,                                           \
-	    "message larger than the mailslot's maximum message size")        \
-	X(FULL, 11, EAGAIN, 1816,                                              \
+	X(MSGSIZE, 10, EMSGSIZE, 87, ERROR_INVALID_PARAMETER,                  \
+	    "message larger than the mailslot's maximum message size")         \
+	X(FULL, 11, EAGAIN, 1816, ERROR_NOT_ENOUGH_QUOTA,                      \
 	    "mailslot full: its queue quota is used up")                       \
-	X(GONE, 12, EPIPE, 38, "the mailslot's server has closed it")          \
-	X(BADHANDLE, 13, EBADF, 6, "invalid handle")                           \
-	X(NOMEM, 14, ENOMEM, 8, "out of memory")                               \
-	X(BADNETPATH, 15, EMSGSIZE, 53,                                        \
-	    "message too large for a broadcast (domain or *) mailslot write")  \
-	X(NOTSUP, 16, ENOTSUP, 50, "operation not supported")                  \
-	X(PROTO, 17, EPROTO, 1359, "protocol error talking to the mailslot")   \
-	X(NETWORK, 18, ENETUNREACH, 51,                                        \
+	X(GONE, 12, EPIPE, 38, ERROR_HANDLE_EOF,                               \
+	    "the mailslot's server has closed it")                             \
+	X(BADHANDLE, 13, EBADF, 6, ERROR_INVALID_HANDLE, "invalid handle")     \
+	X(NOMEM, 14, ENOMEM, 8, ERROR_NOT_ENOUGH_MEMORY, "out of memory")      \
+	X(BADNETPATH, 15, EMSGSIZE, 53, ERROR_BAD_NETPATH,                     \
+	    "network path not found: an unknown computer, or a message too "   \
+	    "large for a domain or * mailslot")                                \
+	X(NOTSUP, 16, ENOTSUP, 50, ERROR_NOT_SUPPORTED,                        \
+	    "operation not supported")                                         \
+	X(PROTO, 17, EPROTO, 1359, ERROR_INTERNAL_ERROR,                       \
+	    "protocol error talking to the mailslot")                          \
+	X(NETWORK, 18, ENETUNREACH, 51, ERROR_REM_NOT_LIST,                    \
 	    "remote computer not found or network unreachable")                \
-	X(NODAEMON, 19, ECONNREFUSED, 1722,                                    \
+	X(NODAEMON, 19, ECONNREFUSED, 1722, RPC_S_SERVER_UNAVAILABLE,          \
 	    "mailslotd is not running (needed for remote mailslots)")          \
-	X(SYS, 20, EIO, 31, "unexpected system error")
+	X(SYS, 20, EIO, 31, ERROR_GEN_FAILURE, "unexpected system error")
 
-#define MAILSLOT_ERR_ENUM_(name, val, eno, w32, text) MAILSLOT_E_##name = val,
+#define MAILSLOT_ERR_ENUM_(name, val, eno, w32, w32name, text) MAILSLOT_E_##name = val,
 typedef enum mailslot_err {
 	MAILSLOT_ERROR_TABLE(MAILSLOT_ERR_ENUM_)
 	MAILSLOT_ERR_COUNT_
@@ -101,6 +111,10 @@ MAILSLOT_API int mailslot_errno(mailslot_err err);
 
 /* mailslot_win32_error returns the Win32 GetLastError() code for err. */
 MAILSLOT_API uint32_t mailslot_win32_error(mailslot_err err);
+
+/* mailslot_win32_error_name returns the Win32 symbol of err's code, such
+ * as "ERROR_BAD_NETPATH", for messages.  Thread-safe. */
+MAILSLOT_API const char *mailslot_win32_error_name(mailslot_err err);
 
 /* mailslot_error_name returns "MAILSLOT_E_NAME" for err, for logs. */
 MAILSLOT_API const char *mailslot_error_name(mailslot_err err);
@@ -316,6 +330,23 @@ typedef int (*mailslot_list_cb)(const mailslot_entry *e, void *arg);
  * Errors: SYS (cannot read the socket table).  Blocks briefly per entry.
  */
 MAILSLOT_API mailslot_err mailslot_list(mailslot_list_cb cb, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* The network daemon                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef int (*mailslot_stat_cb)(const char *name, uint64_t value, void *arg);
+
+/*
+ * mailslot_daemon_stats asks this host's mailslotd for its counters
+ * (datagrams received, delivered, and dropped by reason; see mailslotd(8))
+ * and calls cb once per counter, in a stable order; a non-zero return
+ * from cb stops the walk.  Names are lower-case words joined by '_' and
+ * point at static storage only for the duration of the call.
+ * Errors: NODAEMON (no mailslotd in this network namespace), PROTO.
+ * Blocks for one local round trip (at most 5 s).  Thread-safe.
+ */
+MAILSLOT_API mailslot_err mailslot_daemon_stats(mailslot_stat_cb cb, void *arg);
 
 #ifdef __cplusplus
 }

@@ -9,11 +9,13 @@ typedef struct msl_err_row {
 	const char *name;
 	int eno;
 	uint32_t win32;
+	const char *win32name;
 	const char *text;
 } msl_err_row;
 
 /* Rows are indexed by the enumerator; the table macro keeps them in order. */
-#define MSL_ERR_ROW_(nm, val, e, w32, txt) [val] = { "MAILSLOT_E_" #nm, e, w32, txt },
+#define MSL_ERR_ROW_(nm, val, e, w32, w32n, txt)                              \
+	[val] = { "MAILSLOT_E_" #nm, e, w32, #w32n, txt },
 static const msl_err_row msl_err_rows[] = { MAILSLOT_ERROR_TABLE(MSL_ERR_ROW_) };
 #undef MSL_ERR_ROW_
 
@@ -53,4 +55,11 @@ mailslot_error_name(mailslot_err err)
 {
 	const msl_err_row *r = msl_err_row_of(err);
 	return r ? r->name : "MAILSLOT_E_UNKNOWN";
+}
+
+const char *
+mailslot_win32_error_name(mailslot_err err)
+{
+	const msl_err_row *r = msl_err_row_of(err);
+	return r ? r->win32name : "ERROR_GEN_FAILURE";
 }

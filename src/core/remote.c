@@ -1,30 +1,325 @@
 /*
- * remote.c - writes to \\Computer, \\Domain and \\* mailslots.
+ * remote.c - writes to \\Computer, \\Domain and \\* mailslots: one NetBIOS
+ * datagram (RFC 1002 §4.4) carrying an SMB mailslot write ([MS-MAIL]
+ * §2.2.1) per message, on UDP 138.
  *
- * The network transport (NetBIOS datagrams on UDP 138) is not built yet;
- * until it is, opening a remote name fails with MAILSLOT_E_NOTSUP.
+ * The destination is worked out once, at open (spec §2.2, §2.3):
+ *  - "*" and the configured workgroup are group names: DIRECT_GROUP to
+ *    NAME<00> on every interface's directed broadcast address;
+ *  - any other host is looked up with getaddrinfo (hosts file, DNS) and
+ *    then with a NetBIOS name query broadcast for NAME<00>; a unique answer
+ *    gives DIRECT_UNIQUE to that address, a group answer a broadcast;
+ *  - a name nobody resolves fails with MAILSLOT_E_BADNETPATH.
+ * When mailslotd runs, the datagram is handed to it so that it leaves
+ * from port 138 with the node's name, and replies come back (spec §2.3);
+ * otherwise this process sends it from an ephemeral port.
  */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../platform/platform.h"
 #include "client.h"
+#include "net.h"
+
+/* RFC 1002 §6: BCAST_REQ_RETRY_TIMEOUT 250 ms, BCAST_REQ_RETRY_COUNT 3. */
+#define MSL_NBNS_RETRY_MS 250
+#define MSL_NBNS_RETRIES 3
+
+struct msl_remote {
+	struct msl_netconf conf;
+	uint8_t type;       /* MSL_NBDGM_DIRECT_UNIQUE or _GROUP        */
+	int bcast;          /* send to every interface's broadcast      */
+	uint32_t dst_ip;    /* unique: the resolved address (net order) */
+	char dst[16];       /* destination NetBIOS name, suffix <00>    */
+	char mailslot[10 + MAILSLOT_NAME_MAX + 1]; /* "\MAILSLOT\path"  */
+	size_t limit;       /* largest message, msl_net_max_data        */
+	int ctl;            /* connection to mailslotd, or -1           */
+	int udp;            /* our own socket when no daemon, or -1     */
+};
+
+/*
+ * nbns_query broadcasts a name query for name<00> on every interface and
+ * waits for the first answer (RFC 1002 §5.1.1, B-node discovery).
+ * Returns 0 with the address and whether the name is a group, else -1.
+ */
+static int
+nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
+    int *group)
+{
+	struct msl_net_iface ifs[MSL_NET_MAX_IFACES];
+	struct msl_nbns_query q;
+	struct msl_nbname nb;
+	uint8_t pkt[MSL_NBNAME_WIRE_MAX + 64], in[576];
+	size_t len;
+	int one = 1, found = -1;
+	int nif = msl_net_ifaces(conf, ifs, MSL_NET_MAX_IFACES);
+	uint16_t id = (uint16_t)(msl_now_ns() ^ (uint64_t)getpid());
+
+	if (nif <= 0 || conf->ns_port == 0)
+		return -1;
+	if (msl_nbname_make(&nb, name, MSL_NBSUFFIX_WORKSTATION, NULL) != MSL_PE_OK)
+		return -1;
+	msl_nbns_query_init(&q, id, &nb, 1);
+	if (msl_nbns_query_build(&q, pkt, sizeof pkt, &len) != MSL_PE_OK)
+		return -1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+	for (int t = 0; t < MSL_NBNS_RETRIES && found < 0; t++) {
+		for (int i = 0; i < nif; i++) {
+			struct sockaddr_in sa = { .sin_family = AF_INET,
+				.sin_port = htons(conf->ns_port),
+				.sin_addr.s_addr = ifs[i].bcast };
+			(void)sendto(fd, pkt, len, 0, (struct sockaddr *)&sa, sizeof sa);
+		}
+		uint64_t deadline = msl_now_ns() + MSL_NBNS_RETRY_MS * 1000000ull;
+		while (found < 0 && msl_wait_fd(fd, POLLIN, msl_ms_until(deadline)) > 0) {
+			struct msl_nbns_response r;
+			struct msl_nbns_addr a;
+			ssize_t n = recv(fd, in, sizeof in, 0);
+			/* Only a positive answer to our question counts; other
+			 * traffic on the port is ignored. */
+			if (n <= 0 || msl_nbns_response_parse(in, (size_t)n, &r) != MSL_PE_OK ||
+			    r.nr_trn_id != id || r.nr_rcode != 0 || r.nr_naddr == 0 ||
+			    msl_nbname_casecmp(&r.nr_name, &nb) != 0 ||
+			    msl_nbns_response_addr(&r, 0, &a) != MSL_PE_OK)
+				continue;
+			*ip = htonl(a.na_ip);
+			*group = (a.na_flags & MSL_NBNS_NB_GROUP) != 0;
+			found = 0;
+		}
+	}
+	close(fd);
+	return found;
+}
+
+/* netbios_of turns a host name into the NetBIOS name it stands for: its
+ * first DNS label, upper-cased, at most 15 characters (spec §1.3). */
+static int
+netbios_of(const char *host, char out[16])
+{
+	char label[16];
+	size_t n = strcspn(host, ".");
+
+	if (n == 0)
+		return -1;
+	if (n > 15)
+		n = 15;
+	memcpy(label, host, n);
+	label[n] = '\0';
+	return msl_net_parse_name(label, out);
+}
+
+/* resolve fills the destination of r for a \\host name. */
+static mailslot_err
+resolve(struct msl_remote *r, const mailslot_name *n)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *ai = NULL;
+	struct in_addr lit;
+	int group = 0;
+
+	if (n->scope == MAILSLOT_SCOPE_PRIMARY || strcasecmp(n->host, r->conf.workgroup) == 0) {
+		/* Spec §2.2: the primary domain is WORKGROUP<00>, a group. */
+		memcpy(r->dst, r->conf.workgroup, sizeof r->dst);
+		r->type = MSL_NBDGM_DIRECT_GROUP;
+		r->bcast = 1;
+		return MAILSLOT_OK;
+	}
+	if (inet_pton(AF_INET, n->host, &lit) == 1) {
+		/* An address names no NetBIOS name; "*" is the one every
+		 * mailslotd accepts (RFC 1002 §4.1 uses it as a wildcard). */
+		strcpy(r->dst, "*");
+		r->type = MSL_NBDGM_DIRECT_UNIQUE;
+		r->dst_ip = lit.s_addr;
+		return MAILSLOT_OK;
+	}
+	if (netbios_of(n->host, r->dst) != 0)
+		return MAILSLOT_E_BADNETPATH;
+	if (getaddrinfo(n->host, NULL, &hints, &ai) == 0 && ai != NULL) {
+		r->dst_ip = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
+		freeaddrinfo(ai);
+		r->type = MSL_NBDGM_DIRECT_UNIQUE;
+		return MAILSLOT_OK;
+	}
+	if (nbns_query(&r->conf, r->dst, &r->dst_ip, &group) != 0)
+		return MAILSLOT_E_BADNETPATH;
+	/* A group name is a domain: everyone in it gets the broadcast. */
+	r->type = group ? MSL_NBDGM_DIRECT_GROUP : MSL_NBDGM_DIRECT_UNIQUE;
+	r->bcast = group;
+	return MAILSLOT_OK;
+}
 
 mailslot_err
 msl_remote_open(const mailslot_name *n, mailslot_client **out)
 {
-	(void)n;
-	(void)out;
-	return MAILSLOT_E_NOTSUP;
+	char err[256];
+	struct msl_ctl_info info;
+	size_t got = 0;
+	mailslot_err e;
+	mailslot_client *c = calloc(1, sizeof *c);
+	struct msl_remote *r = calloc(1, sizeof *r);
+
+	if (c == NULL || r == NULL) {
+		free(c);
+		free(r);
+		return MAILSLOT_E_NOMEM;
+	}
+	r->ctl = -1;
+	r->udp = -1;
+	/* A broken configuration file leaves the defaults: the daemon is the
+	 * one that reports it. */
+	if (msl_net_load(&r->conf, NULL, err, sizeof err) != 0)
+		msl_netconf_defaults(&r->conf);
+	/* A running daemon knows the node's name, workgroup and ports. */
+	if (msl_ctl_open(&r->ctl) == MAILSLOT_OK &&
+	    msl_ctl_request(r->ctl, MSL_CTL_INFO, NULL, 0, &info, sizeof info, &got) == MAILSLOT_OK &&
+	    got == sizeof info) {
+		memcpy(r->conf.name, info.name, sizeof r->conf.name);
+		memcpy(r->conf.workgroup, info.workgroup, sizeof r->conf.workgroup);
+		r->conf.name[15] = r->conf.workgroup[15] = '\0';
+		r->conf.port = info.port;
+		r->conf.ns_port = info.ns_port;
+	} else if (r->ctl >= 0) {
+		close(r->ctl);
+		r->ctl = -1;
+	}
+	snprintf(r->mailslot, sizeof r->mailslot, "\\MAILSLOT\\%s", n->path);
+	r->limit = msl_net_max_data(strlen(r->mailslot));
+	if ((e = resolve(r, n)) != MAILSLOT_OK) {
+		if (r->ctl >= 0)
+			close(r->ctl);
+		free(r);
+		free(c);
+		return e;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	c->name = *n;
+	c->remote = 1;
+	c->ctrl = c->wr = c->rd = -1;
+	c->net = r;
+	*out = c;
+	return MAILSLOT_OK;
+}
+
+/* send_self sends one datagram from this process, without a daemon. */
+static mailslot_err
+send_self(struct msl_remote *r, const void *data, size_t len)
+{
+	uint32_t dsts[MSL_NET_MAX_IFACES], srcs[MSL_NET_MAX_IFACES];
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	uint8_t buf[MSL_MDGM_MAX];
+	int nd, sent = 0;
+
+	if (r->udp < 0) {
+		int one = 1;
+		r->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (r->udp < 0)
+			return MAILSLOT_E_SYS;
+		setsockopt(r->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+		/* Bind now, so the header can name the port we send from. */
+		if (bind(r->udp, (struct sockaddr *)&sa, sizeof sa) != 0) {
+			close(r->udp);
+			r->udp = -1;
+			return MAILSLOT_E_SYS;
+		}
+	}
+	if (getsockname(r->udp, (struct sockaddr *)&sa, &sl) != 0)
+		return MAILSLOT_E_SYS;
+	uint16_t port = ntohs(sa.sin_port);
+	nd = msl_net_targets(&r->conf, r->bcast, r->dst_ip, dsts, srcs);
+	if (nd == 0)
+		return MAILSLOT_E_NETWORK;
+	for (int i = 0; i < nd; i++) {
+		size_t used;
+		struct sockaddr_in to = { .sin_family = AF_INET,
+			.sin_port = htons(r->conf.port), .sin_addr.s_addr = dsts[i] };
+		/* Spec §1.2: SOURCE_IP is the address of the interface the
+		 * datagram leaves by. */
+		if (msl_net_build_dgram(r->type, r->conf.name, srcs[i], port, r->dst,
+		    MSL_NBSUFFIX_WORKSTATION, r->mailslot, data, len, buf, &used) != MSL_PE_OK)
+			return MAILSLOT_E_MSGSIZE;
+		if (sendto(r->udp, buf, used, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)used)
+			sent++;
+	}
+	/* Datagrams are unreliable (spec §3): one interface that took it is
+	 * success, as on Windows. */
+	return sent > 0 ? MAILSLOT_OK : MAILSLOT_E_NETWORK;
+}
+
+/* send_daemon hands the message to mailslotd, which sends it from 138. */
+static mailslot_err
+send_daemon(struct msl_remote *r, const void *data, size_t len)
+{
+	uint8_t rec[sizeof(struct msl_ctl_send) + 2 * 512];
+	struct msl_ctl_send s = {
+		.flags = r->bcast ? MSL_CTL_SEND_BCAST : 0,
+		.dst_ip = r->dst_ip,
+		.dst_port = r->conf.port,
+		.type = r->type,
+		.suffix = MSL_NBSUFFIX_WORKSTATION,
+		.mailslot_len = (uint16_t)strlen(r->mailslot),
+		.data_len = (uint16_t)len,
+	};
+	memcpy(s.dst_name, r->dst, sizeof s.dst_name);
+	memcpy(rec, &s, sizeof s);
+	memcpy(rec + sizeof s, r->mailslot, s.mailslot_len);
+	if (len)
+		memcpy(rec + sizeof s + s.mailslot_len, data, len);
+	return msl_ctl_request(r->ctl, MSL_CTL_SEND, rec, sizeof s + s.mailslot_len + len,
+	    NULL, 0, NULL);
 }
 
 mailslot_err
 msl_remote_write(mailslot_client *c, const void *data, size_t len)
 {
-	(void)c;
-	(void)data;
-	(void)len;
-	return MAILSLOT_E_NOTSUP;
+	struct msl_remote *r = c->net;
+	mailslot_err e;
+
+	if (len > 0 && data == NULL)
+		return MAILSLOT_E_INVAL;
+	/* Spec §3.1: the broadcast limit is ERROR_BAD_NETPATH on Windows;
+	 * a direct write that cannot fit one datagram fails as too large. */
+	if (len > r->limit)
+		return r->bcast || r->type == MSL_NBDGM_DIRECT_GROUP ? MAILSLOT_E_BADNETPATH
+		    : MAILSLOT_E_MSGSIZE;
+	pthread_mutex_lock(&c->mu);
+	if (r->ctl >= 0) {
+		e = send_daemon(r, data, len);
+		if (e == MAILSLOT_E_NODAEMON) {
+			/* The daemon went away: send ourselves from now on. */
+			close(r->ctl);
+			r->ctl = -1;
+			e = send_self(r, data, len);
+		}
+	} else {
+		e = send_self(r, data, len);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return e;
 }
 
 void
 msl_remote_close(mailslot_client *c)
 {
-	(void)c;
+	struct msl_remote *r = c->net;
+
+	if (r->ctl >= 0)
+		close(r->ctl);
+	if (r->udp >= 0)
+		close(r->udp);
+	free(r);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
 }

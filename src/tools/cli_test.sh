@@ -66,6 +66,10 @@ wait_listed small
 check "too large is EX_DATAERR" test $rc -eq 65
 "$bin" send dup done; "$bin" send small ok
 wait $rpid $spid
+"$bin" stats 2>"$tmp/err"; rc=$?
+check "stats without mailslotd is EX_UNAVAILABLE" test $rc -eq 69
+check "stats names the missing daemon" grep -q 'mailslotd is not running' "$tmp/err"
+check "errors give the Win32 code" grep -q 'RPC_S_SERVER_UNAVAILABLE' "$tmp/err"
 
 echo "$pass passed, $fail failed"
 test $fail -eq 0

@@ -23,6 +23,7 @@ static const char usage_text[] =
     "                          [--max-size BYTES] [--access any|user|group] [--local-only]\n"
     "       mailslot send NAME [MESSAGE...]\n"
     "       mailslot list [--json]\n"
+    "       mailslot stats [--json]\n"
     "       mailslot --help | --version\n"
     "\n"
     "NAME is \\\\.\\mailslot\\x, //./mailslot/x or just x for a local mailslot;\n"
@@ -35,6 +36,8 @@ static const char usage_text[] =
     "send  writes each MESSAGE as one message; with none, each line of\n"
     "      standard input is one message.\n"
     "list  shows the local mailslots, their owners and queued messages.\n"
+    "stats shows mailslotd's counters: datagrams received, delivered and\n"
+    "      dropped by reason (needs mailslotd running on this host).\n"
     "\n"
     "Exit status: 0 ok, 64 usage, 65 bad name or size, 66 no such mailslot,\n"
     "69 mailslot exists or network unavailable, 75 timeout or mailslot full,\n"
@@ -83,7 +86,9 @@ exit_code(mailslot_err e)
 static int
 fail(const char *verb, const char *name, mailslot_err e)
 {
-	fprintf(stderr, "mailslot: %s %s: %s\n", verb, name, mailslot_strerror(e));
+	/* The Win32 symbol helps people porting code match the failure. */
+	fprintf(stderr, "mailslot: %s %s: %s (%s)\n", verb, name, mailslot_strerror(e),
+	    mailslot_win32_error_name(e));
 	return exit_code(e);
 }
 
@@ -344,6 +349,34 @@ cmd_list(int argc, char **argv)
 	return 0;
 }
 
+static int
+stats_cb(const char *name, uint64_t value, void *arg)
+{
+	/* *json: 0 text, 1 JSON before the first counter, 2 after it. */
+	int *json = arg;
+	if (*json == 0) {
+		printf("%-28s %llu\n", name, (unsigned long long)value);
+		return 0;
+	}
+	printf("%s\"%s\":%llu", *json == 1 ? "{" : ",", name, (unsigned long long)value);
+	*json = 2;
+	return 0;
+}
+
+static int
+cmd_stats(int argc, char **argv)
+{
+	int json = argc > 1 && strcmp(argv[1], "--json") == 0;
+	mailslot_err e;
+	if (argc > 1 && !json)
+		return usage(strcmp(argv[1], "--help") == 0 ? 0 : EX_USAGE);
+	if ((e = mailslot_daemon_stats(stats_cb, &json)) != MAILSLOT_OK)
+		return fail("stats", "", e);
+	if (json)
+		printf("%s}\n", json == 1 ? "{" : "");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -363,6 +396,8 @@ main(int argc, char **argv)
 		return cmd_send(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "stats") == 0)
+		return cmd_stats(argc - 1, argv + 1);
 	fprintf(stderr, "mailslot: unknown command '%s'\n", argv[1]);
 	return usage(EX_USAGE);
 }

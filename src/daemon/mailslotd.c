@@ -1,0 +1,932 @@
+/*
+ * mailslotd - the network side of a host's mailslots.
+ *
+ * It owns UDP 138 (the NetBIOS datagram service, RFC 1002 §6), turns each
+ * Remote Mailslot Protocol datagram addressed to this node into a message
+ * in the local mailslot of that name, answers NetBIOS name queries for the
+ * node's name on UDP 137 so that peers can resolve \\THISHOST, and sends
+ * datagrams for local writers of \\host, \\domain and \\* names so that
+ * they leave from port 138 (spec §2.3: Windows replies go to 138).
+ *
+ * One thread, one epoll set, no queue of its own: a datagram is parsed and
+ * delivered (or dropped and counted) before the next one is read, so
+ * memory stays bounded under any flood and the kernel's receive buffer is
+ * the only backlog.  Local delivery uses the relay role of the local
+ * transport, which carries the source address and NetBIOS name with the
+ * message.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "../core/client.h"
+#include "../core/net.h"
+#include "../platform/platform.h"
+
+/* ---- counters --------------------------------------------------------
+ * Defined once; `mailslot stats` prints them in this order, then one
+ * drop_<reason> per parse failure (msl_perr_str names the reasons). */
+#define MSLD_COUNTERS(X)                                                     \
+	X(rx_datagrams)         /* UDP 138 payloads read                  */ \
+	X(rx_bytes)                                                          \
+	X(delivered)            /* messages put into a local mailslot     */ \
+	X(drop_not_allowed)     /* source outside the allow list          */ \
+	X(drop_wrong_interface) /* arrived on an interface not configured */ \
+	X(drop_malformed)       /* any parse failure, see drop_<reason>   */ \
+	X(drop_not_our_name)    /* destination is not our name/workgroup  */ \
+	X(drop_unknown_mailslot)/* no local mailslot of that name         */ \
+	X(drop_local_only)      /* the mailslot refuses remote messages   */ \
+	X(drop_full)            /* the mailslot is over its quota         */ \
+	X(drop_too_big)         /* above the mailslot's maximum size      */ \
+	X(drop_duplicate)       /* the same datagram seen again (§4.4)    */ \
+	X(drop_delivery_error)  /* the local transport failed otherwise   */ \
+	X(nbns_queries)         /* name queries read on UDP 137           */ \
+	X(nbns_answered)        /* ... answered for our names             */ \
+	X(nbns_ignored)         /* other names, responses, malformed      */ \
+	X(tx_datagrams)         /* datagrams sent for local writers       */ \
+	X(tx_errors)                                                         \
+	X(ctl_requests)
+
+enum {
+#define MSLD_ENUM_(n) C_##n,
+	MSLD_COUNTERS(MSLD_ENUM_)
+	C_COUNT
+};
+static const char *const counter_names[] = {
+#define MSLD_NAME_(n) #n,
+	MSLD_COUNTERS(MSLD_NAME_)
+};
+static uint64_t counters[C_COUNT];
+static uint64_t drop_reason[MSL_PE_COUNT];
+
+/* ---- state ---------------------------------------------------------- */
+
+/* Relay handles to local mailslots, kept open between datagrams; the
+ * table is small and evicts the least recently used one. */
+#define MSLD_RELAYS 64
+struct relay {
+	char key[MAILSLOT_NAME_MAX + 1];
+	mailslot_client *c;
+	uint64_t used;
+};
+
+/* Recently seen datagrams (spec §4.4): the same broadcast can arrive
+ * twice, e.g. on two interfaces of one subnet. */
+#define MSLD_DEDUP 128
+#define MSLD_DEDUP_NS (2ull * 1000000000ull)
+struct seen {
+	uint32_t ip;
+	uint16_t id, len;
+	uint32_t hash;
+	uint64_t t;
+};
+
+/* Local control clients: each is one SEQPACKET connection. */
+#define MSLD_CLIENTS 128
+
+enum tag { T_DGM, T_NS, T_LISTEN, T_SIGNAL, T_CLIENT };
+struct watch {
+	enum tag tag;
+	int fd;
+};
+
+static struct msl_netconf conf;
+static int epfd = -1;
+static struct watch w_dgm = { T_DGM, -1 }, w_ns = { T_NS, -1 };
+static struct watch w_listen = { T_LISTEN, -1 }, w_sig = { T_SIGNAL, -1 };
+static struct watch clients[MSLD_CLIENTS];
+static struct relay relays[MSLD_RELAYS];
+static uint64_t relay_clock;
+static struct seen seen[MSLD_DEDUP];
+static unsigned seen_next;
+
+/* ---- logging ---------------------------------------------------------
+ * To stderr; under systemd (JOURNAL_STREAM set) each line carries a
+ * sd-daemon(3) "<N>" priority prefix so the journal keeps the levels. */
+static int journal;
+
+static void __attribute__((format(printf, 2, 3)))
+logmsg(int level, const char *fmt, ...)
+{
+	static const int prio[] = { 3, 4, 6, 7 };
+	va_list ap;
+
+	if (level > conf.log_level)
+		return;
+	if (journal)
+		fprintf(stderr, "<%d>", prio[level]);
+	else
+		fputs("mailslotd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *
+ipstr(uint32_t ip, char buf[INET_ADDRSTRLEN])
+{
+	struct in_addr a = { .s_addr = ip };
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+/* ---- start-up --------------------------------------------------------- */
+
+/*
+ * port_owner names the process holding local UDP port `port` in this
+ * network namespace (via /proc/net/udp and /proc/PID/fd), so that a
+ * conflict with nmbd is reported by name.  Best effort: "" when unknown.
+ */
+static void
+port_owner(uint16_t port, char *out, size_t cap)
+{
+	char line[512], want[64] = "";
+	FILE *f = fopen("/proc/net/udp", "re");
+	DIR *proc;
+	struct dirent *de;
+
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		unsigned lport;
+		unsigned long inode;
+		/* "sl local rem st tx:rx tr:when retr uid timeout inode" */
+		if (sscanf(line, " %*u: %*x:%x %*x:%*x %*x %*x:%*x %*x:%*x %*x %*u %*u %lu",
+		    &lport, &inode) == 2 && lport == port && inode != 0) {
+			snprintf(want, sizeof want, "socket:[%lu]", inode);
+			break;
+		}
+	}
+	fclose(f);
+	if (want[0] == '\0' || (proc = opendir("/proc")) == NULL)
+		return;
+	while (out[0] == '\0' && (de = readdir(proc)) != NULL) {
+		char path[64], link[64];
+		DIR *fds;
+		struct dirent *fe;
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		long pid = strtol(de->d_name, NULL, 10);
+		snprintf(path, sizeof path, "/proc/%ld/fd", pid);
+		if ((fds = opendir(path)) == NULL)
+			continue;
+		while ((fe = readdir(fds)) != NULL) {
+			char fdpath[64 + sizeof fe->d_name];
+			ssize_t n;
+			snprintf(fdpath, sizeof fdpath, "%s/%s", path, fe->d_name);
+			n = readlink(fdpath, link, sizeof link - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (strcmp(link, want) == 0) {
+				char comm[64] = "?";
+				FILE *cf;
+				snprintf(fdpath, sizeof fdpath, "/proc/%ld/comm", pid);
+				if ((cf = fopen(fdpath, "re")) != NULL) {
+					if (fgets(comm, sizeof comm, cf) != NULL)
+						comm[strcspn(comm, "\n")] = '\0';
+					fclose(cf);
+				}
+				snprintf(out, cap, "%s (pid %ld)", comm, pid);
+				break;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+}
+
+/* open_udp binds the wildcard socket of one NetBIOS port (spec §4.1:
+ * one socket with IP_PKTINFO sees unicast and broadcast alike). */
+static int
+open_udp(uint16_t port, const char *what)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int one = 1, rcv = 4 << 20;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0) {
+		logmsg(MSL_LOG_ERROR, "cannot open a UDP socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+	/* A large buffer absorbs bursts; as root the cap can be exceeded. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+	/*
+	 * No SO_REUSEADDR: nmbd sets it, and so a second owner of the port
+	 * would silently share unicast traffic with it (spec §4.1).  Failing
+	 * here is the point.
+	 */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		int e = errno;
+		char owner[128];
+		port_owner(port, owner, sizeof owner);
+		if (e == EADDRINUSE)
+			logmsg(MSL_LOG_ERROR,
+			    "UDP port %u (%s) is already in use%s%s. Only one NetBIOS %s "
+			    "can run per host: Samba's nmbd owns this port when it runs; "
+			    "stop it or run mailslotd on another host (README, \"Network "
+			    "mailslots\")", port, what, owner[0] ? " by " : "", owner, what);
+		else
+			logmsg(MSL_LOG_ERROR, "cannot bind UDP port %u (%s): %s%s", port, what,
+			    strerror(e), e == EACCES ? " (ports below 1024 need root or "
+			    "CAP_NET_BIND_SERVICE)" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+open_listen(void)
+{
+	struct sockaddr_un sa;
+	socklen_t sl;
+	int fd;
+
+	if (msl_abstract_addr(MSL_CTL_TAIL, &sa, &sl) != 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sl) != 0 || listen(fd, 64) != 0) {
+		logmsg(MSL_LOG_ERROR, "cannot listen on the control socket @%s: %s%s",
+		    sa.sun_path + 1, strerror(errno),
+		    errno == EADDRINUSE ? " (another mailslotd runs in this network namespace)" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* drop_privileges gives up root once every socket is bound. */
+static int
+drop_privileges(void)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0 || strcmp(conf.user, "root") == 0)
+		return 0;
+	if ((pw = getpwnam(conf.user)) == NULL) {
+		logmsg(MSL_LOG_ERROR, "user '%s' does not exist (set 'user' in the configuration)",
+		    conf.user);
+		return -1;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		logmsg(MSL_LOG_ERROR, "cannot switch to user '%s': %s", conf.user, strerror(errno));
+		return -1;
+	}
+	logmsg(MSL_LOG_INFO, "running as user %s", conf.user);
+	return 0;
+}
+
+static int
+watch_add(struct watch *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, w->fd, &ev);
+}
+
+/* ---- receiving datagrams --------------------------------------------- */
+
+/* name_is tells whether a NetBIOS name (any suffix, no scope) is `want`,
+ * compared without regard to case; the 15 name bytes are space padded. */
+static int
+name_is(const struct msl_nbname *n, const char *want)
+{
+	size_t wl = strlen(want);
+
+	if (n->nb_scope_len != 0 || wl > 15)
+		return 0;
+	for (size_t i = 0; i < 15; i++) {
+		unsigned char ch = n->nb_raw[i];
+		unsigned char w = i < wl ? (unsigned char)want[i] : ' ';
+		if (i >= wl && ch == '\0')
+			continue; /* "*" is padded with NULs (RFC 1002 §4.1) */
+		if (toupper(ch) != toupper(w))
+			return 0;
+	}
+	return 1;
+}
+
+/* fnv1a hashes a datagram for the duplicate cache. */
+static uint32_t
+fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+/* duplicate records a datagram and tells whether it was seen within the
+ * window (keyed as spec §4.4 recommends: source, DGM_ID, length, hash). */
+static int
+duplicate(uint32_t ip, uint16_t id, const uint8_t *buf, size_t len)
+{
+	uint64_t now = msl_now_ns();
+	uint32_t h = fnv1a(buf, len);
+
+	for (unsigned i = 0; i < MSLD_DEDUP; i++) {
+		struct seen *s = &seen[i];
+		if (s->t != 0 && now - s->t < MSLD_DEDUP_NS && s->ip == ip && s->id == id &&
+		    s->len == (uint16_t)len && s->hash == h)
+			return 1;
+	}
+	seen[seen_next] = (struct seen){ ip, id, (uint16_t)len, h, now };
+	seen_next = (seen_next + 1) % MSLD_DEDUP;
+	return 0;
+}
+
+static void
+relay_drop(struct relay *r)
+{
+	mailslot_client_close(r->c);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * relay_get returns an open relay handle to the local mailslot n, or an
+ * error: NOTFOUND (no such mailslot), ACCESS (it refuses remote writers).
+ */
+static mailslot_err
+relay_get(const mailslot_name *n, struct relay **out)
+{
+	struct relay *slot = &relays[0];
+	mailslot_err e;
+
+	for (int i = 0; i < MSLD_RELAYS; i++) {
+		if (relays[i].c != NULL && strcmp(relays[i].key, n->key) == 0) {
+			relays[i].used = ++relay_clock;
+			*out = &relays[i];
+			return MAILSLOT_OK;
+		}
+		if (relays[i].used < slot->used)
+			slot = &relays[i];
+	}
+	if (slot->c != NULL)
+		relay_drop(slot);
+	e = msl_client_open_role(n, MSL_ROLE_RELAY, &slot->c);
+	if (e != MAILSLOT_OK) {
+		slot->c = NULL;
+		return e;
+	}
+	strcpy(slot->key, n->key);
+	slot->used = ++relay_clock;
+	*out = slot;
+	return MAILSLOT_OK;
+}
+
+/* deliver puts the message of a parsed datagram into its local mailslot. */
+static void
+deliver(const struct msl_mdgm *m, uint32_t ip, uint16_t port)
+{
+	const struct msl_smbmail *smb = &m->md_smb;
+	char text[16 + MAILSLOT_NAME_MAX + 16], ipb[INET_ADDRSTRLEN];
+	msl_origin o;
+	mailslot_name n;
+	struct relay *r;
+	mailslot_err e;
+	size_t leaf = smb->sm_name_len - MSL_SMBMAIL_PREFIX_LEN;
+
+	/* [MS-MAIL] §3.2.5.1: "\MAILSLOT\x" here is "\\.\mailslot\x" there,
+	 * matched without regard to case. */
+	if (leaf > MAILSLOT_NAME_MAX) {
+		counters[C_drop_malformed]++;
+		drop_reason[MSL_PE_BADNAME]++;
+		return;
+	}
+	memcpy(text, "\\\\.\\mailslot\\", 13);
+	memcpy(text + 13, smb->sm_name + MSL_SMBMAIL_PREFIX_LEN, leaf);
+	text[13 + leaf] = '\0';
+	if (mailslot_name_parse(text, 0, &n) != MAILSLOT_OK) {
+		counters[C_drop_malformed]++;
+		drop_reason[MSL_PE_BADNAME]++;
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	o.ip = ip;
+	o.port = port;
+	/* The reader sees the sender's NetBIOS name without its padding. */
+	memcpy(o.name, m->md_dgm.dg_src.nb_raw, 15);
+	for (int i = 14; i >= 0 && (o.name[i] == ' ' || o.name[i] == '\0'); i--)
+		o.name[i] = '\0';
+	for (int attempt = 0; attempt < 2; attempt++) {
+		e = relay_get(&n, &r);
+		if (e == MAILSLOT_OK) {
+			e = msl_client_write_origin(r->c, smb->sm_data, smb->sm_data_len, &o);
+			/* A mailslot closed and created again since the handle was
+			 * opened: forget the handle and try once more. */
+			if (e == MAILSLOT_E_GONE) {
+				relay_drop(r);
+				continue;
+			}
+		}
+		break;
+	}
+	switch (e) {
+	case MAILSLOT_OK:
+		counters[C_delivered]++;
+		logmsg(MSL_LOG_DEBUG, "%s:%u %s -> %s (%zu bytes)", ipstr(ip, ipb), port, o.name,
+		    text, (size_t)smb->sm_data_len);
+		return;
+	case MAILSLOT_E_NOTFOUND:
+	case MAILSLOT_E_GONE:
+		counters[C_drop_unknown_mailslot]++;
+		break;
+	case MAILSLOT_E_ACCESS:
+		counters[C_drop_local_only]++;
+		break;
+	case MAILSLOT_E_FULL:
+		counters[C_drop_full]++;
+		break;
+	case MAILSLOT_E_MSGSIZE:
+		counters[C_drop_too_big]++;
+		break;
+	default:
+		counters[C_drop_delivery_error]++;
+		break;
+	}
+	logmsg(MSL_LOG_DEBUG, "%s:%u -> %s dropped: %s", ipstr(ip, ipb), port, text,
+	    mailslot_strerror(e));
+}
+
+/* iface_ok applies the "interfaces" setting to the ingress interface. */
+static int
+iface_ok(unsigned ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (conf.nifaces == 0)
+		return 1;
+	if (if_indextoname(ifindex, name) == NULL)
+		return 0;
+	for (unsigned i = 0; i < conf.nifaces; i++)
+		if (strcmp(conf.ifaces[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* recv_one reads one datagram with its ingress interface; 0 when none. */
+static ssize_t
+recv_one(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *from,
+    struct in_pktinfo *pi)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = {
+		.msg_name = from, .msg_namelen = sizeof *from,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf.b, .msg_controllen = sizeof cbuf.b,
+	};
+	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+	memset(pi, 0, sizeof *pi);
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+			memcpy(pi, CMSG_DATA(c), sizeof *pi);
+	/* A payload longer than the buffer is cut: no valid datagram is,
+	 * since the SMB part is at most 512 bytes (spec §3.1). */
+	return (mh.msg_flags & MSG_TRUNC) ? (ssize_t)cap : n;
+}
+
+static void
+on_datagrams(void)
+{
+	/* Spec §8: a buffer well above nmbd's 576 bytes. */
+	uint8_t buf[2048];
+	struct sockaddr_in from;
+	struct in_pktinfo pi;
+	struct msl_mdgm m;
+	char ipb[INET_ADDRSTRLEN];
+
+	/* A bounded batch, so name queries and local clients get their turn. */
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = recv_one(w_dgm.fd, buf, sizeof buf, &from, &pi);
+		if (n <= 0)
+			return;
+		counters[C_rx_datagrams]++;
+		counters[C_rx_bytes] += (uint64_t)n;
+		if (!msl_netconf_allowed(&conf, from.sin_addr.s_addr)) {
+			counters[C_drop_not_allowed]++;
+			continue;
+		}
+		if (!iface_ok((unsigned)pi.ipi_ifindex)) {
+			counters[C_drop_wrong_interface]++;
+			continue;
+		}
+		msl_perr pe = msl_mdgm_parse(buf, (size_t)n, &m);
+		if (pe != MSL_PE_OK) {
+			/* [MS-MAIL] §3.2.5.1: discarded silently, but counted. */
+			counters[C_drop_malformed]++;
+			drop_reason[pe < MSL_PE_COUNT ? pe : MSL_PE_INVAL]++;
+			logmsg(MSL_LOG_DEBUG, "%s:%u: dropped a %zd-byte datagram: %s",
+			    ipstr(from.sin_addr.s_addr, ipb), ntohs(from.sin_port), n, msl_perr_str(pe));
+			continue;
+		}
+		/* Spec §1.6 rule 4 and §4.2: our name or our workgroup, any
+		 * suffix, whatever the message type says. */
+		const struct msl_nbname *dst = &m.md_dgm.dg_dst;
+		if (!name_is(dst, conf.name) && !name_is(dst, conf.workgroup) && !name_is(dst, "*")) {
+			counters[C_drop_not_our_name]++;
+			continue;
+		}
+		if (duplicate(from.sin_addr.s_addr, m.md_dgm.dg_id, buf, (size_t)n)) {
+			counters[C_drop_duplicate]++;
+			continue;
+		}
+		deliver(&m, from.sin_addr.s_addr, ntohs(from.sin_port));
+	}
+}
+
+/* ---- the name service -------------------------------------------------- */
+
+/* on_names answers name queries for NAME<00> (unique) and WORKGROUP<00>
+ * (group), the names [MS-MAIL] §3.2.3 has a mailslot server register. */
+static void
+on_names(void)
+{
+	uint8_t buf[1024], out[600];
+	struct sockaddr_in from;
+	struct in_pktinfo pi;
+
+	for (int i = 0; i < 64; i++) {
+		struct msl_nbns_query q;
+		ssize_t n = recv_one(w_ns.fd, buf, sizeof buf, &from, &pi);
+		size_t used;
+		int group;
+		if (n <= 0)
+			return;
+		if (msl_nbns_query_parse(buf, (size_t)n, &q) != MSL_PE_OK ||
+		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi.ipi_ifindex)) {
+			counters[C_nbns_ignored]++;
+			continue;
+		}
+		counters[C_nbns_queries]++;
+		if (msl_nbname_suffix(&q.nq_name) != MSL_NBSUFFIX_WORKSTATION)
+			group = -1;
+		else if (name_is(&q.nq_name, conf.name))
+			group = 0;
+		else if (name_is(&q.nq_name, conf.workgroup))
+			group = 1;
+		else
+			group = -1;
+		if (group < 0) {
+			counters[C_nbns_ignored]++;
+			continue;
+		}
+		/* RFC 1002 §4.2.13: the answer carries the address of the
+		 * interface the question came in by; ipi_spec_dst is that. */
+		struct msl_nbns_addr a = {
+			.na_flags = MSL_NBNS_NB_FLAGS(group, MSL_NBDGM_NODE_B),
+			.na_ip = ntohl(pi.ipi_spec_dst.s_addr),
+		};
+		struct msl_nbns_response r = {
+			.nr_trn_id = q.nq_trn_id,
+			.nr_flags = MSL_NBNS_F_AA | MSL_NBNS_F_RD,
+			.nr_rcode = 0,
+			.nr_name = q.nq_name,
+			.nr_ttl = 300000, /* RFC 1001 §15.1.1.1: a B-node's names do not expire */
+		};
+		if (msl_nbns_response_build(&r, &a, 1, out, sizeof out, &used) == MSL_PE_OK &&
+		    sendto(w_ns.fd, out, used, 0, (struct sockaddr *)&from, sizeof from) ==
+		    (ssize_t)used)
+			counters[C_nbns_answered]++;
+	}
+}
+
+/* ---- the control channel ------------------------------------------------ */
+
+static size_t
+stats_text(char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < C_COUNT; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s %llu\n", counter_names[i],
+		    (unsigned long long)counters[i]);
+	for (int i = 1; i < MSL_PE_COUNT && n < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "drop_%s %llu\n", msl_perr_str((msl_perr)i),
+		    (unsigned long long)drop_reason[i]);
+	return n < cap ? n : cap;
+}
+
+/* ctl_send sends one datagram for a local writer (MSL_CTL_SEND). */
+static mailslot_err
+ctl_send(const uint8_t *p, size_t len)
+{
+	struct msl_ctl_send s;
+	uint32_t dsts[MSL_NET_MAX_IFACES], srcs[MSL_NET_MAX_IFACES];
+	char slot[10 + MAILSLOT_NAME_MAX + 1];
+	uint8_t dg[MSL_MDGM_MAX];
+	int nd, sent = 0;
+
+	if (len < sizeof s)
+		return MAILSLOT_E_PROTO;
+	memcpy(&s, p, sizeof s);
+	if (sizeof s + s.mailslot_len + s.data_len != len || s.mailslot_len >= sizeof slot)
+		return MAILSLOT_E_PROTO;
+	memcpy(slot, p + sizeof s, s.mailslot_len);
+	slot[s.mailslot_len] = '\0';
+	s.dst_name[15] = '\0';
+	nd = msl_net_targets(&conf, (s.flags & MSL_CTL_SEND_BCAST) != 0, s.dst_ip, dsts, srcs);
+	for (int i = 0; i < nd; i++) {
+		size_t used;
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(s.dst_port),
+			.sin_addr.s_addr = dsts[i] };
+		msl_perr pe = msl_net_build_dgram(s.type, conf.name, srcs[i], conf.port, s.dst_name,
+		    s.suffix, slot, p + sizeof s + s.mailslot_len, s.data_len, dg, &used);
+		if (pe == MSL_PE_TOOBIG)
+			return MAILSLOT_E_MSGSIZE;
+		if (pe != MSL_PE_OK)
+			return MAILSLOT_E_INVAL;
+		if (sendto(w_dgm.fd, dg, used, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)used) {
+			counters[C_tx_datagrams]++;
+			sent++;
+		} else {
+			counters[C_tx_errors]++;
+		}
+	}
+	return sent > 0 ? MAILSLOT_OK : MAILSLOT_E_NETWORK;
+}
+
+static void
+client_close(struct watch *w)
+{
+	epoll_ctl(epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	close(w->fd);
+	w->fd = -1;
+}
+
+static void
+on_client(struct watch *w)
+{
+	uint8_t in[MSL_CTL_MAX + 1];
+	uint8_t out[sizeof(struct msl_ctl_rep) + MSL_CTL_REPLY_MAX];
+	struct msl_ctl_req req;
+	struct msl_ctl_rep rep = { MSL_CTL_MAGIC, MAILSLOT_OK };
+	size_t body = 0;
+	ssize_t n = recv(w->fd, in, sizeof in, MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < (ssize_t)sizeof req) {
+		client_close(w);
+		return;
+	}
+	counters[C_ctl_requests]++;
+	memcpy(&req, in, sizeof req);
+	if (req.magic != MSL_CTL_MAGIC || n > (ssize_t)MSL_CTL_MAX) {
+		rep.status = MAILSLOT_E_PROTO;
+	} else if (req.op == MSL_CTL_STATS) {
+		body = stats_text((char *)out + sizeof rep, MSL_CTL_REPLY_MAX);
+	} else if (req.op == MSL_CTL_INFO) {
+		struct msl_ctl_info info;
+		memset(&info, 0, sizeof info);
+		memcpy(info.name, conf.name, sizeof info.name);
+		memcpy(info.workgroup, conf.workgroup, sizeof info.workgroup);
+		info.port = conf.port;
+		info.ns_port = conf.ns_port;
+		memcpy(out + sizeof rep, &info, sizeof info);
+		body = sizeof info;
+	} else if (req.op == MSL_CTL_SEND) {
+		rep.status = ctl_send(in + sizeof req, (size_t)n - sizeof req);
+	} else {
+		rep.status = MAILSLOT_E_NOTSUP;
+	}
+	memcpy(out, &rep, sizeof rep);
+	if (send(w->fd, out, sizeof rep + body, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		client_close(w);
+}
+
+static void
+on_accept(void)
+{
+	for (;;) {
+		int fd = accept4(w_listen.fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		int i;
+		if (fd < 0)
+			return;
+		for (i = 0; i < MSLD_CLIENTS && clients[i].fd >= 0; i++)
+			;
+		/* The table bounds what local clients can make us hold. */
+		if (i == MSLD_CLIENTS) {
+			logmsg(MSL_LOG_WARN, "too many control clients, refusing one");
+			close(fd);
+			continue;
+		}
+		clients[i].tag = T_CLIENT;
+		clients[i].fd = fd;
+		if (watch_add(&clients[i]) != 0) {
+			close(fd);
+			clients[i].fd = -1;
+		}
+	}
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static void
+usage(FILE *to)
+{
+	fprintf(to,
+	    "usage: mailslotd [-c FILE] [-o 'KEY=VALUE']... [-t]\n"
+	    "  Receives Remote Mailslot Protocol datagrams on UDP 138 for this host's\n"
+	    "  local mailslots, answers NetBIOS name queries for its name on UDP 137,\n"
+	    "  and sends datagrams for local writers of remote names.  Runs in the\n"
+	    "  foreground and logs to stderr (the journal under systemd).\n"
+	    "  -c FILE       configuration file (default $MAILSLOT_CONFIG, else %s)\n"
+	    "  -o KEY=VALUE  one setting, applied after the file (repeatable): netbios name,\n"
+	    "                workgroup, port, ns port, user, log level, interfaces, allow\n"
+	    "  -t            check the configuration, print it and exit\n"
+	    "  -h, --help    this text;  -V, --version  the version\n",
+	    MSL_NET_CONF_PATH);
+}
+
+static void
+print_conf(void)
+{
+	char ipb[INET_ADDRSTRLEN];
+
+	printf("netbios name = %s\nworkgroup = %s\nport = %u\nns port = %u\nuser = %s\n",
+	    conf.name, conf.workgroup, conf.port, conf.ns_port, conf.user);
+	printf("log level = %d\ninterfaces =", conf.log_level);
+	for (unsigned i = 0; i < conf.nifaces; i++)
+		printf(" %s", conf.ifaces[i]);
+	printf("\nallow =");
+	for (unsigned i = 0; i < conf.nallow; i++) {
+		uint32_t m = ntohl(conf.allow[i].mask);
+		int len = 0;
+		while (m & 0x80000000u) {
+			len++;
+			m <<= 1;
+		}
+		printf(" %s/%d", ipstr(conf.allow[i].addr, ipb), len);
+	}
+	printf("\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL;
+	char *sets[64];
+	int nsets = 0, check = 0, c;
+	char err[512];
+	sigset_t sigs;
+
+	journal = getenv("JOURNAL_STREAM") != NULL;
+	conf.log_level = MSL_LOG_INFO;
+	while ((c = getopt_long(argc, argv, "c:o:thV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'o':
+			if (nsets == 64) {
+				fprintf(stderr, "mailslotd: too many -o options\n");
+				return 64;
+			}
+			sets[nsets++] = optarg;
+			break;
+		case 't':
+			check = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("mailslotd %d.%d.%d\n", MAILSLOT_VERSION_MAJOR, MAILSLOT_VERSION_MINOR,
+			    MAILSLOT_VERSION_PATCH);
+			return 0;
+		default:
+			usage(stderr);
+			return 64;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 64;
+	}
+	if (msl_net_load(&conf, path, err, sizeof err) != 0) {
+		fprintf(stderr, "mailslotd: %s\n", err);
+		return 78; /* EX_CONFIG */
+	}
+	for (int i = 0; i < nsets; i++) {
+		char *eq = strchr(sets[i], '=');
+		char key[128];
+		if (eq == NULL || (size_t)(eq - sets[i]) >= sizeof key) {
+			fprintf(stderr, "mailslotd: -o %s: expected KEY=VALUE\n", sets[i]);
+			return 64;
+		}
+		memcpy(key, sets[i], (size_t)(eq - sets[i]));
+		key[eq - sets[i]] = '\0';
+		/* Trim spaces around the key and the value, as in the file. */
+		char *k = key, *v = eq + 1;
+		while (*k == ' ')
+			k++;
+		for (size_t l = strlen(k); l > 0 && k[l - 1] == ' '; l--)
+			k[l - 1] = '\0';
+		while (*v == ' ')
+			v++;
+		if (msl_netconf_set(&conf, k, v, err, sizeof err) != 0) {
+			fprintf(stderr, "mailslotd: -o %s: %s\n", sets[i], err);
+			return 78;
+		}
+	}
+	if (check) {
+		print_conf();
+		return 0;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	for (int i = 0; i < MSLD_CLIENTS; i++)
+		clients[i].fd = -1;
+	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (w_sig.fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		return 71;
+	if ((w_dgm.fd = open_udp(conf.port, "datagram service")) < 0)
+		return 69; /* EX_UNAVAILABLE */
+	if (conf.ns_port != 0 && (w_ns.fd = open_udp(conf.ns_port, "name service")) < 0)
+		return 69;
+	if ((w_listen.fd = open_listen()) < 0)
+		return 69;
+	if (drop_privileges() != 0)
+		return 77; /* EX_NOPERM */
+	if (watch_add(&w_dgm) != 0 || (w_ns.fd >= 0 && watch_add(&w_ns) != 0) ||
+	    watch_add(&w_listen) != 0 || watch_add(&w_sig) != 0)
+		return 71;
+	logmsg(MSL_LOG_INFO, "%s in workgroup %s: datagrams on UDP %u, names on %s%u (IPv4 only)",
+	    conf.name, conf.workgroup, conf.port, conf.ns_port ? "UDP " : "off ", conf.ns_port);
+
+	for (;;) {
+		struct epoll_event ev[16];
+		int n = epoll_wait(epfd, ev, 16, -1);
+		if (n < 0 && errno != EINTR)
+			return 71;
+		for (int i = 0; i < n; i++) {
+			struct watch *w = ev[i].data.ptr;
+			switch (w->tag) {
+			case T_DGM:
+				on_datagrams();
+				break;
+			case T_NS:
+				on_names();
+				break;
+			case T_LISTEN:
+				on_accept();
+				break;
+			case T_CLIENT:
+				on_client(w);
+				break;
+			case T_SIGNAL: {
+				struct signalfd_siginfo si;
+				if (read(w_sig.fd, &si, sizeof si) == (ssize_t)sizeof si) {
+					logmsg(MSL_LOG_INFO, "signal %u: stopping", si.ssi_signo);
+					for (int k = 0; k < MSLD_RELAYS; k++)
+						if (relays[k].c)
+							relay_drop(&relays[k]);
+					return 0;
+				}
+				break;
+			}
+			}
+		}
+	}
+}
