@@ -42,6 +42,10 @@ struct msl_ctl_info {
 /* MSL_CTL_SEND: the daemon builds the datagram with its own name, its
  * egress address and its port (so replies reach port 138, spec §2.3). */
 #define MSL_CTL_SEND_BCAST 0x1u /* dst_ip ignored: every interface's broadcast */
+/* No reply: the writer streams datagrams and the socket's buffer paces it.
+ * Datagrams are unreliable anyway (spec §3), and every error the daemon
+ * could report is one the library has already ruled out. */
+#define MSL_CTL_SEND_NOREPLY 0x2u
 struct msl_ctl_send {
 	uint32_t flags;
 	uint32_t dst_ip;   /* network order */

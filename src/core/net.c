@@ -394,24 +394,42 @@ msl_ctl_open(int *fdp)
 	return MAILSLOT_OK;
 }
 
+/* ctl_put sends one request record: the header, then extra. */
+static int
+ctl_put(int fd, uint32_t op, const void *extra, size_t extralen)
+{
+	struct msl_ctl_req req = { MSL_CTL_MAGIC, op };
+	uint8_t out[MSL_CTL_MAX];
+
+	if (sizeof req + extralen > sizeof out)
+		return -1;
+	memcpy(out, &req, sizeof req);
+	if (extralen)
+		memcpy(out + sizeof req, extra, extralen);
+	return send(fd, out, sizeof req + extralen, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+mailslot_err
+msl_ctl_post(int fd, uint32_t op, const void *extra, size_t extralen)
+{
+	if (sizeof(struct msl_ctl_req) + extralen > MSL_CTL_MAX)
+		return MAILSLOT_E_INVAL;
+	return ctl_put(fd, op, extra, extralen) == 0 ? MAILSLOT_OK : MAILSLOT_E_NODAEMON;
+}
+
 mailslot_err
 msl_ctl_request(int fd, uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen)
 {
-	struct msl_ctl_req req = { MSL_CTL_MAGIC, op };
 	struct msl_ctl_rep rep;
-	uint8_t out[MSL_CTL_MAX];
 	uint8_t in[MSL_CTL_REPLY_MAX];
 	ssize_t r;
 
-	if (sizeof req + extralen > sizeof out)
+	if (sizeof(struct msl_ctl_req) + extralen > MSL_CTL_MAX)
 		return MAILSLOT_E_INVAL;
-	memcpy(out, &req, sizeof req);
-	if (extralen)
-		memcpy(out + sizeof req, extra, extralen);
 	/* The daemon answers at once; the bound only guards against one that
 	 * is stopped. */
-	if (send(fd, out, sizeof req + extralen, MSG_NOSIGNAL) < 0 ||
+	if (ctl_put(fd, op, extra, extralen) != 0 ||
 	    msl_wait_fd(fd, POLLIN, 5000) <= 0 ||
 	    (r = recv(fd, in, sizeof in, 0)) < (ssize_t)sizeof rep)
 		return MAILSLOT_E_NODAEMON;

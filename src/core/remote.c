@@ -264,7 +264,7 @@ send_daemon(struct msl_remote *r, const void *data, size_t len)
 {
 	uint8_t rec[sizeof(struct msl_ctl_send) + 2 * 512];
 	struct msl_ctl_send s = {
-		.flags = r->bcast ? MSL_CTL_SEND_BCAST : 0,
+		.flags = (r->bcast ? MSL_CTL_SEND_BCAST : 0) | MSL_CTL_SEND_NOREPLY,
 		.dst_ip = r->dst_ip,
 		.dst_port = r->conf.port,
 		.type = r->type,
@@ -277,8 +277,7 @@ send_daemon(struct msl_remote *r, const void *data, size_t len)
 	memcpy(rec + sizeof s, r->mailslot, s.mailslot_len);
 	if (len)
 		memcpy(rec + sizeof s + s.mailslot_len, data, len);
-	return msl_ctl_request(r->ctl, MSL_CTL_SEND, rec, sizeof s + s.mailslot_len + len,
-	    NULL, 0, NULL);
+	return msl_ctl_post(r->ctl, MSL_CTL_SEND, rec, sizeof s + s.mailslot_len + len);
 }
 
 mailslot_err

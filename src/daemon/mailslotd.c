@@ -716,7 +716,13 @@ on_client(struct watch *w)
 		memcpy(out + sizeof rep, &info, sizeof info);
 		body = sizeof info;
 	} else if (req.op == MSL_CTL_SEND) {
+		struct msl_ctl_send sh;
 		rep.status = ctl_send(in + sizeof req, (size_t)n - sizeof req);
+		if ((size_t)n >= sizeof req + sizeof sh) {
+			memcpy(&sh, in + sizeof req, sizeof sh);
+			if (sh.flags & MSL_CTL_SEND_NOREPLY)
+				return;
+		}
 	} else {
 		rep.status = MAILSLOT_E_NOTSUP;
 	}
