@@ -22,6 +22,17 @@ enum msl_ctl_op {
 	MSL_CTL_SEND = 3   /* msl_ctl_send + mailslot name + data; reply: status */
 };
 
+/*
+ * The outbox: a local mailslot that mailslotd creates and reads.  Writers
+ * of remote names put one record (msl_ctl_send + mailslot name + data)
+ * per datagram into it.  Going through the local transport gives the
+ * sender a whole pipe of buffering and the daemon batches of records,
+ * where a control socket would stall every 10 records (the AF_UNIX
+ * datagram queue, see linux-facts.md).  It is local-only, and its name
+ * sits under "mailslotd\" so it cannot clash with an application's.
+ */
+#define MSL_OUTBOX_NAME "\\\\.\\mailslot\\mailslotd\\outbox"
+
 struct msl_ctl_req {
 	uint32_t magic;
 	uint32_t op;
@@ -42,10 +53,6 @@ struct msl_ctl_info {
 /* MSL_CTL_SEND: the daemon builds the datagram with its own name, its
  * egress address and its port (so replies reach port 138, spec §2.3). */
 #define MSL_CTL_SEND_BCAST 0x1u /* dst_ip ignored: every interface's broadcast */
-/* No reply: the writer streams datagrams and the socket's buffer paces it.
- * Datagrams are unreliable anyway (spec §3), and every error the daemon
- * could report is one the library has already ruled out. */
-#define MSL_CTL_SEND_NOREPLY 0x2u
 struct msl_ctl_send {
 	uint32_t flags;
 	uint32_t dst_ip;   /* network order */

@@ -410,14 +410,6 @@ ctl_put(int fd, uint32_t op, const void *extra, size_t extralen)
 }
 
 mailslot_err
-msl_ctl_post(int fd, uint32_t op, const void *extra, size_t extralen)
-{
-	if (sizeof(struct msl_ctl_req) + extralen > MSL_CTL_MAX)
-		return MAILSLOT_E_INVAL;
-	return ctl_put(fd, op, extra, extralen) == 0 ? MAILSLOT_OK : MAILSLOT_E_NODAEMON;
-}
-
-mailslot_err
 msl_ctl_request(int fd, uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen)
 {

@@ -150,10 +150,6 @@ size_t msl_net_max_data(size_t name_len);
 mailslot_err msl_ctl_open(int *fd);
 mailslot_err msl_ctl_request(int fd, uint32_t op, const void *extra,
     size_t extralen, void *body, size_t bodycap, size_t *bodylen);
-/* msl_ctl_post sends a request that has no reply (MSL_CTL_SEND_NOREPLY);
- * it blocks while the daemon's socket buffer is full. */
-mailslot_err msl_ctl_post(int fd, uint32_t op, const void *extra,
-    size_t extralen);
 mailslot_err msl_ctl_call(uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen);
 

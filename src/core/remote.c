@@ -10,9 +10,10 @@
  *    then with a NetBIOS name query broadcast for NAME<00>; a unique answer
  *    gives DIRECT_UNIQUE to that address, a group answer a broadcast;
  *  - a name nobody resolves fails with MAILSLOT_E_BADNETPATH.
- * When mailslotd runs, the datagram is handed to it so that it leaves
- * from port 138 with the node's name, and replies come back (spec §2.3);
- * otherwise this process sends it from an ephemeral port.
+ * When mailslotd runs, the datagram is handed to it through its outbox (a
+ * local mailslot, see ctl.h) so that it leaves from port 138 with the
+ * node's name, and replies come back (spec §2.3); otherwise this process
+ * sends it from an ephemeral port.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -42,7 +43,7 @@ struct msl_remote {
 	char dst[16];       /* destination NetBIOS name, suffix <00>    */
 	char mailslot[10 + MAILSLOT_NAME_MAX + 1]; /* "\MAILSLOT\path"  */
 	size_t limit;       /* largest message, msl_net_max_data        */
-	int ctl;            /* connection to mailslotd, or -1           */
+	mailslot_client *outbox; /* mailslotd's outbox, or NULL         */
 	int udp;            /* our own socket when no daemon, or -1     */
 };
 
@@ -175,30 +176,26 @@ msl_remote_open(const mailslot_name *n, mailslot_client **out)
 		free(r);
 		return MAILSLOT_E_NOMEM;
 	}
-	r->ctl = -1;
 	r->udp = -1;
 	/* A broken configuration file leaves the defaults: the daemon is the
 	 * one that reports it. */
 	if (msl_net_load(&r->conf, NULL, err, sizeof err) != 0)
 		msl_netconf_defaults(&r->conf);
 	/* A running daemon knows the node's name, workgroup and ports. */
-	if (msl_ctl_open(&r->ctl) == MAILSLOT_OK &&
-	    msl_ctl_request(r->ctl, MSL_CTL_INFO, NULL, 0, &info, sizeof info, &got) == MAILSLOT_OK &&
+	if (msl_ctl_call(MSL_CTL_INFO, NULL, 0, &info, sizeof info, &got) == MAILSLOT_OK &&
 	    got == sizeof info) {
 		memcpy(r->conf.name, info.name, sizeof r->conf.name);
 		memcpy(r->conf.workgroup, info.workgroup, sizeof r->conf.workgroup);
 		r->conf.name[15] = r->conf.workgroup[15] = '\0';
 		r->conf.port = info.port;
 		r->conf.ns_port = info.ns_port;
-	} else if (r->ctl >= 0) {
-		close(r->ctl);
-		r->ctl = -1;
+		if (mailslot_open(MSL_OUTBOX_NAME, &r->outbox) != MAILSLOT_OK)
+			r->outbox = NULL;
 	}
 	snprintf(r->mailslot, sizeof r->mailslot, "\\MAILSLOT\\%s", n->path);
 	r->limit = msl_net_max_data(strlen(r->mailslot));
 	if ((e = resolve(r, n)) != MAILSLOT_OK) {
-		if (r->ctl >= 0)
-			close(r->ctl);
+		mailslot_client_close(r->outbox);
 		free(r);
 		free(c);
 		return e;
@@ -264,7 +261,7 @@ send_daemon(struct msl_remote *r, const void *data, size_t len)
 {
 	uint8_t rec[sizeof(struct msl_ctl_send) + 2 * 512];
 	struct msl_ctl_send s = {
-		.flags = (r->bcast ? MSL_CTL_SEND_BCAST : 0) | MSL_CTL_SEND_NOREPLY,
+		.flags = r->bcast ? MSL_CTL_SEND_BCAST : 0,
 		.dst_ip = r->dst_ip,
 		.dst_port = r->conf.port,
 		.type = r->type,
@@ -277,7 +274,7 @@ send_daemon(struct msl_remote *r, const void *data, size_t len)
 	memcpy(rec + sizeof s, r->mailslot, s.mailslot_len);
 	if (len)
 		memcpy(rec + sizeof s + s.mailslot_len, data, len);
-	return msl_ctl_post(r->ctl, MSL_CTL_SEND, rec, sizeof s + s.mailslot_len + len);
+	return mailslot_write(r->outbox, rec, sizeof s + s.mailslot_len + len);
 }
 
 mailslot_err
@@ -294,12 +291,12 @@ msl_remote_write(mailslot_client *c, const void *data, size_t len)
 		return r->bcast || r->type == MSL_NBDGM_DIRECT_GROUP ? MAILSLOT_E_BADNETPATH
 		    : MAILSLOT_E_MSGSIZE;
 	pthread_mutex_lock(&c->mu);
-	if (r->ctl >= 0) {
+	if (r->outbox != NULL) {
 		e = send_daemon(r, data, len);
-		if (e == MAILSLOT_E_NODAEMON) {
+		if (e == MAILSLOT_E_GONE) {
 			/* The daemon went away: send ourselves from now on. */
-			close(r->ctl);
-			r->ctl = -1;
+			mailslot_client_close(r->outbox);
+			r->outbox = NULL;
 			e = send_self(r, data, len);
 		}
 	} else {
@@ -314,8 +311,7 @@ msl_remote_close(mailslot_client *c)
 {
 	struct msl_remote *r = c->net;
 
-	if (r->ctl >= 0)
-		close(r->ctl);
+	mailslot_client_close(r->outbox);
 	if (r->udp >= 0)
 		close(r->udp);
 	free(r);

@@ -102,7 +102,7 @@ struct seen {
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
 
-enum tag { T_DGM, T_NS, T_LISTEN, T_SIGNAL, T_CLIENT };
+enum tag { T_DGM, T_NS, T_LISTEN, T_SIGNAL, T_CLIENT, T_OUTBOX };
 struct watch {
 	enum tag tag;
 	int fd;
@@ -112,6 +112,8 @@ static struct msl_netconf conf;
 static int epfd = -1;
 static struct watch w_dgm = { T_DGM, -1 }, w_ns = { T_NS, -1 };
 static struct watch w_listen = { T_LISTEN, -1 }, w_sig = { T_SIGNAL, -1 };
+static struct watch w_out = { T_OUTBOX, -1 };
+static mailslot_server *outbox;
 static struct watch clients[MSLD_CLIENTS];
 static struct relay relays[MSLD_RELAYS];
 static uint64_t relay_clock;
@@ -648,10 +650,10 @@ ctl_send(const uint8_t *p, size_t len)
 	int nd, sent = 0;
 
 	if (len < sizeof s)
-		return MAILSLOT_E_PROTO;
+		goto bad;
 	memcpy(&s, p, sizeof s);
 	if (sizeof s + s.mailslot_len + s.data_len != len || s.mailslot_len >= sizeof slot)
-		return MAILSLOT_E_PROTO;
+		goto bad;
 	memcpy(slot, p + sizeof s, s.mailslot_len);
 	slot[s.mailslot_len] = '\0';
 	s.dst_name[15] = '\0';
@@ -662,10 +664,10 @@ ctl_send(const uint8_t *p, size_t len)
 			.sin_addr.s_addr = dsts[i] };
 		msl_perr pe = msl_net_build_dgram(s.type, conf.name, srcs[i], conf.port, s.dst_name,
 		    s.suffix, slot, p + sizeof s + s.mailslot_len, s.data_len, dg, &used);
-		if (pe == MSL_PE_TOOBIG)
-			return MAILSLOT_E_MSGSIZE;
-		if (pe != MSL_PE_OK)
-			return MAILSLOT_E_INVAL;
+		if (pe != MSL_PE_OK) {
+			counters[C_tx_errors]++;
+			return pe == MSL_PE_TOOBIG ? MAILSLOT_E_MSGSIZE : MAILSLOT_E_INVAL;
+		}
 		if (sendto(w_dgm.fd, dg, used, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)used) {
 			counters[C_tx_datagrams]++;
 			sent++;
@@ -674,6 +676,31 @@ ctl_send(const uint8_t *p, size_t len)
 		}
 	}
 	return sent > 0 ? MAILSLOT_OK : MAILSLOT_E_NETWORK;
+bad:
+	counters[C_tx_errors]++;
+	return MAILSLOT_E_PROTO;
+}
+
+/* on_outbox sends what local writers put into the outbox (ctl.h). */
+static void
+on_outbox(void)
+{
+	uint8_t rec[MSL_CTL_MAX];
+
+	/* A bounded batch, as for datagrams. */
+	for (int i = 0; i < 256; i++) {
+		size_t len = 0;
+		mailslot_err e = mailslot_read_for(outbox, rec, sizeof rec, &len, NULL, 0);
+		if (e == MAILSLOT_E_TIMEOUT)
+			return;
+		if (e != MAILSLOT_OK) {
+			/* Cannot happen with max_message_size = the buffer; a
+			 * record we cannot read would otherwise block the rest. */
+			logmsg(MSL_LOG_ERROR, "outbox: %s", mailslot_strerror(e));
+			return;
+		}
+		(void)ctl_send(rec, len); /* it counts its own failures */
+	}
 }
 
 static void
@@ -716,13 +743,7 @@ on_client(struct watch *w)
 		memcpy(out + sizeof rep, &info, sizeof info);
 		body = sizeof info;
 	} else if (req.op == MSL_CTL_SEND) {
-		struct msl_ctl_send sh;
 		rep.status = ctl_send(in + sizeof req, (size_t)n - sizeof req);
-		if ((size_t)n >= sizeof req + sizeof sh) {
-			memcpy(&sh, in + sizeof req, sizeof sh);
-			if (sh.flags & MSL_CTL_SEND_NOREPLY)
-				return;
-		}
 	} else {
 		rep.status = MAILSLOT_E_NOTSUP;
 	}
@@ -895,8 +916,20 @@ main(int argc, char **argv)
 		return 69;
 	if (drop_privileges() != 0)
 		return 77; /* EX_NOPERM */
+	mailslot_options oo;
+	mailslot_options_init(&oo);
+	oo.max_message_size = MSL_CTL_MAX;
+	oo.flags = MAILSLOT_LOCAL_ONLY;
+	oo.read_timeout_ms = 0;
+	mailslot_err oe = mailslot_create(MSL_OUTBOX_NAME, &oo, &outbox);
+	if (oe != MAILSLOT_OK) {
+		logmsg(MSL_LOG_ERROR, "cannot create the outbox %s: %s", MSL_OUTBOX_NAME,
+		    mailslot_strerror(oe));
+		return 69;
+	}
+	w_out.fd = mailslot_fd(outbox);
 	if (watch_add(&w_dgm) != 0 || (w_ns.fd >= 0 && watch_add(&w_ns) != 0) ||
-	    watch_add(&w_listen) != 0 || watch_add(&w_sig) != 0)
+	    watch_add(&w_listen) != 0 || watch_add(&w_sig) != 0 || watch_add(&w_out) != 0)
 		return 71;
 	logmsg(MSL_LOG_INFO, "%s in workgroup %s: datagrams on UDP %u, names on %s%u (IPv4 only)",
 	    conf.name, conf.workgroup, conf.port, conf.ns_port ? "UDP " : "off ", conf.ns_port);
@@ -921,6 +954,9 @@ main(int argc, char **argv)
 			case T_CLIENT:
 				on_client(w);
 				break;
+			case T_OUTBOX:
+				on_outbox();
+				break;
 			case T_SIGNAL: {
 				struct signalfd_siginfo si;
 				if (read(w_sig.fd, &si, sizeof si) == (ssize_t)sizeof si) {
@@ -928,6 +964,7 @@ main(int argc, char **argv)
 					for (int k = 0; k < MSLD_RELAYS; k++)
 						if (relays[k].c)
 							relay_drop(&relays[k]);
+					mailslot_close(outbox);
 					return 0;
 				}
 				break;
