@@ -55,7 +55,7 @@
 	X(drop_unknown_mailslot)/* no local mailslot of that name         */ \
 	X(drop_local_only)      /* the mailslot refuses remote messages   */ \
 	X(drop_full)            /* the mailslot is over its quota         */ \
-	X(drop_too_big)         /* above the mailslot's maximum size      */ \
+	X(drop_over_max_size)   /* above the mailslot's maximum size      */ \
 	X(drop_duplicate)       /* the same datagram seen again (§4.4)    */ \
 	X(drop_delivery_error)  /* the local transport failed otherwise   */ \
 	X(nbns_queries)         /* name queries read on UDP 137           */ \
@@ -464,7 +464,7 @@ deliver(const struct msl_mdgm *m, uint32_t ip, uint16_t port)
 		counters[C_drop_full]++;
 		break;
 	case MAILSLOT_E_MSGSIZE:
-		counters[C_drop_too_big]++;
+		counters[C_drop_over_max_size]++;
 		break;
 	default:
 		counters[C_drop_delivery_error]++;
@@ -490,7 +490,8 @@ iface_ok(unsigned ifindex)
 	return 0;
 }
 
-/* recv_one reads one datagram with its ingress interface; 0 when none. */
+/* recv_one reads one datagram with its ingress interface.  It returns
+ * the payload size (0 is a datagram too), or -1 when none is waiting. */
 static ssize_t
 recv_one(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *from,
     struct in_pktinfo *pi)
@@ -509,7 +510,7 @@ recv_one(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *from,
 
 	memset(pi, 0, sizeof *pi);
 	if (n < 0)
-		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+		return -1;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
 			memcpy(pi, CMSG_DATA(c), sizeof *pi);
@@ -531,7 +532,7 @@ on_datagrams(void)
 	/* A bounded batch, so name queries and local clients get their turn. */
 	for (int i = 0; i < 64; i++) {
 		ssize_t n = recv_one(w_dgm.fd, buf, sizeof buf, &from, &pi);
-		if (n <= 0)
+		if (n < 0)
 			return;
 		counters[C_rx_datagrams]++;
 		counters[C_rx_bytes] += (uint64_t)n;
@@ -583,7 +584,7 @@ on_names(void)
 		ssize_t n = recv_one(w_ns.fd, buf, sizeof buf, &from, &pi);
 		size_t used;
 		int group;
-		if (n <= 0)
+		if (n < 0)
 			return;
 		if (msl_nbns_query_parse(buf, (size_t)n, &q) != MSL_PE_OK ||
 		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi.ipi_ifindex)) {
@@ -633,7 +634,9 @@ stats_text(char *buf, size_t cap)
 	for (int i = 0; i < C_COUNT; i++)
 		n += (size_t)snprintf(buf + n, cap - n, "%s %llu\n", counter_names[i],
 		    (unsigned long long)counters[i]);
-	for (int i = 1; i < MSL_PE_COUNT && n < cap; i++)
+	/* The reasons msl_mdgm_parse gives, TRUNCATED to BADOFFSET in the
+	 * codec's table; the others belong to builders and the name service. */
+	for (int i = MSL_PE_TRUNCATED; i <= MSL_PE_BADOFFSET && n < cap; i++)
 		n += (size_t)snprintf(buf + n, cap - n, "drop_%s %llu\n", msl_perr_str((msl_perr)i),
 		    (unsigned long long)drop_reason[i]);
 	return n < cap ? n : cap;

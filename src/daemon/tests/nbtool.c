@@ -1,0 +1,302 @@
+/*
+ * nbtool.c - a test helper for the multi-host daemon tests: it crafts
+ * mailslot datagrams, valid or broken on purpose, and sends them to a
+ * UDP port; it can also wait for one datagram and dump it.
+ *
+ *   nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]
+ *   nbtool listen PORT TIMEOUT_MS
+ *   nbtool reason KIND
+ *   nbtool jsonhex
+ *
+ * send builds a DIRECT_GROUP datagram from INJECTOR<00> (this host's
+ * egress address as SOURCE_IP) to DSTNAME<00> (default WG) carrying DATA
+ * (default "injected") for MAILSLOT (default \MAILSLOT\NEWS), with the
+ * project's codec, then spoils it as KIND says and sends it, from an
+ * ephemeral port, as one UDP datagram.  KIND is one of
+ *   valid          the datagram as built
+ *   unique         the same as DIRECT_UNIQUE (0x10)
+ *   empty          a zero-length UDP payload
+ *   trunc_header   the first 10 bytes only
+ *   trunc_smb      cut inside the SMB header
+ *   bad_type       MSG_TYPE 0x17
+ *   fragment       FLAGS with MORE set (a first fragment)
+ *   fragment_next  FLAGS with FIRST clear (a later fragment)
+ *   bad_src_name   a SOURCE_NAME character outside 'A'..'P'
+ *   bad_dst_name   a DESTINATION_NAME whose first label is not 32 long
+ *   not_smb        the SMB signature spoilt
+ *   bad_command    an SMB command other than 0x25
+ *   bad_offset     DataOffset beyond the end of the datagram
+ *   bad_mailslot   a name that does not start with \MAILSLOT\
+ *   garbage        400 pseudo-random bytes
+ * It prints the payload size sent.  listen binds 0.0.0.0:PORT and prints
+ * "FROM IP:PORT LEN" and a hex dump of the first datagram, or exits 1
+ * after TIMEOUT_MS.  reason prints what the codec's receiver parse says
+ * of KIND ("ok", or the msl_perr_str of the drop reason), so the tests
+ * know which drop_<reason> counter a datagram must raise.  jsonhex reads
+ * the lines of `mailslot recv --json` and prints each message's data
+ * bytes in hex, one message a line (the tool writes a byte that is not
+ * UTF-8 as \u00XX).  Exit status 2 is a usage or system error.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "msl_codec.h"
+
+/* Offsets in a payload without NetBIOS scope (spec §1.1, §1.5). */
+enum {
+	OFF_TYPE = 0,
+	OFF_FLAGS = 1,
+	OFF_SRC_NAME = 14,
+	OFF_DST_NAME = 48,
+	OFF_SMB = 82,
+	OFF_SMB_COMMAND = OFF_SMB + 4,
+	OFF_DATA_OFFSET = OFF_SMB + 57,
+	OFF_MAILSLOT = OFF_SMB + 69,
+};
+
+static int
+die(const char *what)
+{
+	perror(what);
+	return 2;
+}
+
+static int
+build(uint32_t src_ip, const char *dst, const char *mailslot, const char *data, uint8_t type,
+    uint8_t *buf, size_t *len)
+{
+	struct msl_mdgm_send s;
+	memset(&s, 0, sizeof s);
+	s.ms_type = type;
+	s.ms_node = MSL_NBDGM_NODE_B;
+	s.ms_id = (uint16_t)getpid();
+	s.ms_src_ip = ntohl(src_ip);
+	s.ms_src_port = MSL_NBDGM_PORT;
+	s.ms_mailslot = mailslot;
+	s.ms_mailslot_len = strlen(mailslot);
+	s.ms_data = (const uint8_t *)data;
+	s.ms_data_len = strlen(data);
+	s.ms_profile = MSL_SMBMAIL_SAMBA;
+	if (msl_nbname_make(&s.ms_src, "INJECTOR", 0x00, NULL) != MSL_PE_OK ||
+	    msl_nbname_make(&s.ms_dst, dst, 0x00, NULL) != MSL_PE_OK) {
+		fprintf(stderr, "nbtool: bad NetBIOS name\n");
+		return -1;
+	}
+	msl_perr e = msl_mdgm_build(&s, buf, MSL_MDGM_MAX, len);
+	if (e != MSL_PE_OK) {
+		fprintf(stderr, "nbtool: build: %s\n", msl_perr_str(e));
+		return -1;
+	}
+	return 0;
+}
+
+/* spoil applies KIND to the valid datagram buf[0..*len). */
+static int
+spoil(const char *kind, uint8_t *buf, size_t *len)
+{
+	if (strcmp(kind, "valid") == 0 || strcmp(kind, "unique") == 0)
+		return 0;
+	if (strcmp(kind, "empty") == 0)
+		*len = 0;
+	else if (strcmp(kind, "trunc_header") == 0)
+		*len = 10;
+	else if (strcmp(kind, "trunc_smb") == 0)
+		*len = OFF_SMB + 20;
+	else if (strcmp(kind, "bad_type") == 0)
+		buf[OFF_TYPE] = 0x17;
+	else if (strcmp(kind, "fragment") == 0)
+		buf[OFF_FLAGS] |= MSL_NBDGM_FLAG_MORE;
+	else if (strcmp(kind, "fragment_next") == 0)
+		buf[OFF_FLAGS] &= (uint8_t)~MSL_NBDGM_FLAG_FIRST;
+	else if (strcmp(kind, "bad_src_name") == 0)
+		buf[OFF_SRC_NAME + 5] = 'Z';
+	else if (strcmp(kind, "bad_dst_name") == 0)
+		buf[OFF_DST_NAME] = 0x21;
+	else if (strcmp(kind, "not_smb") == 0)
+		buf[OFF_SMB + 1] = 'X';
+	else if (strcmp(kind, "bad_command") == 0)
+		buf[OFF_SMB_COMMAND] = 0x72;
+	else if (strcmp(kind, "bad_offset") == 0) {
+		buf[OFF_DATA_OFFSET] = 0xf0;
+		buf[OFF_DATA_OFFSET + 1] = 0x01;
+	} else if (strcmp(kind, "bad_mailslot") == 0)
+		memcpy(buf + OFF_MAILSLOT, "\\NOTSLOT\\", 9);
+	else if (strcmp(kind, "garbage") == 0) {
+		uint32_t x = 0x2545f491u;
+		*len = 400;
+		for (size_t i = 0; i < *len; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			buf[i] = (uint8_t)x;
+		}
+	} else {
+		fprintf(stderr, "nbtool: unknown kind '%s'\n", kind);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_send(int argc, char **argv)
+{
+	if (argc < 4 || argc > 7) {
+		fprintf(stderr, "usage: nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]\n");
+		return 2;
+	}
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
+	if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
+		fprintf(stderr, "nbtool: bad address %s\n", argv[1]);
+		return 2;
+	}
+	const char *kind = argv[3];
+	const char *dst = argc > 4 ? argv[4] : "WG";
+	const char *mailslot = argc > 5 ? argv[5] : "\\MAILSLOT\\NEWS";
+	const char *data = argc > 6 ? argv[6] : "injected";
+
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0 ||
+	    connect(fd, (struct sockaddr *)&to, sizeof to) != 0)
+		return die("nbtool: socket");
+	struct sockaddr_in me;
+	socklen_t ml = sizeof me;
+	if (getsockname(fd, (struct sockaddr *)&me, &ml) != 0)
+		return die("nbtool: getsockname");
+
+	static uint8_t buf[MSL_MDGM_MAX + 512];
+	size_t len;
+	uint8_t type = strcmp(kind, "unique") == 0 ? MSL_NBDGM_DIRECT_UNIQUE : MSL_NBDGM_DIRECT_GROUP;
+	if (build(me.sin_addr.s_addr, dst, mailslot, data, type, buf, &len) != 0 ||
+	    spoil(kind, buf, &len) != 0)
+		return 2;
+	if (send(fd, buf, len, 0) != (ssize_t)len)
+		return die("nbtool: send");
+	close(fd);
+	printf("%zu\n", len);
+	return 0;
+}
+
+static int
+cmd_listen(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: nbtool listen PORT TIMEOUT_MS\n");
+		return 2;
+	}
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+		return die("nbtool: bind");
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, atoi(argv[2])) <= 0)
+		return 1;
+	static uint8_t buf[65536];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof from;
+	ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+	if (n < 0)
+		return die("nbtool: recvfrom");
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &from.sin_addr, ip, sizeof ip);
+	printf("FROM %s:%u %zd\n", ip, (unsigned)ntohs(from.sin_port), n);
+	for (ssize_t i = 0; i < n; i++)
+		printf("%02x%s", buf[i], (i % 16 == 15 || i == n - 1) ? "\n" : " ");
+	return 0;
+}
+
+static int
+cmd_reason(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: nbtool reason KIND\n");
+		return 2;
+	}
+	static uint8_t buf[MSL_MDGM_MAX + 512];
+	size_t len;
+	uint8_t type = strcmp(argv[1], "unique") == 0 ? MSL_NBDGM_DIRECT_UNIQUE : MSL_NBDGM_DIRECT_GROUP;
+	if (build(htonl(0x0a000001), "WG", "\\MAILSLOT\\NEWS", "injected", type, buf, &len) != 0 ||
+	    spoil(argv[1], buf, &len) != 0)
+		return 2;
+	struct msl_mdgm m;
+	printf("%s\n", msl_perr_str(msl_mdgm_parse(buf, len, &m)));
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int
+cmd_jsonhex(void)
+{
+	static char line[1 << 20];
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		const char *p = strstr(line, "\"data\":\"");
+		if (p == NULL)
+			continue;
+		for (p += 8; *p != '\0' && *p != '"'; p++) {
+			unsigned c = (unsigned char)*p;
+			if (c == '\\') {
+				p++;
+				if (*p == 'n')
+					c = '\n';
+				else if (*p == 't')
+					c = '\t';
+				else if (*p == 'u') {
+					int v = 0;
+					for (int i = 1; i <= 4; i++) {
+						int h = hexval(p[i]);
+						if (h < 0) {
+							fprintf(stderr, "nbtool: bad \\u escape\n");
+							return 2;
+						}
+						v = v * 16 + h;
+					}
+					if (v > 0xff) {
+						fprintf(stderr, "nbtool: \\u%04x is not a byte\n", v);
+						return 2;
+					}
+					c = (unsigned)v;
+					p += 4;
+				} else if (*p == '\0') {
+					return 2;
+				} else {
+					c = (unsigned char)*p;
+				}
+			}
+			printf("%02x", c);
+		}
+		printf("\n");
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "jsonhex") == 0)
+		return cmd_jsonhex();
+	if (argc >= 2 && strcmp(argv[1], "reason") == 0)
+		return cmd_reason(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "send") == 0)
+		return cmd_send(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "listen") == 0)
+		return cmd_listen(argc - 1, argv + 1);
+	fprintf(stderr, "usage: nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]\n"
+			"       nbtool listen PORT TIMEOUT_MS\n"
+			"       nbtool reason KIND\n"
+			"       nbtool jsonhex\n");
+	return 2;
+}

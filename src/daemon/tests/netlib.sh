@@ -1,0 +1,266 @@
+# netlib.sh: helpers for the multi-host daemon tests, sourced by them.
+#
+# Each test builds its own small LAN out of network namespaces: a "switch"
+# namespace holding a bridge, and one namespace per host, each joined to
+# the bridge by a veth pair (eth0 on the host side) and numbered
+# 10.R.0.X/24, R derived from the test's pid (each LAN has its own bridge,
+# so even an equal R would not mix two runs).  Nothing is added to the root
+# namespace, and the names carry the pid, so parallel runs never collide.
+# An EXIT trap kills what the test started and deletes the namespaces,
+# whatever happens; what a SIGKILLed run left is swept by the next one.
+#
+#   nl_init                      skip (exit 77) unless root with `ip netns`;
+#                                sets NL_TMP (a private temp dir) and the trap
+#   nl_host NAME X               create host NAME as 10.R.0.X; sets IP_NAME
+#   nl_ns NAME                   the namespace name of host NAME
+#   nl_run NAME CMD...           run CMD in host NAME, in the foreground
+#   nl_bg NAME LOG CMD...        run CMD in host NAME in the background,
+#                                stdout+stderr to LOG; NL_LAST_PID is its pid
+#   nl_kill PID                  stop one background process (TERM, then KILL)
+#   wait_until TIMEOUT_S CMD...  poll CMD until it succeeds; 1 on timeout
+#   check NAME CMD...            count a pass or a failure
+#   nl_summary                   print "N passed, N failed"; status 0 if none failed
+#
+# Daemon helpers (MAILSLOTD and MAILSLOT must name the binaries):
+#   nl_conf                      write an empty configuration file, NL_CONF,
+#                                that every daemon (-c) and CLI
+#                                ($MAILSLOT_CONFIG) reads, so that no
+#                                /etc/mailslot/mailslotd.conf leaks in
+#   start_daemon HOST NBNAME [-o KEY=VALUE]...   start mailslotd (workgroup WG,
+#                                log level debug), wait until `mailslot
+#                                stats` answers; DPID_HOST is its pid
+#   counter HOST COUNTER         one counter from `mailslot stats` (empty if none)
+#   start_recv HOST NAME OUTFILE [ARGS...]  `mailslot recv NAME --json ARGS` in
+#                                the background, waits until the mailslot exists
+#   has_msg FILE DATA            FILE has a JSON line whose data is DATA
+#   finish_daemons HOST...       check that each daemon is still running,
+#                                stops on SIGTERM with status 0 and logged no
+#                                sanitizer report
+
+NL_PFX="msl$$"
+NL_R=$(( ($$ % 200) + 20 ))
+NL_HOSTS=()
+NL_PIDS=()
+NL_SWITCH=""
+NL_TMP=""
+NL_CONF=""
+NL_PASS=0
+NL_FAIL=0
+
+nl_log() { echo "[$(date +%T)] $*"; }
+
+nl_skip() { echo "SKIP: $*"; exit 77; }
+
+nl_cleanup() {
+  local rc=$? pid ns p
+  trap - EXIT INT TERM
+  for pid in "${NL_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 1 20); do
+    local alive=0
+    for pid in "${NL_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${NL_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  # Anything else still inside our namespaces was started by this test
+  # (a forked child, a stray helper): end it by pid, then the namespace.
+  for ns in "${NL_HOSTS[@]}" $NL_SWITCH; do
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+  done
+  for ns in "${NL_HOSTS[@]}" $NL_SWITCH; do
+    ip netns del "$ns" 2>/dev/null
+  done
+  if [ -n "$NL_TMP" ]; then
+    if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -z "${NL_KEEP:-}" ]; then
+      nl_dump_logs
+    fi
+    [ -z "${NL_KEEP:-}" ] && rm -rf "$NL_TMP"
+  fi
+  exit $rc
+}
+
+# nl_dump_logs prints the tail of every log a failed test left, to help
+# whoever reads the CTest output.
+nl_dump_logs() {
+  local f
+  for f in "$NL_TMP"/*.log; do
+    [ -f "$f" ] || continue
+    echo "---- $(basename "$f") (last 40 lines) ----"
+    tail -n 40 "$f"
+  done
+}
+
+nl_init() {
+  [ "$(id -u)" = 0 ] || nl_skip "needs root (network namespaces)"
+  command -v ip >/dev/null 2>&1 || nl_skip "iproute2 (ip) is not installed"
+  ip netns list >/dev/null 2>&1 || nl_skip "ip netns is unavailable"
+  NL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/msl-nettest.$$.XXXXXX")
+  chmod 755 "$NL_TMP"
+  trap nl_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  nl_sweep
+  NL_SWITCH="${NL_PFX}sw"
+  ip netns add "$NL_SWITCH" || nl_skip "cannot create a network namespace"
+  ip -n "$NL_SWITCH" link set lo up
+  ip -n "$NL_SWITCH" link add br0 type bridge || { echo "cannot create a bridge"; exit 1; }
+  ip -n "$NL_SWITCH" link set br0 up
+  nl_log "LAN 10.$NL_R.0.0/24 in namespaces ${NL_PFX}*"
+}
+
+# nl_sweep deletes what an earlier run of these tests left behind when it
+# was killed before its trap ran (a CTest timeout sends SIGKILL): only our
+# own namespaces, msl<pid>sw and msl<pid><HOST>, whose test pid is gone.
+nl_sweep() {
+  local ns owner p d
+  for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E '^msl[0-9]+(sw|[A-Z])$'); do
+    owner=${ns#msl}
+    owner=${owner%sw}
+    owner=${owner%[A-Z]}
+    [ "$owner" = "$$" ] || ! kill -0 "$owner" 2>/dev/null || continue
+    echo "removing stale namespace $ns"
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  for d in "${TMPDIR:-/tmp}"/msl-nettest.*.*; do
+    [ -d "$d" ] || continue
+    owner=${d##*/msl-nettest.}
+    owner=${owner%%.*}
+    case $owner in ''|*[!0-9]*) continue ;; esac
+    kill -0 "$owner" 2>/dev/null || rm -rf "$d"
+  done
+}
+
+nl_ns() { echo "${NL_PFX}$1"; }
+
+nl_host() {
+  local name=$1 x=$2 ns
+  ns=$(nl_ns "$name")
+  ip netns add "$ns" || return 1
+  NL_HOSTS+=("$ns")
+  ip -n "$NL_SWITCH" link add "v$name" type veth peer name eth0 netns "$ns" || return 1
+  ip -n "$NL_SWITCH" link set "v$name" master br0 up
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "10.$NL_R.0.$x/24" brd + dev eth0
+  ip -n "$ns" link set eth0 up
+  printf -v "IP_$name" '%s' "10.$NL_R.0.$x"
+}
+
+nl_run() {
+  local ns
+  ns=$(nl_ns "$1"); shift
+  ip netns exec "$ns" "$@"
+}
+
+nl_bg() {
+  local ns log=$2
+  ns=$(nl_ns "$1"); shift 2
+  ip netns exec "$ns" "$@" >"$log" 2>&1 &
+  NL_LAST_PID=$!
+  NL_PIDS+=("$NL_LAST_PID")
+}
+
+nl_kill() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  return 0
+}
+
+# wait_until TIMEOUT_S CMD...: bounded polling, every 0.1 s.
+wait_until() {
+  local t=$1 end
+  shift
+  end=$(( $(date +%s%N) / 1000000 + t * 1000 ))
+  while :; do
+    "$@" >/dev/null 2>&1 && return 0
+    [ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
+    sleep 0.1
+  done
+}
+
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    NL_PASS=$((NL_PASS + 1))
+    echo "ok: $name"
+  else
+    NL_FAIL=$((NL_FAIL + 1))
+    echo "FAILED: $name"
+  fi
+}
+
+nl_summary() {
+  echo "$NL_PASS passed, $NL_FAIL failed"
+  [ "$NL_FAIL" -eq 0 ]
+}
+
+# ---- mailslotd ---------------------------------------------------------
+
+nl_conf() {
+  NL_CONF="$NL_TMP/mailslotd.conf"
+  echo "# empty: the tests set everything with -o" >"$NL_CONF"
+  chmod 644 "$NL_CONF"
+  export MAILSLOT_CONFIG="$NL_CONF"
+}
+
+start_daemon() {
+  local host=$1 name=$2
+  shift 2
+  nl_bg "$host" "$NL_TMP/mailslotd-$host.log" "$MAILSLOTD" ${NL_CONF:+-c "$NL_CONF"} \
+    -o "netbios name = $name" -o "workgroup = WG" -o "log level = debug" "$@"
+  printf -v "DPID_$host" '%s' "$NL_LAST_PID"
+  if ! wait_until 15 nl_run "$host" "$MAILSLOT" stats; then
+    echo "mailslotd on $host did not become ready; its log:"
+    cat "$NL_TMP/mailslotd-$host.log"
+    return 1
+  fi
+}
+
+counter() {
+  nl_run "$1" "$MAILSLOT" stats 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'
+}
+
+start_recv() {
+  local host=$1 name=$2 out=$3
+  shift 3
+  nl_bg "$host" "$out" "$MAILSLOT" recv "$name" --json "$@"
+  wait_until 10 mailslot_listed "$host" "$name"
+}
+
+mailslot_listed() {
+  nl_run "$1" "$MAILSLOT" list | grep -qiF "mailslot\\$2 "
+}
+
+has_msg() {
+  grep -qF "\"data\":\"$2\"}" "$1"
+}
+
+stop_daemon() {
+  local pv="DPID_$1" pid
+  pid=${!pv}
+  kill -TERM "$pid" 2>/dev/null || return 1
+  if ! wait_until 10 bash -c "! kill -0 $pid"; then
+    kill -KILL "$pid" 2>/dev/null
+    return 1
+  fi
+  wait "$pid"
+}
+
+finish_daemons() {
+  local h pv
+  for h in "$@"; do
+    pv="DPID_$h"
+    check "mailslotd on $h still running at the end" kill -0 "${!pv}"
+    check "mailslotd on $h exits 0 on SIGTERM" stop_daemon "$h"
+    check "mailslotd on $h logged no sanitizer report" \
+      bash -c "! grep -qE 'Sanitizer|runtime error:' '$NL_TMP/mailslotd-$h.log'"
+  done
+}
