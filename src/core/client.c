@@ -6,11 +6,13 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "../platform/platform.h"
 #include "client.h"
+#include "live.h"
 
 /* How long the handshake may take: the server's intake thread answers it. */
 #define MSL_HELLO_TIMEOUT_MS 5000
@@ -22,15 +24,23 @@
 #define MSL_STALL_TIMEOUT_MS 10000
 /* Pipe size asked for: room for a burst while the intake thread wakes. */
 #define MSL_PIPE_SIZE (256 * 1024)
+/* Frames up to this size are copied into one buffer before the write. */
+#define MSL_SMALL_FRAME 512
 
-mailslot_err
-msl_connect_local(const char *key, int role, int pipe_rd, int *sock_out, msl_ack *ack)
+/*
+ * msl_connect_live does the handshake.  With live_out, a live page that
+ * comes with the ack is mapped read-only there (else it stays NULL).
+ */
+static mailslot_err
+msl_connect_live(const char *key, int role, int pipe_rd, int *sock_out, msl_ack *ack,
+    mailslot_client *live_out)
 {
 	struct sockaddr_un sa;
 	socklen_t sl;
 	char hex[33];
 	msl_hello h;
-	int fd;
+	msl_ack_live al;
+	int fd, lfd = -1;
 
 	msl_key_hash(key, hex);
 	if (msl_abstract_addr(hex, &sa, &sl) != 0)
@@ -54,17 +64,44 @@ msl_connect_local(const char *key, int role, int pipe_rd, int *sock_out, msl_ack
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
 	int r = msl_wait_fd(fd, POLLIN, MSL_HELLO_TIMEOUT_MS);
-	ssize_t n = r > 0 ? recv(fd, ack, sizeof *ack, 0) : -1;
-	if (n != (ssize_t)sizeof *ack || ack->magic != MSL_MAGIC) {
+	ssize_t n = r > 0 ? msl_recv_fd(fd, &al, sizeof al, &lfd, 0) : -1;
+	*ack = al.ack;
+	if ((n != (ssize_t)sizeof al.ack && n != (ssize_t)sizeof al) || ack->magic != MSL_MAGIC) {
+		if (lfd >= 0)
+			close(lfd);
 		close(fd);
 		return n == 0 ? MAILSLOT_E_NOTFOUND : r == 0 ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_PROTO;
 	}
 	if (ack->status != MAILSLOT_OK) {
+		if (lfd >= 0)
+			close(lfd);
 		close(fd);
 		return (mailslot_err)ack->status;
 	}
+	if (lfd >= 0 && live_out != NULL && n == (ssize_t)sizeof al && al.slot < MSL_LIVE_SLOTS) {
+		/* Only as much of the page as holds the owner word and our slot. */
+		size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+		size_t end = MSL_LIVE_SLOT0 + ((size_t)al.slot + 1) * sizeof(uint64_t);
+		size_t len = (end + pg - 1) / pg * pg;
+		void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, lfd, 0);
+		if (p != MAP_FAILED) {
+			live_out->live = p;
+			live_out->live_len = len;
+			live_out->live_word = (const uint64_t *)(const void *)
+			    ((unsigned char *)p + MSL_LIVE_SLOT0 + (size_t)al.slot * sizeof(uint64_t));
+			live_out->live_gen = al.gen;
+		}
+	}
+	if (lfd >= 0)
+		close(lfd);
 	*sock_out = fd;
 	return MAILSLOT_OK;
+}
+
+mailslot_err
+msl_connect_local(const char *key, int role, int pipe_rd, int *sock_out, msl_ack *ack)
+{
+	return msl_connect_live(key, role, pipe_rd, sock_out, ack, NULL);
 }
 
 mailslot_err
@@ -83,7 +120,7 @@ msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 	}
 	/* Best effort: a user past its pipe quota keeps the default size. */
 	fcntl(p[1], F_SETPIPE_SZ, MSL_PIPE_SIZE);
-	e = msl_connect_local(n->key, role, p[0], &c->ctrl, &ack);
+	e = msl_connect_live(n->key, role, p[0], &c->ctrl, &ack, c);
 	if (e != MAILSLOT_OK) {
 		close(p[0]);
 		close(p[1]);
@@ -142,12 +179,36 @@ msl_poll_notices(mailslot_client *c)
 	}
 }
 
+/*
+ * msl_check tells whether a write may go ahead: GONE once the server closed
+ * the mailslot or its process died, FULL while it is over quota.  With the
+ * live page this costs two memory loads; without it, a recv on ctrl.
+ */
+static mailslot_err
+msl_check(mailslot_client *c)
+{
+	if (c->live != NULL) {
+		uint64_t w = __atomic_load_n(c->live_word, __ATOMIC_ACQUIRE);
+		if ((w >> 2) != c->live_gen || (w & MSL_LIVE_CLOSED) || !msl_live_alive(c->live)) {
+			c->broken = MAILSLOT_E_GONE;
+			return MAILSLOT_E_GONE;
+		}
+		c->full = (w & MSL_LIVE_FULL) != 0;
+	} else {
+		mailslot_err e = msl_poll_notices(c);
+		if (e != MAILSLOT_OK)
+			return e;
+	}
+	return c->full ? MAILSLOT_E_FULL : MAILSLOT_OK;
+}
+
 static mailslot_err
 msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
     const msl_origin *origin)
 {
 	msl_frame f;
 	struct iovec iov[3];
+	unsigned char small[MSL_SMALL_FRAME];
 	int niov = 0;
 	size_t total, done = 0;
 	mailslot_err e;
@@ -156,10 +217,11 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		return c->broken;
 	if ((c->max != 0 && len > c->max) || len > UINT32_MAX)
 		return MAILSLOT_E_MSGSIZE;
-	if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
+	if ((e = msl_check(c)) != MAILSLOT_OK) {
+		if (e == MAILSLOT_E_FULL && c->live != NULL)
+			msl_poll_notices(c); /* drain the FULL notices that woke nobody */
 		return e;
-	if (c->full)
-		return MAILSLOT_E_FULL;
+	}
 	/* The time a write begins orders it against every other writer. */
 	f.len = (uint32_t)len;
 	f.flags = origin ? MSL_FRAME_ORIGIN : 0;
@@ -170,10 +232,21 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 	if (len)
 		iov[niov++] = (struct iovec){ (void *)data, len };
 	total = sizeof f + (origin ? sizeof *origin : 0) + len;
+	if (total <= sizeof small) {
+		/* One buffer: write(2) with no iovec to import is cheaper. */
+		size_t k = 0;
+		for (int i = 0; i < niov; i++) {
+			memcpy(small + k, iov[i].iov_base, iov[i].iov_len);
+			k += iov[i].iov_len;
+		}
+		iov[0] = (struct iovec){ small, total };
+		niov = 1;
+	}
 
-	uint64_t deadline = msl_now_ns() + (uint64_t)MSL_STALL_TIMEOUT_MS * 1000000u;
+	uint64_t deadline = 0; /* set when the pipe is first found full */
 	for (;;) {
-		ssize_t r = writev(c->wr, iov, niov);
+		ssize_t r = niov == 1 ? write(c->wr, iov[0].iov_base, iov[0].iov_len)
+		    : writev(c->wr, iov, niov);
 		if (r > 0) {
 			done += (size_t)r;
 			if (done == total)
@@ -198,8 +271,12 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		/* The pipe is full: the server is over quota, gone, or behind. */
 		if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
 			return e;
+		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
+			return e;
 		if (c->full && done == 0)
 			return MAILSLOT_E_FULL;
+		if (deadline == 0)
+			deadline = msl_now_ns() + (uint64_t)MSL_STALL_TIMEOUT_MS * 1000000u;
 		int wait = msl_ms_until(deadline);
 		if (wait == 0) {
 			if (done != 0)
@@ -247,6 +324,8 @@ mailslot_client_close(mailslot_client *c)
 	close(c->wr);
 	close(c->rd);
 	close(c->ctrl);
+	if (c->live != NULL)
+		munmap(c->live, c->live_len);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }

@@ -16,6 +16,11 @@ struct mailslot_client {
 	int wr, rd;         /* the message pipe; rd is kept, see open     */
 	uint32_t max;       /* the server's max message size (0 = any)    */
 	int full;           /* the server said it is over quota           */
+	/* The server's live page (live.h), or NULL: then ctrl is polled. */
+	unsigned char *live;
+	size_t live_len;
+	const uint64_t *live_word;
+	uint64_t live_gen;
 	mailslot_err broken;/* a permanent error, once one happened       */
 	/* Remote state belongs to remote.c. */
 	void *net;

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,6 +25,25 @@ fresh_namespace(const char *tag)
 	char ns[64];
 	snprintf(ns, sizeof ns, "test-%d-%s", (int)getpid(), tag);
 	setenv("MAILSLOT_NAMESPACE", ns, 1);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/* round_trip writes msg and reads it back within timeout_ms. */
+static int
+round_trip(mailslot_server *s, mailslot_client *c, const char *msg, uint32_t timeout_ms)
+{
+	char buf[64];
+	size_t n, len = strlen(msg);
+	return mailslot_write(c, msg, len) == MAILSLOT_OK &&
+	    mailslot_read_for(s, buf, sizeof buf, &n, NULL, timeout_ms) == MAILSLOT_OK &&
+	    n == len && memcmp(buf, msg, len) == 0;
 }
 
 static int
@@ -310,9 +330,7 @@ test_quota_full_then_recovers(void)
 		MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 1000), MAILSLOT_OK);
 	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_E_TIMEOUT);
 	/* Under quota again, writing works again. */
-	MSL_CHECK_EQ(mailslot_write(c, "again", 5), MAILSLOT_OK);
-	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_OK);
-	MSL_CHECK_EQ(n, 5);
+	MSL_CHECK(round_trip(s, c, "again", 0));
 	mailslot_client_close(c);
 	mailslot_close(s);
 }
@@ -353,6 +371,14 @@ test_close_makes_writes_fail_and_frees_name(void)
 	fresh_namespace("close");
 	MSL_CHECK_EQ(mailslot_create("gone", NULL, &s), MAILSLOT_OK);
 	MSL_CHECK_EQ(mailslot_open("gone", &c), MAILSLOT_OK);
+	/* A child of fork() that closes its copy leaves the mailslot alone. */
+	pid_t p = fork();
+	if (p == 0) {
+		mailslot_close(s);
+		_exit(0);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	MSL_CHECK(round_trip(s, c, "alive", 1000));
 	MSL_CHECK_EQ(mailslot_write(c, "1", 1), MAILSLOT_OK);
 	mailslot_close(s);
 	MSL_CHECK_EQ(mailslot_write(c, "2", 1), MAILSLOT_E_GONE);
@@ -403,6 +429,204 @@ test_kill9_server(void)
 	close(ready[1]);
 	close(go[0]);
 	close(go[1]);
+}
+
+/*
+ * Ping-pong between two processes, each reading its own mailslot: the
+ * parent with blocking reads, the child through mailslot_fd and poll.  A
+ * message written while the reader scans must not be left behind in memory
+ * with no descriptor readable (the reader used to sleep on it until its
+ * timeout).  Each wait is bounded; a stall fails the test.
+ */
+#define PINGPONG_ROUNDS 20000
+#define PINGPONG_WAIT_MS 3000
+
+static int
+pingpong_child(int ready_fd)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	char buf[64];
+	size_t n;
+
+	if (mailslot_create("pong", NULL, &s) != MAILSLOT_OK)
+		return 1;
+	int fd = mailslot_fd(s);
+	if (fd < 0 || write(ready_fd, "r", 1) != 1)
+		return 2;
+	if (mailslot_open("ping", &c) != MAILSLOT_OK)
+		return 3;
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, PINGPONG_WAIT_MS) != 1)
+			return 4; /* written, yet the descriptor stayed quiet */
+		if (mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0) != MAILSLOT_OK ||
+		    n != 64 || buf[0] != (char)i)
+			return 5;
+		if (mailslot_write(c, buf, n) != MAILSLOT_OK)
+			return 6;
+	}
+	mailslot_client_close(c);
+	mailslot_close(s);
+	return 0;
+}
+
+static void
+test_pingpong_never_stalls(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	int ready[2];
+	char buf[64], b;
+	size_t n;
+
+	fresh_namespace("pingpong");
+	MSL_CHECK_EQ(pipe(ready), 0);
+	MSL_CHECK_EQ(mailslot_create("ping", NULL, &s), MAILSLOT_OK);
+	pid_t p = fork();
+	if (p == 0)
+		_exit(pingpong_child(ready[1]));
+	MSL_CHECK_EQ(read(ready[0], &b, 1), 1);
+	MSL_CHECK_EQ(mailslot_open("pong", &c), MAILSLOT_OK);
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		memset(buf, 0, sizeof buf);
+		buf[0] = (char)i;
+		MSL_CHECK_EQ(mailslot_write(c, buf, sizeof buf), MAILSLOT_OK);
+		MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, PINGPONG_WAIT_MS),
+		    MAILSLOT_OK);
+		MSL_CHECK_EQ(n, sizeof buf);
+		MSL_CHECK_EQ(buf[0], (char)i);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_client_close(c);
+	mailslot_close(s);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/*
+ * A reader asleep in a blocking read while another thread drains the pipes
+ * into memory (get_info scans them): the sleeper must be woken, not left
+ * asleep until its timeout with a message queued.  The writer waits a
+ * little before each write so that the reader has stopped polling and
+ * sleeps; each read is bounded.
+ */
+#define SLEEPER_ROUNDS 300
+
+typedef struct sleeper_ctx {
+	mailslot_server *s;
+	mailslot_client *c;
+	int round;          /* the reader asks for message `round` */
+	volatile int stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} sleeper_ctx;
+
+static void *
+sleeper_writer(void *arg)
+{
+	sleeper_ctx *x = arg;
+	for (int i = 0; i < SLEEPER_ROUNDS; i++) {
+		pthread_mutex_lock(&x->mu);
+		while (x->round < i)
+			pthread_cond_wait(&x->cv, &x->mu);
+		pthread_mutex_unlock(&x->mu);
+		struct timespec d = { 0, 200000 + (i % 7) * 50000 }; /* past the poll phase */
+		nanosleep(&d, NULL);
+		if (mailslot_write(x->c, &i, sizeof i) != MAILSLOT_OK)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void *
+sleeper_scanner(void *arg)
+{
+	sleeper_ctx *x = arg;
+	mailslot_info in;
+	while (!x->stop)
+		mailslot_get_info(x->s, &in);
+	return NULL;
+}
+
+static void
+test_sleeping_reader_woken_by_other_drain(void)
+{
+	sleeper_ctx x;
+	pthread_t w, sc;
+	void *wr = NULL;
+	int v;
+	size_t n;
+
+	fresh_namespace("sleeper");
+	memset(&x, 0, sizeof x);
+	pthread_mutex_init(&x.mu, NULL);
+	pthread_cond_init(&x.cv, NULL);
+	MSL_CHECK_EQ(mailslot_create("sleeper", NULL, &x.s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("sleeper", &x.c), MAILSLOT_OK);
+	MSL_CHECK_EQ(pthread_create(&w, NULL, sleeper_writer, &x), 0);
+	MSL_CHECK_EQ(pthread_create(&sc, NULL, sleeper_scanner, &x), 0);
+	int ok = 1;
+	for (int i = 0; i < SLEEPER_ROUNDS && ok; i++) {
+		pthread_mutex_lock(&x.mu);
+		x.round = i;
+		pthread_cond_broadcast(&x.cv);
+		pthread_mutex_unlock(&x.mu);
+		uint64_t t0 = now_ms();
+		ok = mailslot_read_for(x.s, &v, sizeof v, &n, NULL, 5000) == MAILSLOT_OK &&
+		    v == i && now_ms() - t0 < 2000;
+	}
+	x.stop = 1;
+	pthread_join(sc, NULL);
+	if (!ok) {
+		/* Let the writer finish: it waits for rounds that will not come. */
+		pthread_mutex_lock(&x.mu);
+		x.round = SLEEPER_ROUNDS;
+		pthread_cond_broadcast(&x.cv);
+		pthread_mutex_unlock(&x.mu);
+	}
+	pthread_join(w, &wr);
+	MSL_CHECK(ok);
+	MSL_CHECK(wr == NULL);
+	mailslot_client_close(x.c);
+	mailslot_close(x.s);
+}
+
+/* dead_writer writes 0 .. count-1 to `name`, then dies by SIGKILL. */
+static void
+dead_writer(const char *name, int count)
+{
+	mailslot_client *c;
+	if (mailslot_open(name, &c) != MAILSLOT_OK)
+		_exit(1);
+	for (int i = 0; i < count; i++)
+		if (mailslot_write(c, &i, sizeof i) != MAILSLOT_OK)
+			_exit(2);
+	kill(getpid(), SIGKILL);
+}
+
+/* A writer killed after writing leaves its messages to be read, in order. */
+static void
+test_dead_writer_messages_delivered(void)
+{
+	mailslot_server *s;
+	mailslot_info in;
+	int v, i = 0;
+	size_t n;
+
+	fresh_namespace("deadwriter");
+	MSL_CHECK_EQ(mailslot_create("dw", NULL, &s), MAILSLOT_OK);
+	pid_t p = fork();
+	if (p == 0)
+		dead_writer("dw", 1000);
+	MSL_CHECK_EQ(wait_child(p), 128 + SIGKILL);
+	while (mailslot_read_for(s, &v, sizeof v, &n, NULL, 1000) == MAILSLOT_OK && v == i)
+		i++;
+	MSL_CHECK_EQ(i, 1000);
+	MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.count, 0);
+	MSL_CHECK_EQ(in.writers, 0);
+	mailslot_close(s);
 }
 
 /* Writers that come and go while the reader drains (use-after-free bait). */
@@ -548,6 +772,9 @@ MSL_TEST_LIST(
     MSL_TEST(test_close_makes_writes_fail_and_frees_name),
     MSL_TEST(test_kill9_server),
     MSL_TEST(test_writer_churn),
+    MSL_TEST(test_pingpong_never_stalls),
+    MSL_TEST(test_sleeping_reader_woken_by_other_drain),
+    MSL_TEST(test_dead_writer_messages_delivered),
     MSL_TEST(test_list),
     MSL_TEST(test_access_restricted),
     MSL_TEST(test_error_table))
