@@ -16,6 +16,7 @@
 
 #include <mailslot/mailslot.h>
 
+#include "core.h"
 #include "msl_test.h"
 
 /* Each test uses its own namespace, so suites can run in parallel. */
@@ -725,6 +726,12 @@ test_access_restricted(void)
 		/* The default (Windows) rule lets any process write. */
 		if (mailslot_open("public", &c) != MAILSLOT_OK || mailslot_write(c, "n", 1) != MAILSLOT_OK)
 			_exit(13);
+		/* But it may not pose as mailslotd: the relay role, which claims
+		 * a network origin, belongs to the daemon (and root). */
+		mailslot_name nm;
+		if (mailslot_name_parse("public", 1, &nm) != MAILSLOT_OK ||
+		    msl_client_open_role(&nm, MSL_ROLE_RELAY, &c) != MAILSLOT_E_ACCESS)
+			_exit(14);
 		_exit(0);
 	}
 	MSL_CHECK_EQ(wait_child(p), 0);

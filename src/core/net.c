@@ -438,6 +438,21 @@ msl_ctl_request(int fd, uint32_t op, const void *extra, size_t extralen,
 	return (mailslot_err)rep.status;
 }
 
+int
+msl_daemon_pid(pid_t *pid)
+{
+	uid_t uid;
+	gid_t gid;
+	int fd, rc;
+
+	if (msl_ctl_open(&fd) != MAILSLOT_OK)
+		return -1;
+	/* On a connected socket SO_PEERCRED names whoever called listen(). */
+	rc = msl_peer_cred(fd, pid, &uid, &gid);
+	close(fd);
+	return rc;
+}
+
 mailslot_err
 msl_ctl_call(uint32_t op, const void *extra, size_t extralen, void *body,
     size_t bodycap, size_t *bodylen)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <mailslot/mailslot.h>
 
@@ -150,6 +151,12 @@ size_t msl_net_max_data(size_t name_len);
 mailslot_err msl_ctl_open(int *fd);
 mailslot_err msl_ctl_request(int fd, uint32_t op, const void *extra,
     size_t extralen, void *body, size_t bodycap, size_t *bodylen);
+/*
+ * msl_daemon_pid tells which process is this namespace's mailslotd: the
+ * listener of its control socket, by SO_PEERCRED.  A server uses it to
+ * accept the relay role from the daemon alone.  Returns 0 or -1.
+ */
+int msl_daemon_pid(pid_t *pid);
 mailslot_err msl_ctl_call(uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen);
 

@@ -18,6 +18,7 @@
 #include "../platform/platform.h"
 #include "live.h"
 #include "server.h"
+#include "net.h"
 
 /*
  * Free space offered to each read(2): from MSL_RBUF_MIN, doubled each time
@@ -601,8 +602,20 @@ msl_srv_accept(struct mailslot_server *s)
 static mailslot_err
 msl_may_write(struct mailslot_server *s, msl_conn *c)
 {
-	if (c->role == MSL_ROLE_RELAY)
-		return (s->opt.flags & MAILSLOT_LOCAL_ONLY) ? MAILSLOT_E_ACCESS : MAILSLOT_OK;
+	if (c->role == MSL_ROLE_RELAY) {
+		pid_t daemon;
+		if (s->opt.flags & MAILSLOT_LOCAL_ONLY)
+			return MAILSLOT_E_ACCESS;
+		/*
+		 * A relayed message claims a network origin, and the access rule
+		 * below does not apply to it: only this namespace's mailslotd
+		 * (or root) may use the role, or any process could forge remote
+		 * messages into a mailslot restricted to its owner.
+		 */
+		if (c->uid == 0 || (msl_daemon_pid(&daemon) == 0 && daemon == c->pid))
+			return MAILSLOT_OK;
+		return MAILSLOT_E_ACCESS;
+	}
 	switch (s->opt.access) {
 	case MAILSLOT_ACCESS_ANY:
 		return MAILSLOT_OK;
