@@ -3,6 +3,7 @@
  * network sender (remote.c) and mailslotd.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -302,13 +303,42 @@ msl_net_src_for(uint32_t dst, uint32_t *src)
 	return rc;
 }
 
+/*
+ * Looking up interfaces (getifaddrs) and the source for a destination (a
+ * connected socket) costs several system calls; a sender does it once a
+ * second per destination, not once per datagram.  Interface changes are
+ * seen within that second.
+ */
+#define MSL_NET_TARGET_TTL_NS 1000000000ull
+static pthread_mutex_t target_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	const struct msl_netconf *conf;
+	int bcast;
+	uint32_t dst;
+	uint64_t at;
+	int n;
+	uint32_t dsts[MSL_NET_MAX_IFACES], srcs[MSL_NET_MAX_IFACES];
+} target_cache;
+
 int
 msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
     uint32_t dsts[MSL_NET_MAX_IFACES], uint32_t srcs[MSL_NET_MAX_IFACES])
 {
 	struct msl_net_iface ifs[MSL_NET_MAX_IFACES];
+	uint64_t now = msl_now_ns();
 	int n = 0;
 
+	pthread_mutex_lock(&target_mu);
+	if (target_cache.at != 0 && now - target_cache.at < MSL_NET_TARGET_TTL_NS &&
+	    target_cache.conf == c && target_cache.bcast == bcast &&
+	    (bcast || target_cache.dst == dst)) {
+		n = target_cache.n;
+		memcpy(dsts, target_cache.dsts, sizeof target_cache.dsts);
+		memcpy(srcs, target_cache.srcs, sizeof target_cache.srcs);
+		pthread_mutex_unlock(&target_mu);
+		return n;
+	}
+	pthread_mutex_unlock(&target_mu);
 	if (bcast) {
 		int nif = msl_net_ifaces(c, ifs, MSL_NET_MAX_IFACES);
 		for (int i = 0; i < nif; i++) {
@@ -318,6 +348,15 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 	} else if (msl_net_src_for(dst, &srcs[0]) == 0) {
 		dsts[n++] = dst;
 	}
+	pthread_mutex_lock(&target_mu);
+	target_cache.conf = c;
+	target_cache.bcast = bcast;
+	target_cache.dst = dst;
+	target_cache.at = now;
+	target_cache.n = n;
+	memcpy(target_cache.dsts, dsts, (size_t)n * sizeof *dsts);
+	memcpy(target_cache.srcs, srcs, (size_t)n * sizeof *srcs);
+	pthread_mutex_unlock(&target_mu);
 	return n;
 }
 

@@ -450,8 +450,9 @@ deliver(const struct msl_mdgm *m, uint32_t ip, uint16_t port)
 	switch (e) {
 	case MAILSLOT_OK:
 		counters[C_delivered]++;
-		logmsg(MSL_LOG_DEBUG, "%s:%u %s -> %s (%zu bytes)", ipstr(ip, ipb), port, o.name,
-		    text, (size_t)smb->sm_data_len);
+		if (conf.log_level >= MSL_LOG_DEBUG)
+			logmsg(MSL_LOG_DEBUG, "%s:%u %s -> %s (%zu bytes)", ipstr(ip, ipb), port,
+			    o.name, text, (size_t)smb->sm_data_len);
 		return;
 	case MAILSLOT_E_NOTFOUND:
 	case MAILSLOT_E_GONE:
@@ -490,81 +491,110 @@ iface_ok(unsigned ifindex)
 	return 0;
 }
 
-/* recv_one reads one datagram with its ingress interface.  It returns
- * the payload size (0 is a datagram too), or -1 when none is waiting. */
-static ssize_t
-recv_one(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *from,
-    struct in_pktinfo *pi)
+/*
+ * Received datagrams, read in batches with recvmmsg(2): one system call
+ * for up to MSLD_BATCH datagrams keeps the daemon ahead of a sender that
+ * raw UDP could keep up with.  Each slot has room well above nmbd's 576
+ * bytes (spec §8); a longer payload is cut, and no valid datagram is
+ * longer, since the SMB part is at most 512 bytes (spec §3.1).
+ */
+#define MSLD_BATCH 32
+struct rx {
+	uint8_t buf[2048];
+	size_t len;
+	struct sockaddr_in from;
+	struct in_pktinfo pi; /* ingress interface and local address */
+};
+static struct rx rxq[MSLD_BATCH];
+
+/* recv_batch reads up to MSLD_BATCH waiting datagrams into rxq and
+ * returns how many (0 when none is waiting). */
+static int
+recv_batch(int fd)
 {
 	union {
 		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
-	} cbuf;
-	struct iovec iov = { buf, cap };
-	struct msghdr mh = {
-		.msg_name = from, .msg_namelen = sizeof *from,
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf.b, .msg_controllen = sizeof cbuf.b,
-	};
-	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	} cbuf[MSLD_BATCH];
+	struct mmsghdr mm[MSLD_BATCH];
+	struct iovec iov[MSLD_BATCH];
+	int n;
 
-	memset(pi, 0, sizeof *pi);
-	if (n < 0)
-		return -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-			memcpy(pi, CMSG_DATA(c), sizeof *pi);
-	/* A payload longer than the buffer is cut: no valid datagram is,
-	 * since the SMB part is at most 512 bytes (spec §3.1). */
-	return (mh.msg_flags & MSG_TRUNC) ? (ssize_t)cap : n;
+	for (int i = 0; i < MSLD_BATCH; i++) {
+		iov[i] = (struct iovec){ rxq[i].buf, sizeof rxq[i].buf };
+		mm[i].msg_hdr = (struct msghdr){
+			.msg_name = &rxq[i].from, .msg_namelen = sizeof rxq[i].from,
+			.msg_iov = &iov[i], .msg_iovlen = 1,
+			.msg_control = cbuf[i].b, .msg_controllen = sizeof cbuf[i].b,
+		};
+	}
+	n = recvmmsg(fd, mm, MSLD_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		struct msghdr *mh = &mm[i].msg_hdr;
+		memset(&rxq[i].pi, 0, sizeof rxq[i].pi);
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+				memcpy(&rxq[i].pi, CMSG_DATA(c), sizeof rxq[i].pi);
+		rxq[i].len = (mh->msg_flags & MSG_TRUNC) ? sizeof rxq[i].buf : mm[i].msg_len;
+	}
+	return n;
+}
+
+/* on_datagram applies the receiver rules to one datagram and delivers it
+ * or counts why it was dropped. */
+static void
+on_datagram(const struct rx *d)
+{
+	struct msl_mdgm m;
+	char ipb[INET_ADDRSTRLEN];
+	uint32_t ip = d->from.sin_addr.s_addr;
+
+	counters[C_rx_datagrams]++;
+	counters[C_rx_bytes] += d->len;
+	if (!msl_netconf_allowed(&conf, ip)) {
+		counters[C_drop_not_allowed]++;
+		return;
+	}
+	if (!iface_ok((unsigned)d->pi.ipi_ifindex)) {
+		counters[C_drop_wrong_interface]++;
+		return;
+	}
+	msl_perr pe = msl_mdgm_parse(d->buf, d->len, &m);
+	if (pe != MSL_PE_OK) {
+		/* [MS-MAIL] §3.2.5.1: discarded silently, but counted. */
+		counters[C_drop_malformed]++;
+		drop_reason[pe < MSL_PE_COUNT ? pe : MSL_PE_INVAL]++;
+		logmsg(MSL_LOG_DEBUG, "%s:%u: dropped a %zu-byte datagram: %s", ipstr(ip, ipb),
+		    ntohs(d->from.sin_port), d->len, msl_perr_str(pe));
+		return;
+	}
+	/* Spec §1.6 rule 4 and §4.2: our name or our workgroup, any suffix,
+	 * whatever the message type says. */
+	const struct msl_nbname *dst = &m.md_dgm.dg_dst;
+	if (!name_is(dst, conf.name) && !name_is(dst, conf.workgroup) && !name_is(dst, "*")) {
+		counters[C_drop_not_our_name]++;
+		return;
+	}
+	if (duplicate(ip, m.md_dgm.dg_id, d->buf, d->len)) {
+		counters[C_drop_duplicate]++;
+		return;
+	}
+	deliver(&m, ip, ntohs(d->from.sin_port));
 }
 
 static void
 on_datagrams(void)
 {
-	/* Spec §8: a buffer well above nmbd's 576 bytes. */
-	uint8_t buf[2048];
-	struct sockaddr_in from;
-	struct in_pktinfo pi;
-	struct msl_mdgm m;
-	char ipb[INET_ADDRSTRLEN];
-
-	/* A bounded batch, so name queries and local clients get their turn. */
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = recv_one(w_dgm.fd, buf, sizeof buf, &from, &pi);
-		if (n < 0)
+	/* A bounded number of batches, so name queries and local clients
+	 * get their turn. */
+	for (int b = 0; b < 4; b++) {
+		int n = recv_batch(w_dgm.fd);
+		for (int i = 0; i < n; i++)
+			on_datagram(&rxq[i]);
+		if (n < MSLD_BATCH)
 			return;
-		counters[C_rx_datagrams]++;
-		counters[C_rx_bytes] += (uint64_t)n;
-		if (!msl_netconf_allowed(&conf, from.sin_addr.s_addr)) {
-			counters[C_drop_not_allowed]++;
-			continue;
-		}
-		if (!iface_ok((unsigned)pi.ipi_ifindex)) {
-			counters[C_drop_wrong_interface]++;
-			continue;
-		}
-		msl_perr pe = msl_mdgm_parse(buf, (size_t)n, &m);
-		if (pe != MSL_PE_OK) {
-			/* [MS-MAIL] §3.2.5.1: discarded silently, but counted. */
-			counters[C_drop_malformed]++;
-			drop_reason[pe < MSL_PE_COUNT ? pe : MSL_PE_INVAL]++;
-			logmsg(MSL_LOG_DEBUG, "%s:%u: dropped a %zd-byte datagram: %s",
-			    ipstr(from.sin_addr.s_addr, ipb), ntohs(from.sin_port), n, msl_perr_str(pe));
-			continue;
-		}
-		/* Spec §1.6 rule 4 and §4.2: our name or our workgroup, any
-		 * suffix, whatever the message type says. */
-		const struct msl_nbname *dst = &m.md_dgm.dg_dst;
-		if (!name_is(dst, conf.name) && !name_is(dst, conf.workgroup) && !name_is(dst, "*")) {
-			counters[C_drop_not_our_name]++;
-			continue;
-		}
-		if (duplicate(from.sin_addr.s_addr, m.md_dgm.dg_id, buf, (size_t)n)) {
-			counters[C_drop_duplicate]++;
-			continue;
-		}
-		deliver(&m, from.sin_addr.s_addr, ntohs(from.sin_port));
 	}
 }
 
@@ -575,19 +605,17 @@ on_datagrams(void)
 static void
 on_names(void)
 {
-	uint8_t buf[1024], out[600];
-	struct sockaddr_in from;
-	struct in_pktinfo pi;
+	uint8_t out[600];
+	int nb = recv_batch(w_ns.fd);
 
-	for (int i = 0; i < 64; i++) {
+	for (int i = 0; i < nb; i++) {
+		const struct sockaddr_in *from = &rxq[i].from;
+		const struct in_pktinfo *pi = &rxq[i].pi;
 		struct msl_nbns_query q;
-		ssize_t n = recv_one(w_ns.fd, buf, sizeof buf, &from, &pi);
 		size_t used;
 		int group;
-		if (n < 0)
-			return;
-		if (msl_nbns_query_parse(buf, (size_t)n, &q) != MSL_PE_OK ||
-		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi.ipi_ifindex)) {
+		if (msl_nbns_query_parse(rxq[i].buf, rxq[i].len, &q) != MSL_PE_OK ||
+		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi->ipi_ifindex)) {
 			counters[C_nbns_ignored]++;
 			continue;
 		}
@@ -608,7 +636,7 @@ on_names(void)
 		 * interface the question came in by; ipi_spec_dst is that. */
 		struct msl_nbns_addr a = {
 			.na_flags = MSL_NBNS_NB_FLAGS(group, MSL_NBDGM_NODE_B),
-			.na_ip = ntohl(pi.ipi_spec_dst.s_addr),
+			.na_ip = ntohl(pi->ipi_spec_dst.s_addr),
 		};
 		struct msl_nbns_response r = {
 			.nr_trn_id = q.nq_trn_id,
@@ -618,7 +646,7 @@ on_names(void)
 			.nr_ttl = 300000, /* RFC 1001 §15.1.1.1: a B-node's names do not expire */
 		};
 		if (msl_nbns_response_build(&r, &a, 1, out, sizeof out, &used) == MSL_PE_OK &&
-		    sendto(w_ns.fd, out, used, 0, (struct sockaddr *)&from, sizeof from) ==
+		    sendto(w_ns.fd, out, used, 0, (const struct sockaddr *)from, sizeof *from) ==
 		    (ssize_t)used)
 			counters[C_nbns_answered]++;
 	}
