@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "remote.h"
+
 /* Longest endpoint name passed between the processes of one run. */
 #define BENCH_NAME_MAX 200
 
@@ -198,6 +200,7 @@ typedef struct bench_results {
 	int cpu[2]; /* the CPUs latency runs are pinned to; -1: none */
 	bench_scale scale[2];
 	int nscale;
+	bench_remote remote; /* the remote path (remote.c) */
 	int runs, quick, lat_rounds, scale_target;
 	int parts; /* BENCH_PART_* bits that ran */
 	long counts[BENCH_NSIZES];
@@ -210,6 +213,7 @@ typedef struct bench_results {
 #define BENCH_PART_TPUT 1
 #define BENCH_PART_LAT 2
 #define BENCH_PART_SCALE 4
+#define BENCH_PART_REMOTE 8
 
 /*
  * bench_report writes the Markdown report to md_path and the chart data

@@ -580,6 +580,7 @@ usage(FILE *f)
 	    "usage: msl_bench [--quick] [--runs n] [--mech id,...] "
 	    "[--parts tput,lat,scale,remote]\n"
 	    "                 [--scale n] [--md file] [--data dir]\n"
+	    "                 [--remote NS_A,NS_B,IP_B]\n"
 	    "mechanisms:");
 	for (size_t i = 0; i < sizeof(all_mechs) / sizeof(all_mechs[0]); i++)
 		fprintf(f, " %s", all_mechs[i]->id);
@@ -601,6 +602,9 @@ in_list(const char *list, const char *word)
 	}
 	return 0;
 }
+
+/* The two test hosts for the remote part, "NS_A,NS_B,IP_B" (--remote). */
+static const char *remote_spec;
 
 static void
 run_all(bench_results *r, const char *mechs, const char *parts)
@@ -658,10 +662,34 @@ run_all(bench_results *r, const char *mechs, const char *parts)
 				}
 		}
 	}
-	/* The remote path needs two mailslotd; until then, say so. */
-	if (in_list(parts, "remote"))
-		fprintf(stderr, "remote     pending: remote path (needs "
-				"mailslotd)\n");
+	if (in_list(parts, "remote")) {
+		r->parts |= BENCH_PART_REMOTE;
+		if (remote_spec == NULL) {
+			r->remote.state = BENCH_NA;
+			snprintf(r->remote.why, sizeof(r->remote.why),
+			    "needs root and two test hosts: `make bench` as root "
+			    "makes them (bench/remote_setup.sh)");
+		} else {
+#ifdef MSL_BENCH_HAVE_MAILSLOT
+			fprintf(stderr, "remote     through two mailslotd vs raw UDP...\n");
+			bench_remote_run(remote_spec, r->runs, r->quick, &r->remote);
+#else
+			r->remote.state = BENCH_NA;
+			snprintf(r->remote.why, sizeof(r->remote.why), "library not built");
+#endif
+		}
+		for (int i = 0; i < BENCH_REMOTE_NSIZES; i++) {
+			const bench_remote_size *x = &r->remote.size[i];
+			if (r->remote.state != BENCH_DONE)
+				break;
+			fprintf(stderr, "remote %5zu B: mailslot %.0f/s (lost %ld), raw UDP %.0f/s "
+			    "(lost %ld); paced at %.0f/s: lost %ld\n", bench_remote_sizes[i],
+			    x->msl_mps, x->msl_lost, x->udp_mps, x->udp_lost, x->paced_rate,
+			    x->paced_msl_lost);
+		}
+		if (r->remote.state != BENCH_DONE)
+			fprintf(stderr, "remote     not measured: %s\n", r->remote.why);
+	}
 	if (in_list(parts, "scale")) {
 		/*
 		 * The scale test covers the mailslot and, as a yardstick, a bound
@@ -736,6 +764,7 @@ main(int argc, char **argv)
 		{ "scale", required_argument, NULL, 's' },
 		{ "md", required_argument, NULL, 'o' },
 		{ "data", required_argument, NULL, 'd' },
+		{ "remote", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -746,7 +775,7 @@ main(int argc, char **argv)
 	uint64_t t0 = bench_now();
 	time_t now = time(NULL);
 
-	while ((c = getopt_long(argc, argv, "qr:m:p:s:o:d:h", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "qr:m:p:s:o:d:R:h", opts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'q':
@@ -769,6 +798,9 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			data = optarg;
+			break;
+		case 'R':
+			remote_spec = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -297,6 +297,14 @@ write_headline(FILE *f, const bench_results *r)
 	    mps_of(r, "mq", 64, 1), mps_of(r, "mq", 64, 0), NULL);
 	headline_row(f, "mailslot Win32 API ÷ native API, 64 B, 1 writer",
 	    mps_of(r, "win32", 64, 0), mps_of(r, ms, 64, 0), NULL);
+	if (r->remote.state == BENCH_DONE)
+		for (int i = 0; i < BENCH_REMOTE_NSIZES; i++) {
+			char what[96];
+			snprintf(what, sizeof(what), "remote mailslot %zu B (two mailslotd) ÷ raw UDP",
+			    bench_remote_sizes[i]);
+			headline_row(f, what, r->remote.size[i].msl_mps,
+			    r->remote.size[i].udp_mps, NULL);
+		}
 	for (int mode = 0; mode < BENCH_NLAT; mode++) {
 		static const char *const peer[2] = { "dgram", "mq" };
 		static const char *const label[2] = {
@@ -803,18 +811,45 @@ write_method(FILE *f, const bench_results *r)
 }
 
 static void
-write_remote(FILE *f)
+write_remote(FILE *f, const bench_results *r)
 {
+	const bench_remote *x = &r->remote;
+	char a[32], b[32], ratio[32], pr[32];
+
 	fprintf(f,
-	    "## Pending: remote path (needs mailslotd)\n\n"
-	    "Not measured yet: there is no mailslotd to route through.  When "
-	    "it exists this section will compare a write to "
-	    "`\\\\<host>\\mailslot\\x` carried by two mailslotd on "
-	    "loopback (NetBIOS datagrams on a high UDP port, two network "
-	    "namespaces) with raw UDP between the same namespaces: "
-	    "throughput at 64 and 400 B (the remote limit is 424 B), one-way "
-	    "latency, and datagram loss.  The hook is the `remote` part of "
-	    "`msl_bench --parts`, which today reports itself as pending.\n\n");
+	    "## Remote path: two mailslotd vs raw UDP\n\n"
+	    "A writer on host A writes to `\\\\<B>\\mailslot\\x`: its "
+	    "library hands each message to A's mailslotd (through the local "
+	    "outbox mailslot), which sends a NetBIOS datagram from port 138 "
+	    "to B's mailslotd, which delivers it into the local mailslot that "
+	    "the reader on B reads.  Raw UDP is one socket on A sending to one "
+	    "socket on B with the same 4 MiB receive buffer.  The hosts are "
+	    "two network namespaces on a veth pair (bench/remote_setup.sh); "
+	    "all five processes share this machine's CPUs.  Rates are what "
+	    "arrived; then raw UDP is paced down until it loses nothing, and "
+	    "the mailslot path runs paced at that rate.\n\n");
+	if (x->state != BENCH_DONE) {
+		fprintf(f, "Not measured in this run: %s.\n\n", x->why);
+		return;
+	}
+	fprintf(f,
+	    "| size | mailslot via two mailslotd | raw UDP | ratio | lost (mailslot / UDP) "
+	    "| lossless UDP rate | mailslot lost at that rate |\n"
+	    "|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < BENCH_REMOTE_NSIZES; i++) {
+		const bench_remote_size *s = &x->size[i];
+		bench_fmt_rate(a, sizeof(a), s->msl_mps);
+		bench_fmt_rate(b, sizeof(b), s->udp_mps);
+		bench_fmt_rate(pr, sizeof(pr), s->paced_rate);
+		fprintf(f, "| %zu B | %s/s | %s/s | %s | %ld / %ld | %s/s%s | %ld of %ld |\n",
+		    bench_remote_sizes[i], a, b,
+		    ratio_cell(ratio, sizeof(ratio), s->msl_mps, s->udp_mps),
+		    s->msl_lost, s->udp_lost, pr,
+		    s->paced_found ? "" : " (UDP still lost some)",
+		    s->paced_msl_lost, x->count);
+	}
+	fprintf(f, "\n%ld messages per run, median of %d run%s.\n\n", x->count, r->runs,
+	    r->runs == 1 ? "" : "s");
 }
 
 /* ---- Chart data ---------------------------------------------------------- */
@@ -904,7 +939,8 @@ bench_report(const bench_results *r, const char *md_path, const char *dir)
 		write_lat(f, r);
 	if (r->parts & BENCH_PART_SCALE)
 		write_scale(f, r);
-	write_remote(f);
+	if (r->parts & BENCH_PART_REMOTE)
+		write_remote(f, r);
 	write_na(f, r);
 	write_method(f, r);
 	if (fclose(f) != 0)

@@ -40,7 +40,17 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/msl-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 mkdir -p "$docs"
-"$bin" --md "$work/benchmarks.md" --data "$work" "$@"
+# The remote path needs two test hosts with mailslotd: network namespaces,
+# so root and iproute2.  Without them the report says it was not measured.
+remote=
+if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1; then
+	if remote=$("$here/remote_setup.sh" up "$build"); then
+		trap '"$here/remote_setup.sh" down; rm -rf "$work"' EXIT INT TERM
+	else
+		remote=
+	fi
+fi
+"$bin" --md "$work/benchmarks.md" --data "$work" ${remote:+--remote "$remote"} "$@"
 if command -v gnuplot >/dev/null 2>&1; then
 	# A partial run (say --parts scale) has nothing to draw in some panels.
 	if gnuplot -e "dir='$work'; out='$work/benchmarks.png'" \

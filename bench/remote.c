@@ -1,0 +1,302 @@
+/*
+ * remote.c - the remote path: a write to \\host\mailslot\x that travels
+ * writer -> mailslotd (host A) -> UDP 138 -> mailslotd (host B) -> reader,
+ * against raw UDP between the same two hosts.
+ *
+ * The two hosts are network namespaces that bench/remote_setup.sh makes,
+ * joined by a veth pair, each running a real mailslotd.  Each measured
+ * process enters its host with setns(2), so the abstract sockets (the
+ * local mailslot and the daemon's control socket) are the host's own.
+ *
+ * Datagrams can be lost, so the figures are the rate of what arrived and
+ * the count of what did not.  Then the rate raw UDP sustains without loss
+ * is found (paced runs, slower each time) and the mailslot path is run
+ * paced at that rate, to show whether it loses anything there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <mailslot/mailslot.h>
+
+#include "bench.h"
+#include "remote.h"
+
+#define REMOTE_PORT 13999       /* the raw UDP peer's port on host B */
+#define REMOTE_IDLE_MS 1000     /* a reader stops after this much silence */
+#define REMOTE_SLOT "msl-bench-remote"
+
+typedef struct remote_job {
+	int use_mailslot; /* else raw UDP */
+	size_t size;
+	long count;
+	double pace; /* messages per second; 0: as fast as possible */
+	char ns_a[64], ns_b[64], ip_b[INET_ADDRSTRLEN];
+} remote_job;
+
+typedef struct remote_rx {
+	long got, bad;
+	uint64_t t_first, t_last;
+	int ok;
+} remote_rx;
+
+/* enter_ns moves the calling process into the named network namespace. */
+static int
+enter_ns(const char *name)
+{
+	char path[128];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return rc;
+}
+
+static int
+remote_reader(const bench_proc *self, void *arg)
+{
+	remote_job *job = arg;
+	remote_rx rep = { 0 };
+	char *buf = malloc(BENCH_MAX_MSG);
+	mailslot_server *s = NULL;
+	int fd = -1;
+	char ready = 0;
+
+	if (buf == NULL || enter_ns(job->ns_b) != 0)
+		goto out;
+	if (job->use_mailslot) {
+		mailslot_options o;
+		mailslot_options_init(&o);
+		o.read_timeout_ms = REMOTE_IDLE_MS;
+		if (mailslot_create("\\\\.\\mailslot\\" REMOTE_SLOT, &o, &s) != MAILSLOT_OK)
+			goto out;
+	} else {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(REMOTE_PORT) };
+		int rcv = 4 << 20; /* as much buffer as mailslotd takes */
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			goto out;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) != 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			goto out;
+	}
+	ready = 1;
+	if (bench_put(self->to, &ready, 1) != 0)
+		goto out;
+	while (rep.got < job->count) {
+		ssize_t n;
+		if (s != NULL) {
+			size_t len = 0;
+			mailslot_err e = mailslot_read(s, buf, BENCH_MAX_MSG, &len, NULL);
+			n = e == MAILSLOT_OK ? (ssize_t)len : -1;
+		} else {
+			struct pollfd p = { fd, POLLIN, 0 };
+			n = poll(&p, 1, REMOTE_IDLE_MS) == 1 ? recv(fd, buf, BENCH_MAX_MSG, 0) : -1;
+		}
+		if (n < 0)
+			break; /* silence: the rest was lost */
+		rep.t_last = bench_now();
+		if (rep.got++ == 0)
+			rep.t_first = rep.t_last;
+		if ((size_t)n != job->size)
+			rep.bad++;
+	}
+	rep.ok = 1;
+out:
+	if (!ready)
+		(void)bench_put(self->to, &ready, 1);
+	if (s != NULL)
+		mailslot_close(s);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return bench_put(self->to, &rep, sizeof(rep)) == 0 ? 0 : 1;
+}
+
+static int
+remote_writer(const bench_proc *self, void *arg)
+{
+	remote_job *job = arg;
+	char *buf = calloc(1, job->size + 1);
+	mailslot_client *c = NULL;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(REMOTE_PORT) };
+	int fd = -1, rc = 1;
+	char go;
+
+	if (buf == NULL || enter_ns(job->ns_a) != 0)
+		return 1;
+	if (job->use_mailslot) {
+		char path[128];
+		/* By address: name resolution is not what is measured. */
+		snprintf(path, sizeof(path), "\\\\%s\\mailslot\\" REMOTE_SLOT, job->ip_b);
+		if (mailslot_open(path, &c) != MAILSLOT_OK)
+			goto out;
+	} else {
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0 || inet_pton(AF_INET, job->ip_b, &to.sin_addr) != 1)
+			goto out;
+	}
+	if (bench_get(self->from, &go, 1, -1) != 0)
+		goto out;
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < job->count; i++) {
+		if (job->pace > 0) {
+			/* Sleep while well ahead, so pacing leaves the CPUs to the
+			 * processes being measured; bursts stay under 100 µs. */
+			uint64_t due = t0 + (uint64_t)((double)i * 1e9 / job->pace);
+			uint64_t now = bench_now();
+			if (due > now + 100000) {
+				struct timespec ts = { (time_t)(due / 1000000000u),
+					(long)(due % 1000000000u) };
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+			}
+		}
+		if (c != NULL) {
+			if (mailslot_write(c, buf, job->size) != MAILSLOT_OK)
+				goto out;
+		} else if (sendto(fd, buf, job->size, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
+		    errno != ENOBUFS) {
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	mailslot_client_close(c);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
+/* run_one does one run; returns 0 with the received rate and the loss. */
+static int
+run_one(remote_job *job, double *mps, long *lost)
+{
+	bench_proc rx, tx;
+	remote_rx rep;
+	char ready = 0, go = 1;
+
+	if (bench_spawn(&rx, remote_reader, job) != 0)
+		return -1;
+	if (bench_get(rx.from, &ready, 1, 10000) != 0 || !ready) {
+		bench_reap(&rx, 1000);
+		return -1;
+	}
+	if (bench_spawn(&tx, remote_writer, job) != 0) {
+		bench_reap(&rx, 1000);
+		return -1;
+	}
+	(void)bench_put(tx.to, &go, 1);
+	int txs = bench_reap(&tx, 120000);
+	int ok = bench_get(rx.from, &rep, sizeof(rep), 120000) == 0 && rep.ok;
+	bench_reap(&rx, 5000);
+	if (!ok || txs != 0)
+		return -1;
+	*lost = job->count - rep.got;
+	*mps = rep.got > 1 && rep.t_last > rep.t_first ?
+	    (double)(rep.got - 1) * 1e9 / (double)(rep.t_last - rep.t_first) : 0;
+	return 0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* run_median does `runs` runs and keeps the median rate, the worst loss. */
+static int
+run_median(remote_job *job, int runs, double *mps, long *lost)
+{
+	double v[16];
+	int n = 0;
+
+	*lost = 0;
+	for (int i = 0; i < runs && i < 16; i++) {
+		long l;
+		if (run_one(job, &v[n], &l) != 0)
+			return -1;
+		if (l > *lost)
+			*lost = l;
+		n++;
+	}
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+	*mps = v[n / 2];
+	return 0;
+}
+
+void
+bench_remote_run(const char *spec, int runs, int quick, bench_remote *out)
+{
+	remote_job job = { 0 };
+	const char *p = spec, *q;
+
+	memset(out, 0, sizeof(*out));
+	out->state = BENCH_FAILED;
+	/* spec is "NS_A,NS_B,IP_B" (bench/remote_setup.sh prints it). */
+	if ((q = strchr(p, ',')) == NULL || (size_t)(q - p) >= sizeof(job.ns_a))
+		goto bad;
+	memcpy(job.ns_a, p, (size_t)(q - p));
+	p = q + 1;
+	if ((q = strchr(p, ',')) == NULL || (size_t)(q - p) >= sizeof(job.ns_b))
+		goto bad;
+	memcpy(job.ns_b, p, (size_t)(q - p));
+	snprintf(job.ip_b, sizeof(job.ip_b), "%s", q + 1);
+	job.count = quick ? 20000 : 100000;
+	out->count = job.count;
+	for (int i = 0; i < BENCH_REMOTE_NSIZES; i++) {
+		bench_remote_size *r = &out->size[i];
+		job.size = bench_remote_sizes[i];
+		job.pace = 0;
+		job.use_mailslot = 0;
+		if (run_median(&job, runs, &r->udp_mps, &r->udp_lost) != 0) {
+			snprintf(out->why, sizeof(out->why), "raw UDP run failed (%zu B)", job.size);
+			return;
+		}
+		job.use_mailslot = 1;
+		if (run_median(&job, runs, &r->msl_mps, &r->msl_lost) != 0) {
+			snprintf(out->why, sizeof(out->why), "mailslot run failed (%zu B)", job.size);
+			return;
+		}
+		/* The rate raw UDP sustains without loss: start from what it
+		 * delivered flat out and slow down by a fifth until nothing is
+		 * lost (at most six tries). */
+		double rate = r->udp_lost == 0 ? r->udp_mps : r->udp_mps * 0.8;
+		job.use_mailslot = 0;
+		for (int t = 0; t < 6 && rate > 0; t++, rate *= 0.8) {
+			double m;
+			long l;
+			job.pace = rate;
+			if (run_one(&job, &m, &l) == 0 && l == 0) {
+				r->paced_found = 1;
+				break;
+			}
+		}
+		r->paced_rate = rate;
+		job.use_mailslot = 1;
+		job.pace = rate;
+		if (run_one(&job, &r->paced_msl_mps, &r->paced_msl_lost) != 0) {
+			snprintf(out->why, sizeof(out->why), "paced mailslot run failed (%zu B)", job.size);
+			return;
+		}
+	}
+	out->state = BENCH_DONE;
+	return;
+bad:
+	snprintf(out->why, sizeof(out->why), "bad --remote value '%s' (want NS_A,NS_B,IP_B)", spec);
+}
