@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,46 @@ msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
 	e = msl_client_write_locked(c, data, len, origin);
 	pthread_mutex_unlock(&c->mu);
 	return e;
+}
+
+size_t
+msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m, size_t n)
+{
+	size_t i = 0;
+
+	pthread_mutex_lock(&c->mu);
+	if (c->broken || msl_check(c) != MAILSLOT_OK)
+		goto out;
+	while (i < n) {
+		/* Whole frames, at most PIPE_BUF bytes a write: such a write to
+		 * a pipe is all or nothing, so no frame is ever cut. */
+		msl_frame f[PIPE_BUF / sizeof(msl_frame)];
+		struct iovec iov[3 * (PIPE_BUF / sizeof(msl_frame))];
+		size_t k = 0, total = 0, j = i;
+		int niov = 0;
+		uint64_t ts = msl_now_ns();
+		for (; j < n; j++, k++) {
+			size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[j].len;
+			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max))
+				break;
+			f[k] = (msl_frame){ .len = (uint32_t)m[j].len, .flags = MSL_FRAME_ORIGIN,
+				.ts = ts };
+			iov[niov++] = (struct iovec){ &f[k], sizeof f[k] };
+			iov[niov++] = (struct iovec){ (void *)m[j].origin, sizeof(msl_origin) };
+			if (m[j].len)
+				iov[niov++] = (struct iovec){ (void *)m[j].data, m[j].len };
+			total += fl;
+		}
+		if (k == 0)
+			break; /* too large to batch: the caller writes it alone */
+		ssize_t r = writev(c->wr, iov, niov);
+		if (r != (ssize_t)total)
+			break; /* full (EAGAIN, nothing written): the caller waits */
+		i = j;
+	}
+out:
+	pthread_mutex_unlock(&c->mu);
+	return i;
 }
 
 mailslot_err

@@ -82,6 +82,21 @@ mailslot_err msl_client_open_role(const mailslot_name *n, int role,
     mailslot_client **out);
 mailslot_err msl_client_write_origin(mailslot_client *c, const void *data,
     size_t len, const msl_origin *origin);
+/*
+ * msl_client_write_batch writes relayed messages (each with its origin)
+ * in as few write(2)s as fit in PIPE_BUF, for mailslotd.  It stops at the
+ * first message that cannot go out at once (the pipe is full, it is too
+ * large to batch, or the server is gone or full) and returns how many
+ * were written; the caller writes the rest with msl_client_write_origin,
+ * which waits and reports errors.  Thread-safe.
+ */
+typedef struct msl_batch_msg {
+	const void *data;
+	size_t len;
+	const msl_origin *origin;
+} msl_batch_msg;
+size_t msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m,
+    size_t n);
 mailslot_err msl_connect_local(const char *key, int role, int pipe_rd,
     int *sock_out, msl_ack *ack);
 

@@ -400,15 +400,103 @@ relay_get(const mailslot_name *n, struct relay **out)
 	return MAILSLOT_OK;
 }
 
-/* deliver puts the message of a parsed datagram into its local mailslot. */
+/*
+ * Deliveries are prepared per datagram and written per batch: consecutive
+ * messages for one mailslot go out in as few pipe writes as fit
+ * (msl_client_write_batch).  The data stays in rxq until the batch is
+ * flushed, which on_datagrams does before it reads the next one.
+ */
+struct pending {
+	mailslot_name n;
+	struct relay *r;
+	msl_origin o;
+	const uint8_t *data;
+	size_t len;
+};
+#define MSLD_PENDING 32 /* = MSLD_BATCH, defined with rxq below */
+static struct pending pend[MSLD_PENDING];
+static int npend;
+
+/* count_result counts (and at debug level logs) one delivery's outcome. */
+static void
+count_result(mailslot_err e, const struct pending *p)
+{
+	static const struct {
+		mailslot_err e;
+		int counter;
+	} drops[] = {
+		{ MAILSLOT_E_NOTFOUND, C_drop_unknown_mailslot },
+		{ MAILSLOT_E_GONE, C_drop_unknown_mailslot },
+		{ MAILSLOT_E_ACCESS, C_drop_local_only },
+		{ MAILSLOT_E_FULL, C_drop_full },
+		{ MAILSLOT_E_MSGSIZE, C_drop_over_max_size },
+	};
+	char ipb[INET_ADDRSTRLEN];
+	int c = e == MAILSLOT_OK ? C_delivered : C_drop_delivery_error;
+
+	for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
+		if (drops[i].e == e)
+			c = drops[i].counter;
+	counters[c]++;
+	if (conf.log_level >= MSL_LOG_DEBUG)
+		logmsg(MSL_LOG_DEBUG, "%s:%u %s -> \\\\.\\mailslot\\%s (%zu bytes): %s",
+		    ipstr(p->o.ip, ipb), p->o.port, p->o.name, p->n.path, p->len,
+		    e == MAILSLOT_OK ? "delivered" : mailslot_strerror(e));
+}
+
+/* deliver_one writes one message alone, with the transport's waiting and
+ * errors, and once more through a fresh handle if the mailslot was closed
+ * and created again since its handle was opened. */
+static void
+deliver_one(struct pending *p)
+{
+	struct relay *r;
+	mailslot_err e;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		e = relay_get(&p->n, &r);
+		if (e == MAILSLOT_OK) {
+			e = msl_client_write_origin(r->c, p->data, p->len, &p->o);
+			if (e == MAILSLOT_E_GONE) {
+				relay_drop(r);
+				continue;
+			}
+		}
+		break;
+	}
+	count_result(e, p);
+}
+
+static void
+flush_pending(void)
+{
+	msl_batch_msg b[MSLD_PENDING];
+
+	for (int i = 0, j; i < npend; i = j) {
+		struct relay *r = pend[i].r;
+		size_t k = 0;
+		for (j = i; j < npend && pend[j].r == r; j++)
+			b[j - i] = (msl_batch_msg){ pend[j].data, pend[j].len, &pend[j].o };
+		/* An earlier failure may have dropped or reused the handle. */
+		if (r->c != NULL && strcmp(r->key, pend[i].n.key) == 0)
+			k = msl_client_write_batch(r->c, b, (size_t)(j - i));
+		for (int x = i; x < j; x++) {
+			if ((size_t)(x - i) < k)
+				count_result(MAILSLOT_OK, &pend[x]);
+			else
+				deliver_one(&pend[x]);
+		}
+	}
+	npend = 0;
+}
+
+/* deliver queues the message of a parsed datagram for its local mailslot. */
 static void
 deliver(const struct msl_mdgm *m, uint32_t ip, uint16_t port)
 {
 	const struct msl_smbmail *smb = &m->md_smb;
-	char text[16 + MAILSLOT_NAME_MAX + 16], ipb[INET_ADDRSTRLEN];
-	msl_origin o;
-	mailslot_name n;
-	struct relay *r;
+	char text[16 + MAILSLOT_NAME_MAX + 16];
+	struct pending *p = &pend[npend];
 	mailslot_err e;
 	size_t leaf = smb->sm_name_len - MSL_SMBMAIL_PREFIX_LEN;
 
@@ -422,57 +510,25 @@ deliver(const struct msl_mdgm *m, uint32_t ip, uint16_t port)
 	memcpy(text, "\\\\.\\mailslot\\", 13);
 	memcpy(text + 13, smb->sm_name + MSL_SMBMAIL_PREFIX_LEN, leaf);
 	text[13 + leaf] = '\0';
-	if (mailslot_name_parse(text, 0, &n) != MAILSLOT_OK) {
+	if (mailslot_name_parse(text, 0, &p->n) != MAILSLOT_OK) {
 		counters[C_drop_malformed]++;
 		drop_reason[MSL_PE_BADNAME]++;
 		return;
 	}
-	memset(&o, 0, sizeof o);
-	o.ip = ip;
-	o.port = port;
+	memset(&p->o, 0, sizeof p->o);
+	p->o.ip = ip;
+	p->o.port = port;
 	/* The reader sees the sender's NetBIOS name without its padding. */
-	memcpy(o.name, m->md_dgm.dg_src.nb_raw, 15);
-	for (int i = 14; i >= 0 && (o.name[i] == ' ' || o.name[i] == '\0'); i--)
-		o.name[i] = '\0';
-	for (int attempt = 0; attempt < 2; attempt++) {
-		e = relay_get(&n, &r);
-		if (e == MAILSLOT_OK) {
-			e = msl_client_write_origin(r->c, smb->sm_data, smb->sm_data_len, &o);
-			/* A mailslot closed and created again since the handle was
-			 * opened: forget the handle and try once more. */
-			if (e == MAILSLOT_E_GONE) {
-				relay_drop(r);
-				continue;
-			}
-		}
-		break;
-	}
-	switch (e) {
-	case MAILSLOT_OK:
-		counters[C_delivered]++;
-		if (conf.log_level >= MSL_LOG_DEBUG)
-			logmsg(MSL_LOG_DEBUG, "%s:%u %s -> %s (%zu bytes)", ipstr(ip, ipb), port,
-			    o.name, text, (size_t)smb->sm_data_len);
+	memcpy(p->o.name, m->md_dgm.dg_src.nb_raw, 15);
+	for (int i = 14; i >= 0 && (p->o.name[i] == ' ' || p->o.name[i] == '\0'); i--)
+		p->o.name[i] = '\0';
+	p->data = smb->sm_data;
+	p->len = smb->sm_data_len;
+	if ((e = relay_get(&p->n, &p->r)) != MAILSLOT_OK) {
+		count_result(e, p);
 		return;
-	case MAILSLOT_E_NOTFOUND:
-	case MAILSLOT_E_GONE:
-		counters[C_drop_unknown_mailslot]++;
-		break;
-	case MAILSLOT_E_ACCESS:
-		counters[C_drop_local_only]++;
-		break;
-	case MAILSLOT_E_FULL:
-		counters[C_drop_full]++;
-		break;
-	case MAILSLOT_E_MSGSIZE:
-		counters[C_drop_over_max_size]++;
-		break;
-	default:
-		counters[C_drop_delivery_error]++;
-		break;
 	}
-	logmsg(MSL_LOG_DEBUG, "%s:%u -> %s dropped: %s", ipstr(ip, ipb), port, text,
-	    mailslot_strerror(e));
+	npend++;
 }
 
 /* iface_ok applies the "interfaces" setting to the ingress interface. */
@@ -506,6 +562,7 @@ struct rx {
 	struct in_pktinfo pi; /* ingress interface and local address */
 };
 static struct rx rxq[MSLD_BATCH];
+_Static_assert(MSLD_PENDING >= MSLD_BATCH, "a batch of datagrams must fit the deliveries");
 
 /* recv_batch reads up to MSLD_BATCH waiting datagrams into rxq and
  * returns how many (0 when none is waiting). */
@@ -593,6 +650,7 @@ on_datagrams(void)
 		int n = recv_batch(w_dgm.fd);
 		for (int i = 0; i < n; i++)
 			on_datagram(&rxq[i]);
+		flush_pending();
 		if (n < MSLD_BATCH)
 			return;
 	}
@@ -670,15 +728,56 @@ stats_text(char *buf, size_t cap)
 	return n < cap ? n : cap;
 }
 
-/* ctl_send sends one datagram for a local writer (MSL_CTL_SEND). */
+/*
+ * Datagrams for local writers are queued and sent with sendmmsg(2), one
+ * system call per batch of the outbox.
+ */
+#define MSLD_TX 64
+static struct {
+	uint8_t buf[MSL_MDGM_MAX];
+	size_t len;
+	struct sockaddr_in to;
+} txq[MSLD_TX];
+static int ntx;
+
+/* tx_flush sends the queued datagrams; returns how many left. */
+static int
+tx_flush(void)
+{
+	struct mmsghdr mm[MSLD_TX];
+	struct iovec iov[MSLD_TX];
+	int done = 0, sent = 0;
+
+	for (int i = 0; i < ntx; i++) {
+		iov[i] = (struct iovec){ txq[i].buf, txq[i].len };
+		mm[i].msg_hdr = (struct msghdr){ .msg_name = &txq[i].to,
+			.msg_namelen = sizeof txq[i].to, .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	while (done < ntx) {
+		int n = sendmmsg(w_dgm.fd, mm + done, (unsigned)(ntx - done), 0);
+		if (n <= 0) {
+			/* This one failed (say, no route): count it, go on. */
+			counters[C_tx_errors]++;
+			done++;
+			continue;
+		}
+		done += n;
+		sent += n;
+	}
+	counters[C_tx_datagrams] += (uint64_t)sent;
+	ntx = 0;
+	return sent;
+}
+
+/* ctl_queue builds the datagram(s) of one outbox record (msl_ctl_send +
+ * mailslot name + data) and queues them; 0, or a reason it cannot. */
 static mailslot_err
-ctl_send(const uint8_t *p, size_t len)
+ctl_queue(const uint8_t *p, size_t len)
 {
 	struct msl_ctl_send s;
 	uint32_t dsts[MSL_NET_MAX_IFACES], srcs[MSL_NET_MAX_IFACES];
 	char slot[10 + MAILSLOT_NAME_MAX + 1];
-	uint8_t dg[MSL_MDGM_MAX];
-	int nd, sent = 0;
+	int nd;
 
 	if (len < sizeof s)
 		goto bad;
@@ -689,27 +788,39 @@ ctl_send(const uint8_t *p, size_t len)
 	slot[s.mailslot_len] = '\0';
 	s.dst_name[15] = '\0';
 	nd = msl_net_targets(&conf, (s.flags & MSL_CTL_SEND_BCAST) != 0, s.dst_ip, dsts, srcs);
+	if (nd == 0) {
+		counters[C_tx_errors]++;
+		return MAILSLOT_E_NETWORK;
+	}
 	for (int i = 0; i < nd; i++) {
-		size_t used;
-		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(s.dst_port),
-			.sin_addr.s_addr = dsts[i] };
+		if (ntx == MSLD_TX)
+			tx_flush();
 		msl_perr pe = msl_net_build_dgram(s.type, conf.name, srcs[i], conf.port, s.dst_name,
-		    s.suffix, slot, p + sizeof s + s.mailslot_len, s.data_len, dg, &used);
+		    s.suffix, slot, p + sizeof s + s.mailslot_len, s.data_len, txq[ntx].buf,
+		    &txq[ntx].len);
 		if (pe != MSL_PE_OK) {
 			counters[C_tx_errors]++;
 			return pe == MSL_PE_TOOBIG ? MAILSLOT_E_MSGSIZE : MAILSLOT_E_INVAL;
 		}
-		if (sendto(w_dgm.fd, dg, used, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)used) {
-			counters[C_tx_datagrams]++;
-			sent++;
-		} else {
-			counters[C_tx_errors]++;
-		}
+		txq[ntx].to = (struct sockaddr_in){ .sin_family = AF_INET,
+			.sin_port = htons(s.dst_port), .sin_addr.s_addr = dsts[i] };
+		ntx++;
 	}
-	return sent > 0 ? MAILSLOT_OK : MAILSLOT_E_NETWORK;
+	return MAILSLOT_OK;
 bad:
 	counters[C_tx_errors]++;
 	return MAILSLOT_E_PROTO;
+}
+
+/* ctl_send sends one record's datagram(s) at once (MSL_CTL_SEND). */
+static mailslot_err
+ctl_send(const uint8_t *p, size_t len)
+{
+	mailslot_err e = ctl_queue(p, len);
+
+	if (tx_flush() == 0 && e == MAILSLOT_OK)
+		e = MAILSLOT_E_NETWORK;
+	return e;
 }
 
 /* on_outbox sends what local writers put into the outbox (ctl.h). */
@@ -723,15 +834,16 @@ on_outbox(void)
 		size_t len = 0;
 		mailslot_err e = mailslot_read_for(outbox, rec, sizeof rec, &len, NULL, 0);
 		if (e == MAILSLOT_E_TIMEOUT)
-			return;
+			break;
 		if (e != MAILSLOT_OK) {
 			/* Cannot happen with max_message_size = the buffer; a
 			 * record we cannot read would otherwise block the rest. */
 			logmsg(MSL_LOG_ERROR, "outbox: %s", mailslot_strerror(e));
-			return;
+			break;
 		}
-		(void)ctl_send(rec, len); /* it counts its own failures */
+		(void)ctl_queue(rec, len); /* it counts its own failures */
 	}
+	tx_flush();
 }
 
 static void
