@@ -1,9 +1,9 @@
 # benchmarks.gp - docs/benchmarks.png from the data msl_bench writes.
 # run.sh calls it with `dir` (the data directory) and `out` (the PNG).
-set terminal pngcairo size 1650,640 font "sans,10"
+set terminal pngcairo size 2000,640 font "sans,10"
 set output out
 set datafile missing "?"
-set multiplot layout 1,3 title "libmailslot benchmarks (local)" font ",13"
+set multiplot layout 1,4 title "libmailslot benchmarks" font ",13"
 
 # Message rates span three orders of magnitude across sizes: log scale.
 set logscale y
@@ -31,4 +31,18 @@ plot for [b=0:*] dir."/scale.dat" index b using 1:2 with linespoints \
 	lw 2 pt 7 lc b+1 title columnheader(2), \
      for [b=0:*] dir."/scale.dat" index b using 1:3 with linespoints \
 	lw 2 pt 6 dt 2 lc b+1 title columnheader(3)
+
+# The remote path: what arrived per second through two mailslotd and
+# through raw UDP between the same two hosts (network namespaces).
+set yrange [0:*]
+set format y "%.0s%c"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xlabel "message size (bytes)"
+set ylabel "messages per second (received)"
+set title "Remote: \\\\host\\mailslot\\x vs raw UDP"
+plot dir."/remote.dat" using 2:xtic(1) title columnheader(2) lc 1, \
+     "" using 3 title columnheader(3) lc 4
 unset multiplot

@@ -910,6 +910,27 @@ write_scale_dat(const bench_results *r, const char *dir)
 	return fclose(f);
 }
 
+/* write_remote_dat writes remote.dat: per size, the two paths' rates
+ * (0 when the remote part did not run, so the panel stays empty). */
+static int
+write_remote_dat(const bench_results *r, const char *dir)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/remote.dat", dir);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "size \"mailslot via two mailslotd\" \"raw UDP\"\n");
+	for (int i = 0; i < BENCH_REMOTE_NSIZES; i++) {
+		int done = r->remote.state == BENCH_DONE;
+		fprintf(f, "%zu %.0f %.0f\n", bench_remote_sizes[i],
+		    done ? r->remote.size[i].msl_mps : 0, done ? r->remote.size[i].udp_mps : 0);
+	}
+	return fclose(f);
+}
+
 int
 bench_report(const bench_results *r, const char *md_path, const char *dir)
 {
@@ -947,7 +968,7 @@ bench_report(const bench_results *r, const char *md_path, const char *dir)
 		rc = -1;
 	if (write_dat(r, dir, "tput1.dat", 0) != 0 ||
 	    write_dat(r, dir, "tput8.dat", 1) != 0 ||
-	    write_scale_dat(r, dir) != 0) {
+	    write_scale_dat(r, dir) != 0 || write_remote_dat(r, dir) != 0) {
 		bench_warn("report", "cannot write the chart data in %s", dir);
 		rc = -1;
 	}
