@@ -19,6 +19,10 @@ check "headers installed" test -f "$tmp/prefix/include/mailslot/mailslot.h" -a -
 check "versioned SONAME" bash -c "readelf -d '$libdir/libmailslot.so' | grep -q 'SONAME.*libmailslot.so.0'"
 check "static library" test -f "$libdir/libmailslot.a"
 check "mailslot binary" test -x "$tmp/prefix/bin/mailslot"
+check "mailslotd binary" test -x "$tmp/prefix/sbin/mailslotd"
+check "mailslotd checks its configuration" "$tmp/prefix/sbin/mailslotd" -t -c "$tmp/prefix/share/doc/mailslot/mailslotd.conf.example"
+check "systemd unit names the installed daemon" grep -q "^ExecStart=$tmp/prefix/sbin/mailslotd" "$tmp/prefix/lib/systemd/system/mailslotd.service"
+check "man pages" test -f "$tmp/prefix/share/man/man1/mailslot.1" -a -f "$tmp/prefix/share/man/man8/mailslotd.8"
 
 # shellcheck disable=SC2046
 check "conformance builds via pkg-config" cc $extra -o "$tmp/conf" "$src/src/win32/conformance_test.c" $(pkg-config --cflags --libs mailslot)
