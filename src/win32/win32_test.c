@@ -72,6 +72,30 @@ test_set_info_and_handles(void)
 	CloseHandle(s);
 }
 
+/*
+ * A broadcast write above the datagram limit fails as on Windows, before
+ * anything is sent (so this test puts nothing on the network): 424 bytes
+ * is the most a "\\*\mailslot\x" write carries ([W32-ABOUT]).
+ */
+static void
+test_remote_size_limit(void)
+{
+	char big[425] = { 0 };
+	DWORD n = 1;
+	ns("remote");
+	HANDLE c = CreateFileA("\\\\*\\mailslot\\w32net", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+	    OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	MSL_CHECK(c != INVALID_HANDLE_VALUE);
+	MSL_CHECK(!WriteFile(c, big, sizeof big, &n, NULL));
+	MSL_CHECK_EQ(GetLastError(), ERROR_BAD_NETPATH);
+	MSL_CHECK_EQ(n, 0);
+	/* A remote name is not one a server can create. */
+	MSL_CHECK(CreateMailslotA("\\\\*\\mailslot\\w32net", 0, 0, NULL) == INVALID_HANDLE_VALUE);
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_NAME);
+	CloseHandle(c);
+}
+
 MSL_TEST_LIST(
     MSL_TEST(test_wide_names),
-    MSL_TEST(test_set_info_and_handles))
+    MSL_TEST(test_set_info_and_handles),
+    MSL_TEST(test_remote_size_limit))
