@@ -17,6 +17,9 @@
 
 /* How long the handshake may take: the server's intake thread answers it. */
 #define MSL_HELLO_TIMEOUT_MS 5000
+/* The relay (mailslotd, one thread for all traffic) never waits long: a
+ * server that does not answer at once is treated as full. */
+#define MSL_RELAY_HELLO_TIMEOUT_MS 200
 /*
  * How long a write may wait for a server that is alive, under quota, but
  * not draining (stopped, or starved of CPU).  Past it the write fails
@@ -46,7 +49,10 @@ msl_connect_live(const char *key, int role, int pipe_rd, int *sock_out, msl_ack 
 	msl_key_hash(key, hex);
 	if (msl_abstract_addr(hex, &sa, &sl) != 0)
 		return MAILSLOT_E_INVAL;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	/* A relay connects without blocking: a full listen queue would
+	 * otherwise hold the daemon without limit. */
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC |
+	    (role == MSL_ROLE_RELAY ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		return MAILSLOT_E_SYS;
 	if (connect(fd, (struct sockaddr *)&sa, sl) != 0) {
@@ -64,7 +70,8 @@ msl_connect_live(const char *key, int role, int pipe_rd, int *sock_out, msl_ack 
 		close(fd);
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
-	int r = msl_wait_fd(fd, POLLIN, MSL_HELLO_TIMEOUT_MS);
+	int r = msl_wait_fd(fd, POLLIN,
+	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
 	ssize_t n = r > 0 ? msl_recv_fd(fd, &al, sizeof al, &lfd, 0) : -1;
 	*ack = al.ack;
 	if ((n != (ssize_t)sizeof al.ack && n != (ssize_t)sizeof al) || ack->magic != MSL_MAGIC) {
@@ -205,7 +212,7 @@ msl_check(mailslot_client *c)
 
 static mailslot_err
 msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
-    const msl_origin *origin)
+    const msl_origin *origin, int nowait)
 {
 	msl_frame f;
 	struct iovec iov[3];
@@ -274,7 +281,7 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 			return e;
 		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
 			return e;
-		if (c->full && done == 0)
+		if ((c->full || nowait) && done == 0)
 			return MAILSLOT_E_FULL;
 		if (deadline == 0)
 			deadline = msl_now_ns() + (uint64_t)MSL_STALL_TIMEOUT_MS * 1000000u;
@@ -290,9 +297,10 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 	}
 }
 
-mailslot_err
-msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
-    const msl_origin *origin)
+/* msl_client_write_common checks the arguments and writes one message. */
+static mailslot_err
+msl_client_write_common(mailslot_client *c, const void *data, size_t len,
+    const msl_origin *origin, int nowait)
 {
 	mailslot_err e;
 	if (c == NULL)
@@ -302,9 +310,17 @@ msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
 	if (c->remote)
 		return msl_remote_write(c, data, len);
 	pthread_mutex_lock(&c->mu);
-	e = msl_client_write_locked(c, data, len, origin);
+	e = msl_client_write_locked(c, data, len, origin, nowait);
 	pthread_mutex_unlock(&c->mu);
 	return e;
+}
+
+mailslot_err
+msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
+    const msl_origin *origin)
+{
+	/* Never waits for room: the daemon must not stall on one reader. */
+	return msl_client_write_common(c, data, len, origin, 1);
 }
 
 size_t
@@ -350,7 +366,7 @@ out:
 mailslot_err
 mailslot_write(mailslot_client *c, const void *data, size_t len)
 {
-	return msl_client_write_origin(c, data, len, NULL);
+	return msl_client_write_common(c, data, len, NULL, 0);
 }
 
 void

@@ -80,6 +80,11 @@ typedef struct msl_origin {
 /* ---- client helpers shared by the Win32 layer and the relay ---- */
 mailslot_err msl_client_open_role(const mailslot_name *n, int role,
     mailslot_client **out);
+/*
+ * msl_client_write_origin writes one relayed message with its network
+ * origin, for mailslotd.  It never waits for room: a pipe that is full now
+ * gives MAILSLOT_E_FULL, so one stopped reader cannot stall the daemon.
+ */
 mailslot_err msl_client_write_origin(mailslot_client *c, const void *data,
     size_t len, const msl_origin *origin);
 /*
@@ -88,7 +93,7 @@ mailslot_err msl_client_write_origin(mailslot_client *c, const void *data,
  * first message that cannot go out at once (the pipe is full, it is too
  * large to batch, or the server is gone or full) and returns how many
  * were written; the caller writes the rest with msl_client_write_origin,
- * which waits and reports errors.  Thread-safe.
+ * which reports each one's error.  Thread-safe.
  */
 typedef struct msl_batch_msg {
 	const void *data;

@@ -232,6 +232,26 @@ check "C got exactly its messages, in order" diff <(echo $exp_c | tr ' ' '\n') <
 d=$(counter B delivered)
 check "B counts delivered = 13 (got ${d:-none})" test "${d:-0}" -eq 13
 
+# ---- a stopped reader does not stall the daemon ----------------------------
+# The daemon has one thread: a reader that never answers (stopped, here)
+# must cost it a bounded wait, then count drops, while it goes on serving
+# everyone else.
+nl_log "stopped reader"
+check "reader of 'stuck' on B" start_recv B stuck "$NL_TMP/stuck.out"
+spid=$NL_LAST_PID
+kill -STOP "$spid"
+f0=$(counter B drop_full)
+for i in 1 2 3 4 5; do send_from A '\\HOSTB\mailslot\stuck' "stuck-$i"; done
+check "B counts the stopped reader's datagrams as drop_full" wait_until 10 grew B drop_full "${f0:-0}" 5
+t0=$(date +%s%N)
+check "B's daemon answers at once while a reader is stopped" nl_run B "$MAILSLOT" stats
+t1=$(date +%s%N)
+check "  within a second ($(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000 )) -lt 1000
+check "a message to another mailslot still arrives" send_from A '\\HOSTB\mailslot\news' while-stopped
+check "  and is delivered" wait_until 10 has_msg "$NL_TMP/b.out" while-stopped
+kill -CONT "$spid"
+nl_kill "$spid"
+
 # ---- UDP 138 already taken ----------------------------------------------
 nl_log "port 138 taken"
 nl_bg D "$NL_TMP/listener.log" "$NBTOOL" listen 138 60000
