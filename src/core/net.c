@@ -312,7 +312,8 @@ msl_net_src_for(uint32_t dst, uint32_t *src)
 #define MSL_NET_TARGET_TTL_NS 1000000000ull
 static pthread_mutex_t target_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-	const struct msl_netconf *conf;
+	unsigned nifaces; /* the "interfaces" setting the entry was made for */
+	char ifaces[MSL_NET_MAX_IFACES][16];
 	int bcast;
 	uint32_t dst;
 	uint64_t at;
@@ -330,7 +331,9 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 
 	pthread_mutex_lock(&target_mu);
 	if (target_cache.at != 0 && now - target_cache.at < MSL_NET_TARGET_TTL_NS &&
-	    target_cache.conf == c && target_cache.bcast == bcast &&
+	    target_cache.nifaces == c->nifaces &&
+	    memcmp(target_cache.ifaces, c->ifaces, sizeof c->ifaces) == 0 &&
+	    target_cache.bcast == bcast &&
 	    (bcast || target_cache.dst == dst)) {
 		n = target_cache.n;
 		memcpy(dsts, target_cache.dsts, sizeof target_cache.dsts);
@@ -349,7 +352,8 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 		dsts[n++] = dst;
 	}
 	pthread_mutex_lock(&target_mu);
-	target_cache.conf = c;
+	target_cache.nifaces = c->nifaces;
+	memcpy(target_cache.ifaces, c->ifaces, sizeof c->ifaces);
 	target_cache.bcast = bcast;
 	target_cache.dst = dst;
 	target_cache.at = now;
@@ -381,9 +385,12 @@ msl_net_build_dgram(uint8_t type, const char *src, uint32_t src_ip,
 	msl_perr e;
 
 	/* RFC 1002 §4.4.1: DGM_ID only has to differ between a sender's
-	 * datagrams; a counter seeded from the clock and pid does that. */
-	if (next_id == 0)
-		next_id = (uint16_t)(msl_now_ns() ^ (uint64_t)getpid());
+	 * datagrams; a counter seeded from the clock and pid does that.  The
+	 * first thread to get here seeds it. */
+	uint16_t zero = 0, seed = (uint16_t)(msl_now_ns() ^ (uint64_t)getpid());
+	if (__atomic_load_n(&next_id, __ATOMIC_RELAXED) == 0)
+		__atomic_compare_exchange_n(&next_id, &zero, seed, 0, __ATOMIC_RELAXED,
+		    __ATOMIC_RELAXED);
 	s.ms_id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
 	/* Spec §2.4: the source name is the sender's <00> name. */
 	if ((e = msl_nbname_make(&s.ms_src, src, MSL_NBSUFFIX_WORKSTATION, NULL)) != MSL_PE_OK)
@@ -478,16 +485,15 @@ msl_ctl_request(int fd, uint32_t op, const void *extra, size_t extralen,
 }
 
 int
-msl_daemon_pid(pid_t *pid)
+msl_daemon_cred(pid_t *pid, uid_t *uid)
 {
-	uid_t uid;
 	gid_t gid;
 	int fd, rc;
 
 	if (msl_ctl_open(&fd) != MAILSLOT_OK)
 		return -1;
 	/* On a connected socket SO_PEERCRED names whoever called listen(). */
-	rc = msl_peer_cred(fd, pid, &uid, &gid);
+	rc = msl_peer_cred(fd, pid, uid, &gid);
 	close(fd);
 	return rc;
 }

@@ -152,11 +152,14 @@ mailslot_err msl_ctl_open(int *fd);
 mailslot_err msl_ctl_request(int fd, uint32_t op, const void *extra,
     size_t extralen, void *body, size_t bodycap, size_t *bodylen);
 /*
- * msl_daemon_pid tells which process is this namespace's mailslotd: the
- * listener of its control socket, by SO_PEERCRED.  A server uses it to
- * accept the relay role from the daemon alone.  Returns 0 or -1.
+ * msl_daemon_cred tells which process listens on this namespace's daemon
+ * control socket, and as which user it called listen() (SO_PEERCRED).
+ * mailslotd listens before it drops root, so a system daemon shows uid 0;
+ * anyone else can only claim the name with their own uid.  Servers accept
+ * the relay role, and writers trust the outbox, on that basis.
+ * Returns 0 or -1.
  */
-int msl_daemon_pid(pid_t *pid);
+int msl_daemon_cred(pid_t *pid, uid_t *uid);
 mailslot_err msl_ctl_call(uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen);
 

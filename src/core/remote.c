@@ -138,10 +138,11 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 		return MAILSLOT_OK;
 	}
 	if (inet_pton(AF_INET, n->host, &lit) == 1) {
-		/* An address names no NetBIOS name; "*" is the one every
-		 * mailslotd accepts (RFC 1002 §4.1 uses it as a wildcard). */
+		/* An address names no NetBIOS name: send a NetBIOS broadcast
+		 * datagram (type 0x12, destination "*", spec §1.2) to it alone,
+		 * which a receiver takes for all of its names. */
 		strcpy(r->dst, "*");
-		r->type = MSL_NBDGM_DIRECT_UNIQUE;
+		r->type = MSL_NBDGM_BROADCAST;
 		r->dst_ip = lit.s_addr;
 		return MAILSLOT_OK;
 	}
@@ -181,14 +182,23 @@ msl_remote_open(const mailslot_name *n, mailslot_client **out)
 	 * one that reports it. */
 	if (msl_net_load(&r->conf, NULL, err, sizeof err) != 0)
 		msl_netconf_defaults(&r->conf);
-	/* A running daemon knows the node's name, workgroup and ports. */
-	if (msl_ctl_call(MSL_CTL_INFO, NULL, 0, &info, sizeof info, &got) == MAILSLOT_OK &&
+	/* A running daemon knows the node's name, workgroup and ports.  It is
+	 * trusted with our messages only if root started it, or we did: any
+	 * user could otherwise claim its names and collect every user's
+	 * remote writes. */
+	pid_t dpid;
+	uid_t duid;
+	if (msl_daemon_cred(&dpid, &duid) == 0 && (duid == 0 || duid == getuid()) &&
+	    msl_ctl_call(MSL_CTL_INFO, NULL, 0, &info, sizeof info, &got) == MAILSLOT_OK &&
 	    got == sizeof info) {
 		memcpy(r->conf.name, info.name, sizeof r->conf.name);
 		memcpy(r->conf.workgroup, info.workgroup, sizeof r->conf.workgroup);
 		r->conf.name[15] = r->conf.workgroup[15] = '\0';
 		r->conf.port = info.port;
-		r->conf.ns_port = info.ns_port;
+		/* "ns port = 0" means the daemon does not answer names; this
+		 * process may still ask them. */
+		if (info.ns_port != 0)
+			r->conf.ns_port = info.ns_port;
 		if (mailslot_open(MSL_OUTBOX_NAME, &r->outbox) != MAILSLOT_OK)
 			r->outbox = NULL;
 	}

@@ -603,16 +603,19 @@ static mailslot_err
 msl_may_write(struct mailslot_server *s, msl_conn *c)
 {
 	if (c->role == MSL_ROLE_RELAY) {
-		pid_t daemon;
+		pid_t dpid;
+		uid_t duid;
 		if (s->opt.flags & MAILSLOT_LOCAL_ONLY)
 			return MAILSLOT_E_ACCESS;
 		/*
 		 * A relayed message claims a network origin, and the access rule
-		 * below does not apply to it: only this namespace's mailslotd
-		 * (or root) may use the role, or any process could forge remote
-		 * messages into a mailslot restricted to its owner.
+		 * below does not apply to it: only root, or this namespace's
+		 * mailslotd started by root (or by the mailslot's own user), may
+		 * use the role; anyone else could forge remote messages into a
+		 * mailslot restricted to its owner.
 		 */
-		if (c->uid == 0 || (msl_daemon_pid(&daemon) == 0 && daemon == c->pid))
+		if (c->uid == 0 || (msl_daemon_cred(&dpid, &duid) == 0 && dpid == c->pid &&
+		    (duid == 0 || duid == s->uid)))
 			return MAILSLOT_OK;
 		return MAILSLOT_E_ACCESS;
 	}
