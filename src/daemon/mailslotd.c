@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -369,13 +370,28 @@ relay_drop(struct relay *r)
 }
 
 /*
+ * Mailslots whose server did not answer the handshake at once (stopped,
+ * or its listen queue full) are not asked again for a second: each try
+ * costs the daemon up to the relay's hello timeout.
+ */
+#define MSLD_BUSY 16
+#define MSLD_BUSY_NS 1000000000ull
+static struct {
+	char key[MAILSLOT_NAME_MAX + 1];
+	uint64_t until;
+} busy[MSLD_BUSY];
+static unsigned busy_next;
+
+/*
  * relay_get returns an open relay handle to the local mailslot n, or an
- * error: NOTFOUND (no such mailslot), ACCESS (it refuses remote writers).
+ * error: NOTFOUND (no such mailslot), ACCESS (it refuses remote writers),
+ * FULL (it did not answer at once, now or within the last second).
  */
 static mailslot_err
 relay_get(const mailslot_name *n, struct relay **out)
 {
 	struct relay *slot = &relays[0];
+	uint64_t now = msl_now_ns();
 	mailslot_err e;
 
 	for (int i = 0; i < MSLD_RELAYS; i++) {
@@ -387,11 +403,20 @@ relay_get(const mailslot_name *n, struct relay **out)
 		if (relays[i].used < slot->used)
 			slot = &relays[i];
 	}
+	for (int i = 0; i < MSLD_BUSY; i++)
+		if (busy[i].until > now && strcmp(busy[i].key, n->key) == 0)
+			return MAILSLOT_E_FULL;
 	if (slot->c != NULL)
 		relay_drop(slot);
 	e = msl_client_open_role(n, MSL_ROLE_RELAY, &slot->c);
 	if (e != MAILSLOT_OK) {
 		slot->c = NULL;
+		if (e == MAILSLOT_E_TIMEOUT || e == MAILSLOT_E_FULL) {
+			strcpy(busy[busy_next].key, n->key);
+			busy[busy_next].until = now + MSLD_BUSY_NS;
+			busy_next = (busy_next + 1) % MSLD_BUSY;
+			e = MAILSLOT_E_FULL;
+		}
 		return e;
 	}
 	strcpy(slot->key, n->key);
@@ -416,6 +441,8 @@ struct pending {
 #define MSLD_PENDING 32 /* = MSLD_BATCH, defined with rxq below */
 static struct pending pend[MSLD_PENDING];
 static int npend;
+/* relay_get evicts the least recently used handle, never one of a batch. */
+_Static_assert(MSLD_RELAYS > MSLD_PENDING, "pending deliveries must not lose their handles");
 
 /* count_result counts (and at debug level logs) one delivery's outcome. */
 static void
@@ -444,9 +471,9 @@ count_result(mailslot_err e, const struct pending *p)
 		    e == MAILSLOT_OK ? "delivered" : mailslot_strerror(e));
 }
 
-/* deliver_one writes one message alone, with the transport's waiting and
- * errors, and once more through a fresh handle if the mailslot was closed
- * and created again since its handle was opened. */
+/* deliver_one writes one message alone, without waiting, and once more
+ * through a fresh handle if the mailslot was closed and created again
+ * since its handle was opened. */
 static void
 deliver_one(struct pending *p)
 {
@@ -673,7 +700,8 @@ on_names(void)
 		size_t used;
 		int group;
 		if (msl_nbns_query_parse(rxq[i].buf, rxq[i].len, &q) != MSL_PE_OK ||
-		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi->ipi_ifindex)) {
+		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi->ipi_ifindex) ||
+		    !msl_netconf_allowed(&conf, from->sin_addr.s_addr)) {
 			counters[C_nbns_ignored]++;
 			continue;
 		}
@@ -755,8 +783,14 @@ tx_flush(void)
 	}
 	while (done < ntx) {
 		int n = sendmmsg(w_dgm.fd, mm + done, (unsigned)(ntx - done), 0);
+		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)) {
+			/* The socket's buffer is full: wait for room, briefly, so a
+			 * burst is paced rather than dropped. */
+			if (errno == EINTR || msl_wait_fd(w_dgm.fd, POLLOUT, 100) > 0)
+				continue;
+		}
 		if (n <= 0) {
-			/* This one failed (say, no route): count it, go on. */
+			/* This one cannot go (say, no route): count it, go on. */
 			counters[C_tx_errors]++;
 			done++;
 			continue;
@@ -802,8 +836,10 @@ ctl_queue(const uint8_t *p, size_t len)
 			counters[C_tx_errors]++;
 			return pe == MSL_PE_TOOBIG ? MAILSLOT_E_MSGSIZE : MAILSLOT_E_INVAL;
 		}
+		/* Always the datagram port: a local writer may not use the
+		 * daemon to send from 138 to other services. */
 		txq[ntx].to = (struct sockaddr_in){ .sin_family = AF_INET,
-			.sin_port = htons(s.dst_port), .sin_addr.s_addr = dsts[i] };
+			.sin_port = htons(conf.port), .sin_addr.s_addr = dsts[i] };
 		ntx++;
 	}
 	return MAILSLOT_OK;
@@ -1101,8 +1137,13 @@ main(int argc, char **argv)
 				on_outbox();
 				break;
 			case T_SIGNAL: {
-				struct signalfd_siginfo si;
-				if (read(w_sig.fd, &si, sizeof si) == (ssize_t)sizeof si) {
+				struct signalfd_siginfo si = { 0 };
+				if (read(w_sig.fd, &si, sizeof si) != (ssize_t)sizeof si)
+					break;
+				if (si.ssi_signo == SIGHUP) {
+					logmsg(MSL_LOG_WARN, "SIGHUP: the configuration is read at start; "
+					    "restart mailslotd to change it");
+				} else {
 					logmsg(MSL_LOG_INFO, "signal %u: stopping", si.ssi_signo);
 					for (int k = 0; k < MSLD_RELAYS; k++)
 						if (relays[k].c)
