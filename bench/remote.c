@@ -166,7 +166,10 @@ remote_writer(const bench_proc *self, void *arg)
 			}
 		}
 		if (c != NULL) {
-			if (mailslot_write(c, buf, job->size) != MAILSLOT_OK)
+			/* A full outbox is a message not sent: the reader counts
+			 * it as lost, as it would a dropped datagram. */
+			mailslot_err e = mailslot_write(c, buf, job->size);
+			if (e != MAILSLOT_OK && e != MAILSLOT_E_FULL)
 				goto out;
 		} else if (sendto(fd, buf, job->size, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
 		    errno != ENOBUFS) {
@@ -277,8 +280,12 @@ bench_remote_run(const char *spec, int runs, int quick, bench_remote *out)
 		 * delivered flat out and slow down by a fifth until nothing is
 		 * lost (at most six tries). */
 		double rate = r->udp_lost == 0 ? r->udp_mps : r->udp_mps * 0.8;
+		if (rate <= 0) {
+			snprintf(out->why, sizeof(out->why), "raw UDP delivered nothing (%zu B)", job.size);
+			return;
+		}
 		job.use_mailslot = 0;
-		for (int t = 0; t < 6 && rate > 0; t++, rate *= 0.8) {
+		for (int t = 0; t < 6; t++) {
 			double m;
 			long l;
 			job.pace = rate;
@@ -286,6 +293,8 @@ bench_remote_run(const char *spec, int runs, int quick, bench_remote *out)
 				r->paced_found = 1;
 				break;
 			}
+			if (t < 5)
+				rate *= 0.8;
 		}
 		r->paced_rate = rate;
 		job.use_mailslot = 1;
