@@ -212,7 +212,7 @@ msl_check(mailslot_client *c)
 
 static mailslot_err
 msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
-    const msl_origin *origin, int nowait)
+    const msl_origin *origin, uint32_t wait_ms)
 {
 	msl_frame f;
 	struct iovec iov[3];
@@ -281,10 +281,10 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 			return e;
 		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
 			return e;
-		if ((c->full || nowait) && done == 0)
+		if ((c->full || wait_ms == 0) && done == 0)
 			return MAILSLOT_E_FULL;
 		if (deadline == 0)
-			deadline = msl_now_ns() + (uint64_t)MSL_STALL_TIMEOUT_MS * 1000000u;
+			deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
 		int wait = msl_ms_until(deadline);
 		if (wait == 0) {
 			if (done != 0)
@@ -300,7 +300,7 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 /* msl_client_write_common checks the arguments and writes one message. */
 static mailslot_err
 msl_client_write_common(mailslot_client *c, const void *data, size_t len,
-    const msl_origin *origin, int nowait)
+    const msl_origin *origin, uint32_t wait_ms)
 {
 	mailslot_err e;
 	if (c == NULL)
@@ -310,17 +310,18 @@ msl_client_write_common(mailslot_client *c, const void *data, size_t len,
 	if (c->remote)
 		return msl_remote_write(c, data, len);
 	pthread_mutex_lock(&c->mu);
-	e = msl_client_write_locked(c, data, len, origin, nowait);
+	e = msl_client_write_locked(c, data, len, origin, wait_ms);
 	pthread_mutex_unlock(&c->mu);
 	return e;
 }
 
 mailslot_err
 msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
-    const msl_origin *origin)
+    const msl_origin *origin, uint32_t wait_ms)
 {
-	/* Never waits for room: the daemon must not stall on one reader. */
-	return msl_client_write_common(c, data, len, origin, 1);
+	/* The daemon bounds its own wait: it must not stall on one reader. */
+	return msl_client_write_common(c, data, len, origin,
+	    wait_ms < MSL_STALL_TIMEOUT_MS ? wait_ms : MSL_STALL_TIMEOUT_MS);
 }
 
 size_t
@@ -366,7 +367,7 @@ out:
 mailslot_err
 mailslot_write(mailslot_client *c, const void *data, size_t len)
 {
-	return msl_client_write_common(c, data, len, NULL, 0);
+	return msl_client_write_common(c, data, len, NULL, MSL_STALL_TIMEOUT_MS);
 }
 
 void

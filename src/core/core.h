@@ -82,11 +82,12 @@ mailslot_err msl_client_open_role(const mailslot_name *n, int role,
     mailslot_client **out);
 /*
  * msl_client_write_origin writes one relayed message with its network
- * origin, for mailslotd.  It never waits for room: a pipe that is full now
- * gives MAILSLOT_E_FULL, so one stopped reader cannot stall the daemon.
+ * origin, for mailslotd.  It waits at most wait_ms for pipe room (0: not
+ * at all), then fails with MAILSLOT_E_FULL, so one stopped reader cannot
+ * stall the daemon.
  */
 mailslot_err msl_client_write_origin(mailslot_client *c, const void *data,
-    size_t len, const msl_origin *origin);
+    size_t len, const msl_origin *origin, uint32_t wait_ms);
 /*
  * msl_client_write_batch writes relayed messages (each with its origin)
  * in as few write(2)s as fit in PIPE_BUF, for mailslotd.  It stops at the

@@ -87,6 +87,7 @@ struct relay {
 	char key[MAILSLOT_NAME_MAX + 1];
 	mailslot_client *c;
 	uint64_t used;
+	int stalled; /* its last wait for room ran out: do not wait again */
 };
 
 /* Recently seen datagrams (spec §4.4): the same broadcast can arrive
@@ -471,11 +472,19 @@ count_result(mailslot_err e, const struct pending *p)
 		    e == MAILSLOT_OK ? "delivered" : mailslot_strerror(e));
 }
 
-/* deliver_one writes one message alone, without waiting, and once more
- * through a fresh handle if the mailslot was closed and created again
- * since its handle was opened. */
+/*
+ * How long one batch of deliveries may wait for readers' pipes to make
+ * room.  A reader descheduled for a moment (this machine has other work)
+ * should not lose datagrams, but a stopped one must not hold the daemon:
+ * a relay whose wait ran out does not wait again until a write succeeds.
+ */
+#define MSLD_WAIT_BUDGET_NS (50ull * 1000000ull)
+
+/* deliver_one writes one message alone, waiting for room only within the
+ * batch's budget, and once more through a fresh handle if the mailslot
+ * was closed and created again since its handle was opened. */
 static void
-deliver_one(struct pending *p)
+deliver_one(struct pending *p, uint64_t deadline)
 {
 	struct relay *r;
 	mailslot_err e;
@@ -483,11 +492,16 @@ deliver_one(struct pending *p)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		e = relay_get(&p->n, &r);
 		if (e == MAILSLOT_OK) {
-			e = msl_client_write_origin(r->c, p->data, p->len, &p->o);
+			uint32_t wait = r->stalled ? 0 : (uint32_t)msl_ms_until(deadline);
+			e = msl_client_write_origin(r->c, p->data, p->len, &p->o, wait);
 			if (e == MAILSLOT_E_GONE) {
 				relay_drop(r);
 				continue;
 			}
+			if (e == MAILSLOT_OK)
+				r->stalled = 0;
+			else if (e == MAILSLOT_E_FULL && wait > 0)
+				r->stalled = 1;
 		}
 		break;
 	}
@@ -498,6 +512,7 @@ static void
 flush_pending(void)
 {
 	msl_batch_msg b[MSLD_PENDING];
+	uint64_t deadline = msl_now_ns() + MSLD_WAIT_BUDGET_NS;
 
 	for (int i = 0, j; i < npend; i = j) {
 		struct relay *r = pend[i].r;
@@ -505,13 +520,16 @@ flush_pending(void)
 		for (j = i; j < npend && pend[j].r == r; j++)
 			b[j - i] = (msl_batch_msg){ pend[j].data, pend[j].len, &pend[j].o };
 		/* An earlier failure may have dropped or reused the handle. */
-		if (r->c != NULL && strcmp(r->key, pend[i].n.key) == 0)
+		if (r->c != NULL && strcmp(r->key, pend[i].n.key) == 0) {
 			k = msl_client_write_batch(r->c, b, (size_t)(j - i));
+			if (k > 0)
+				r->stalled = 0;
+		}
 		for (int x = i; x < j; x++) {
 			if ((size_t)(x - i) < k)
 				count_result(MAILSLOT_OK, &pend[x]);
 			else
-				deliver_one(&pend[x]);
+				deliver_one(&pend[x], deadline);
 		}
 	}
 	npend = 0;

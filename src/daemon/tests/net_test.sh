@@ -251,6 +251,27 @@ check "a message to another mailslot still arrives" send_from A '\\HOSTB\mailslo
 check "  and is delivered" wait_until 10 has_msg "$NL_TMP/b.out" while-stopped
 kill -CONT "$spid"
 nl_kill "$spid"
+# Stopped after its relay handle is open: the pipe fills, the daemon waits
+# for room once, within its budget, then drops without waiting.
+check "reader of 'stuck2' on B" start_recv B stuck2 "$NL_TMP/stuck2.out"
+spid=$NL_LAST_PID
+check "a first message to stuck2 is delivered" send_from A '\\HOSTB\mailslot\stuck2' first
+check "  and read" wait_until 10 has_msg "$NL_TMP/stuck2.out" first
+kill -STOP "$spid"
+f0=$(counter B drop_full)
+# 2000 messages of 400 bytes are three times what its pipe holds.
+line=$(printf '%0400d' 0)
+for i in $(seq 1 2000); do echo "$line"; done | send_from A '\\HOSTB\mailslot\stuck2'
+check "B drops what the stopped reader cannot take" wait_until 20 grew B drop_full "${f0:-0}" 1
+t0=$(date +%s%N)
+check "B's daemon answers at once with the pipe full" nl_run B "$MAILSLOT" stats
+t1=$(date +%s%N)
+# A daemon that waited for room on every batch took 400-600 ms here.
+check "  within 300 ms ($(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000 )) -lt 300
+check "a message to another mailslot still arrives" send_from A '\\HOSTB\mailslot\news' while-full
+check "  and is delivered" wait_until 10 has_msg "$NL_TMP/b.out" while-full
+kill -CONT "$spid"
+nl_kill "$spid"
 
 # ---- UDP 138 already taken ----------------------------------------------
 nl_log "port 138 taken"
