@@ -854,14 +854,21 @@ write_remote(FILE *f, const bench_results *r)
 
 /* ---- Chart data ---------------------------------------------------------- */
 
+/* open_dat creates the chart data file `file` in dir. */
+static FILE *
+open_dat(const char *dir, const char *file)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return fopen(path, "w");
+}
+
 static int
 write_dat(const bench_results *r, const char *dir, const char *file, int w)
 {
-	char path[4096];
-	FILE *f;
+	FILE *f = open_dat(dir, file);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
 	if (f == NULL)
 		return -1;
 	fprintf(f, "idx size");
@@ -890,11 +897,8 @@ write_dat(const bench_results *r, const char *dir, const char *file, int w)
 static int
 write_scale_dat(const bench_results *r, const char *dir)
 {
-	char path[4096];
-	FILE *f;
+	FILE *f = open_dat(dir, "scale.dat");
 
-	snprintf(path, sizeof(path), "%s/scale.dat", dir);
-	f = fopen(path, "w");
 	if (f == NULL)
 		return -1;
 	for (int i = 0; i < r->nscale; i++) {
@@ -915,11 +919,8 @@ write_scale_dat(const bench_results *r, const char *dir)
 static int
 write_remote_dat(const bench_results *r, const char *dir)
 {
-	char path[4096];
-	FILE *f;
+	FILE *f = open_dat(dir, "remote.dat");
 
-	snprintf(path, sizeof(path), "%s/remote.dat", dir);
-	f = fopen(path, "w");
 	if (f == NULL)
 		return -1;
 	fprintf(f, "size \"mailslot via two mailslotd\" \"raw UDP\"\n");
