@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include "../platform/platform.h"
@@ -63,8 +64,11 @@ nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
 	size_t len;
 	int one = 1, found = -1;
 	int nif = msl_net_ifaces(conf, ifs, MSL_NET_MAX_IFACES);
-	uint16_t id = (uint16_t)(msl_now_ns() ^ (uint64_t)getpid());
+	uint16_t id;
 
+	/* An unpredictable NAME_TRN_ID makes a forged answer a guess. */
+	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id)
+		id = (uint16_t)(msl_now_ns() ^ (uint64_t)getpid());
 	if (nif <= 0 || conf->ns_port == 0)
 		return -1;
 	if (msl_nbname_make(&nb, name, MSL_NBSUFFIX_WORKSTATION, NULL) != MSL_PE_OK)
