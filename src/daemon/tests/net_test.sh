@@ -7,11 +7,7 @@
 # the `mailslot` tool and checks who got what, from whom, in which order,
 # and the daemon's counters.  nbtool crafts broken datagrams for B.
 set -u
-MAILSLOTD=$1
-MAILSLOT=$2
-NBTOOL=$3
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/netlib.sh"
+. "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=nettest
 
 nl_init

@@ -37,6 +37,12 @@
 #                                stops on SIGTERM with status 0 and logged no
 #                                sanitizer report
 
+# Every test takes the same arguments (see CMakeLists.txt); a sourced file
+# sees the sourcing script's positional parameters.
+MAILSLOTD=${1:?usage: TEST MAILSLOTD MAILSLOT NBTOOL}
+MAILSLOT=${2:?usage: TEST MAILSLOTD MAILSLOT NBTOOL}
+NBTOOL=${3:?usage: TEST MAILSLOTD MAILSLOT NBTOOL}
+
 NL_PFX="msl$$"
 NL_R=$(( ($$ % 200) + 20 ))
 NL_HOSTS=()

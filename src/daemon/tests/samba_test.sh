@@ -11,11 +11,7 @@
 # against Samba's own implementation, and mailslotd must refuse to start
 # where nmbd already owns UDP 138.
 set -u
-MAILSLOTD=$1
-MAILSLOT=$2
-NBTOOL=$3
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/netlib.sh"
+. "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=sambatest
 
 if ! command -v nmbd >/dev/null 2>&1 || ! command -v nmblookup >/dev/null 2>&1; then

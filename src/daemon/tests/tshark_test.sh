@@ -10,11 +10,7 @@
 # types, addresses and lengths, and without a malformed packet or any
 # expert info.
 set -u
-MAILSLOTD=$1
-MAILSLOT=$2
-NBTOOL=$3
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/netlib.sh"
+. "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=tsharktest
 
 if ! command -v tshark >/dev/null 2>&1; then
