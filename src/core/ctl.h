@@ -18,8 +18,7 @@
 
 enum msl_ctl_op {
 	MSL_CTL_STATS = 1, /* reply: text "counter value\n" lines            */
-	MSL_CTL_INFO = 2,  /* reply: msl_ctl_info                            */
-	MSL_CTL_SEND = 3   /* msl_ctl_send + mailslot name + data; reply: status */
+	MSL_CTL_INFO = 2   /* reply: msl_ctl_info                            */
 };
 
 /*
@@ -50,22 +49,22 @@ struct msl_ctl_info {
 	uint16_t ns_port;
 };
 
-/* MSL_CTL_SEND: the daemon builds the datagram with its own name, its
- * egress address and its port (so replies reach port 138, spec §2.3). */
+/* An outbox record: the daemon builds the datagram with its own name, its
+ * egress address and its port (so replies reach port 138, spec §2.3), and
+ * sends it to its datagram port, whatever the writer would like. */
 #define MSL_CTL_SEND_BCAST 0x1u /* dst_ip ignored: every interface's broadcast */
 struct msl_ctl_send {
 	uint32_t flags;
 	uint32_t dst_ip;   /* network order */
-	uint16_t dst_port; /* host order */
-	uint8_t type;      /* MSL_NBDGM_DIRECT_UNIQUE or _GROUP */
+	uint8_t type;      /* MSL_NBDGM_DIRECT_UNIQUE, _GROUP or _BROADCAST */
 	uint8_t suffix;
 	char dst_name[16];
 	uint16_t mailslot_len;
 	uint16_t data_len;
 };
 
-/* The largest SEND record: header, name and data, each of the last two
- * bounded by the 512-byte SMB cap ([MS-MAIL] note <2>). */
+/* The largest request or outbox record: header, name and data, each of
+ * the last two bounded by the 512-byte SMB cap ([MS-MAIL] note <2>). */
 #define MSL_CTL_MAX                                                          \
 	(sizeof(struct msl_ctl_req) + sizeof(struct msl_ctl_send) + 1024)
 

@@ -499,6 +499,28 @@ msl_daemon_cred(pid_t *pid, uid_t *uid)
 }
 
 mailslot_err
+msl_daemon_info(struct msl_ctl_info *info)
+{
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	size_t got = 0;
+	int fd;
+	mailslot_err e = msl_ctl_open(&fd);
+
+	if (e != MAILSLOT_OK)
+		return e;
+	/* One connection answers both questions: who listens, and what. */
+	if (msl_peer_cred(fd, &pid, &uid, &gid) != 0 || (uid != 0 && uid != getuid()))
+		e = MAILSLOT_E_ACCESS;
+	else if ((e = msl_ctl_request(fd, MSL_CTL_INFO, NULL, 0, info, sizeof *info, &got)) ==
+	    MAILSLOT_OK && got != sizeof *info)
+		e = MAILSLOT_E_PROTO;
+	close(fd);
+	return e;
+}
+
+mailslot_err
 msl_ctl_call(uint32_t op, const void *extra, size_t extralen, void *body,
     size_t bodycap, size_t *bodylen)
 {

@@ -160,6 +160,14 @@ mailslot_err msl_ctl_request(int fd, uint32_t op, const void *extra,
  * Returns 0 or -1.
  */
 int msl_daemon_cred(pid_t *pid, uid_t *uid);
+
+/*
+ * msl_daemon_info asks this namespace's mailslotd for the node's name,
+ * workgroup and ports, over one connection, if root or this process's
+ * user started it (see msl_daemon_cred).  Errors: NODAEMON, ACCESS (an
+ * untrusted listener), PROTO.
+ */
+mailslot_err msl_daemon_info(struct msl_ctl_info *info);
 mailslot_err msl_ctl_call(uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen);
 

@@ -171,7 +171,6 @@ msl_remote_open(const mailslot_name *n, mailslot_client **out)
 {
 	char err[256];
 	struct msl_ctl_info info;
-	size_t got = 0;
 	mailslot_err e;
 	mailslot_client *c = calloc(1, sizeof *c);
 	struct msl_remote *r = calloc(1, sizeof *r);
@@ -190,11 +189,7 @@ msl_remote_open(const mailslot_name *n, mailslot_client **out)
 	 * trusted with our messages only if root started it, or we did: any
 	 * user could otherwise claim its names and collect every user's
 	 * remote writes. */
-	pid_t dpid;
-	uid_t duid;
-	if (msl_daemon_cred(&dpid, &duid) == 0 && (duid == 0 || duid == getuid()) &&
-	    msl_ctl_call(MSL_CTL_INFO, NULL, 0, &info, sizeof info, &got) == MAILSLOT_OK &&
-	    got == sizeof info) {
+	if (msl_daemon_info(&info) == MAILSLOT_OK) {
 		memcpy(r->conf.name, info.name, sizeof r->conf.name);
 		memcpy(r->conf.workgroup, info.workgroup, sizeof r->conf.workgroup);
 		r->conf.name[15] = r->conf.workgroup[15] = '\0';
@@ -277,7 +272,6 @@ send_daemon(struct msl_remote *r, const void *data, size_t len)
 	struct msl_ctl_send s = {
 		.flags = r->bcast ? MSL_CTL_SEND_BCAST : 0,
 		.dst_ip = r->dst_ip,
-		.dst_port = r->conf.port,
 		.type = r->type,
 		.suffix = MSL_NBSUFFIX_WORKSTATION,
 		.mailslot_len = (uint16_t)strlen(r->mailslot),

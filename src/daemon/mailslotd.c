@@ -786,8 +786,8 @@ static struct {
 } txq[MSLD_TX];
 static int ntx;
 
-/* tx_flush sends the queued datagrams; returns how many left. */
-static int
+/* tx_flush sends the queued datagrams. */
+static void
 tx_flush(void)
 {
 	struct mmsghdr mm[MSLD_TX];
@@ -818,13 +818,12 @@ tx_flush(void)
 	}
 	counters[C_tx_datagrams] += (uint64_t)sent;
 	ntx = 0;
-	return sent;
 }
 
-/* ctl_queue builds the datagram(s) of one outbox record (msl_ctl_send +
- * mailslot name + data) and queues them; 0, or a reason it cannot. */
-static mailslot_err
-ctl_queue(const uint8_t *p, size_t len)
+/* outbox_queue builds the datagram(s) of one outbox record (msl_ctl_send
+ * + mailslot name + data) and queues them, counting what it cannot. */
+static void
+outbox_queue(const uint8_t *p, size_t len)
 {
 	struct msl_ctl_send s;
 	uint32_t dsts[MSL_NET_MAX_IFACES], srcs[MSL_NET_MAX_IFACES];
@@ -842,7 +841,7 @@ ctl_queue(const uint8_t *p, size_t len)
 	nd = msl_net_targets(&conf, (s.flags & MSL_CTL_SEND_BCAST) != 0, s.dst_ip, dsts, srcs);
 	if (nd == 0) {
 		counters[C_tx_errors]++;
-		return MAILSLOT_E_NETWORK;
+		return;
 	}
 	for (int i = 0; i < nd; i++) {
 		if (ntx == MSLD_TX)
@@ -852,29 +851,17 @@ ctl_queue(const uint8_t *p, size_t len)
 		    &txq[ntx].len);
 		if (pe != MSL_PE_OK) {
 			counters[C_tx_errors]++;
-			return pe == MSL_PE_TOOBIG ? MAILSLOT_E_MSGSIZE : MAILSLOT_E_INVAL;
+			return;
 		}
 		/* Always the datagram port: a local writer may not use the
-		 * daemon to send from 138 to other services. */
+		 * daemon to send from 138 to other services (ctl.h). */
 		txq[ntx].to = (struct sockaddr_in){ .sin_family = AF_INET,
 			.sin_port = htons(conf.port), .sin_addr.s_addr = dsts[i] };
 		ntx++;
 	}
-	return MAILSLOT_OK;
+	return;
 bad:
 	counters[C_tx_errors]++;
-	return MAILSLOT_E_PROTO;
-}
-
-/* ctl_send sends one record's datagram(s) at once (MSL_CTL_SEND). */
-static mailslot_err
-ctl_send(const uint8_t *p, size_t len)
-{
-	mailslot_err e = ctl_queue(p, len);
-
-	if (tx_flush() == 0 && e == MAILSLOT_OK)
-		e = MAILSLOT_E_NETWORK;
-	return e;
 }
 
 /* on_outbox sends what local writers put into the outbox (ctl.h). */
@@ -895,7 +882,7 @@ on_outbox(void)
 			logmsg(MSL_LOG_ERROR, "outbox: %s", mailslot_strerror(e));
 			break;
 		}
-		(void)ctl_queue(rec, len); /* it counts its own failures */
+		outbox_queue(rec, len);
 	}
 	tx_flush();
 }
@@ -939,8 +926,6 @@ on_client(struct watch *w)
 		info.ns_port = conf.ns_port;
 		memcpy(out + sizeof rep, &info, sizeof info);
 		body = sizeof info;
-	} else if (req.op == MSL_CTL_SEND) {
-		rep.status = ctl_send(in + sizeof req, (size_t)n - sizeof req);
 	} else {
 		rep.status = MAILSLOT_E_NOTSUP;
 	}
