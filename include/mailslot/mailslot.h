@@ -119,6 +119,14 @@ MAILSLOT_API const char *mailslot_win32_error_name(mailslot_err err);
 /* mailslot_error_name returns "MAILSLOT_E_NAME" for err, for logs. */
 MAILSLOT_API const char *mailslot_error_name(mailslot_err err);
 
+/*
+ * mailslot_sys_errno returns the errno value behind the last
+ * MAILSLOT_E_SYS that a libmailslot call returned to this thread (0 if
+ * none did), for a message such as strerror(mailslot_sys_errno()).  The
+ * value is per thread and stays until the next MAILSLOT_E_SYS.
+ */
+MAILSLOT_API int mailslot_sys_errno(void);
+
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
 /* ------------------------------------------------------------------ */

@@ -198,6 +198,19 @@ msl_toupper(uint8_t c)
 	return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
 }
 
+uint8_t
+msl_tolower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+bool
+msl_strcaseeq(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return strlen(b) == n && msl_casecmp(a, b, n) == 0;
+}
+
 int
 msl_casecmp(const void *a, const void *b, size_t n)
 {

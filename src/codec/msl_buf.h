@@ -71,7 +71,10 @@ msl_perr msl_wr_finish(const struct msl_wr *w, size_t *used);
  * comparison must not depend on the process locale.
  */
 uint8_t msl_toupper(uint8_t c);
+uint8_t msl_tolower(uint8_t c);
 /* msl_casecmp compares n bytes, folding ASCII letters; <0, 0 or >0. */
 int msl_casecmp(const void *a, const void *b, size_t n);
+/* msl_strcaseeq reports whether two C strings are equal, folding ASCII. */
+bool msl_strcaseeq(const char *a, const char *b);
 
 #endif /* MSL_BUF_H */

@@ -74,10 +74,16 @@ typedef struct msl_origin {
 	uint32_t ip;   /* network order */
 	uint16_t port; /* host order */
 	uint16_t pad;
-	char name[16];
+	char name[sizeof(((mailslot_msginfo *)0)->src_name)]; /* NetBIOS, NUL-ended */
 } msl_origin;
 
-/* ---- client helpers shared by the Win32 layer and the relay ---- */
+/* ---- the relay role, for mailslotd (local.c) ---- */
+/*
+ * msl_client_open_role opens the local mailslot n as a writer in `role`
+ * (MSL_ROLE_WRITER, or MSL_ROLE_RELAY, which the server accepts only from
+ * root or its trusted mailslotd).  Errors as mailslot_open's for a local
+ * name; a relay waits at most 200 ms for the handshake.
+ */
 mailslot_err msl_client_open_role(const mailslot_name *n, int role,
     mailslot_client **out);
 /*
@@ -103,7 +109,5 @@ typedef struct msl_batch_msg {
 } msl_batch_msg;
 size_t msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m,
     size_t n);
-mailslot_err msl_connect_local(const char *key, int role, int pipe_rd,
-    int *sock_out, msl_ack *ack);
 
 #endif /* MSL_CORE_H */

@@ -5,6 +5,8 @@
 
 #include <mailslot/mailslot.h>
 
+#include "../platform/platform.h"
+
 typedef struct msl_err_row {
 	const char *name;
 	int eno;
@@ -62,4 +64,10 @@ mailslot_win32_error_name(mailslot_err err)
 {
 	const msl_err_row *r = msl_err_row_of(err);
 	return r ? r->win32name : "ERROR_GEN_FAILURE";
+}
+
+int
+mailslot_sys_errno(void)
+{
+	return msl_sys_errno();
 }

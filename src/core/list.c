@@ -6,51 +6,39 @@
  * one is asked who it is with an INFO handshake, which also filters out
  * sockets that are on their way out.
  */
-#include <poll.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../platform/platform.h"
-#include "core.h"
+#include "local.h"
 
 static int
 msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 {
-	struct sockaddr_un sa;
-	socklen_t sl;
-	msl_hello h;
-	msl_ack a;
-	int fd, stop = 0;
+	msl_ack_live al;
+	int fd, lfd, stop;
+	mailslot_entry e;
 
-	if (msl_abstract_addr(hex, &sa, &sl) != 0)
+	/* The key is unknown here; the server answers INFO regardless and
+	 * reports NOTFOUND only for a key mismatch, so send none.  A mailslot
+	 * on its way out fails the handshake and is skipped. */
+	if (msl_hello_call(hex, "", MSL_ROLE_INFO, -1, &fd, &al, &lfd) != MAILSLOT_OK)
 		return 0;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	if (connect(fd, (struct sockaddr *)&sa, sl) == 0) {
-		memset(&h, 0, sizeof h);
-		h.magic = MSL_MAGIC;
-		h.role = MSL_ROLE_INFO;
-		/* The key is unknown here; the server answers INFO regardless and
-		 * reports NOTFOUND only for a key mismatch, so send none. */
-		if (send(fd, &h, sizeof h, MSG_NOSIGNAL) == (ssize_t)sizeof h &&
-		    msl_wait_fd(fd, POLLIN, 2000) > 0 &&
-		    recv(fd, &a, sizeof a, 0) == (ssize_t)sizeof a && a.magic == MSL_MAGIC) {
-			mailslot_entry e;
-			memset(&e, 0, sizeof e);
-			a.path[sizeof a.path - 1] = '\0';
-			snprintf(e.name, sizeof e.name, "\\\\.\\mailslot\\%s", a.path);
-			e.pid = a.pid;
-			e.uid = a.uid;
-			e.count = a.count;
-			e.max_message_size = a.max_message_size;
-			e.access = (mailslot_access)a.access;
-			e.flags = a.flags;
-			stop = cb(&e, arg);
-		}
-	}
+	if (lfd >= 0)
+		close(lfd);
 	close(fd);
+	memset(&e, 0, sizeof e);
+	al.ack.path[sizeof al.ack.path - 1] = '\0';
+	snprintf(e.name, sizeof e.name, "\\\\.\\mailslot\\%s", al.ack.path);
+	e.pid = al.ack.pid;
+	e.uid = al.ack.uid;
+	e.count = al.ack.count;
+	e.max_message_size = al.ack.max_message_size;
+	e.access = (mailslot_access)al.ack.access;
+	e.flags = al.ack.flags;
+	stop = cb(&e, arg);
 	return stop;
 }
 
@@ -66,7 +54,7 @@ mailslot_list(mailslot_list_cb cb, void *arg)
 	if ((pl = msl_abstract_prefix(prefix, sizeof prefix)) < 0)
 		return MAILSLOT_E_INVAL;
 	if ((f = fopen("/proc/net/unix", "re")) == NULL)
-		return MAILSLOT_E_SYS;
+		return msl_sys_err(errno);
 	while (fgets(line, sizeof line, f) != NULL) {
 		/* Num RefCount Protocol Flags Type St Inode Path; listening = 01. */
 		char path[256];

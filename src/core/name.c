@@ -9,13 +9,15 @@
  */
 #include <string.h>
 
+#include "../codec/msl_buf.h"
 #include "core.h"
 
-/* Case folding is ASCII-only: non-ASCII bytes (UTF-8) compare exactly. */
+/* Case folding is ASCII-only and ignores the locale: non-ASCII bytes
+ * (UTF-8) compare exactly. */
 static char
 msl_fold(char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	return (char)msl_tolower((uint8_t)c);
 }
 
 static int

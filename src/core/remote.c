@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -29,19 +28,21 @@
 #include <sys/socket.h>
 
 #include "../platform/platform.h"
-#include "client.h"
+#include "local.h"
 #include "net.h"
+#include "remote.h"
 
 /* RFC 1002 §6: BCAST_REQ_RETRY_TIMEOUT 250 ms, BCAST_REQ_RETRY_COUNT 3. */
 #define MSL_NBNS_RETRY_MS 250
 #define MSL_NBNS_RETRIES 3
 
 struct msl_remote {
+	pthread_mutex_t mu; /* one datagram at a time: the socket and outbox */
 	struct msl_netconf conf;
 	uint8_t type;       /* MSL_NBDGM_DIRECT_UNIQUE or _GROUP        */
 	int bcast;          /* send to every interface's broadcast      */
 	uint32_t dst_ip;    /* unique: the resolved address (net order) */
-	char dst[16];       /* destination NetBIOS name, suffix <00>    */
+	char dst[MSL_NBNAME_LEN]; /* destination NetBIOS name, suffix <00> */
 	char mailslot[10 + MAILSLOT_NAME_MAX + 1]; /* "\MAILSLOT\path"  */
 	size_t limit;       /* largest message, msl_net_max_data        */
 	mailslot_client *outbox; /* mailslotd's outbox, or NULL         */
@@ -111,15 +112,15 @@ nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
 /* netbios_of turns a host name into the NetBIOS name it stands for: its
  * first DNS label, upper-cased, at most 15 characters (spec §1.3). */
 static int
-netbios_of(const char *host, char out[16])
+netbios_of(const char *host, char out[MSL_NBNAME_LEN])
 {
-	char label[16];
+	char label[MSL_NBNAME_LEN];
 	size_t n = strcspn(host, ".");
 
 	if (n == 0)
 		return -1;
-	if (n > 15)
-		n = 15;
+	if (n > MSL_NBNAME_CHARS)
+		n = MSL_NBNAME_CHARS;
 	memcpy(label, host, n);
 	label[n] = '\0';
 	return msl_net_parse_name(label, out);
@@ -134,7 +135,7 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 	struct in_addr lit;
 	int group = 0;
 
-	if (n->scope == MAILSLOT_SCOPE_PRIMARY || strcasecmp(n->host, r->conf.workgroup) == 0) {
+	if (n->scope == MAILSLOT_SCOPE_PRIMARY || msl_strcaseeq(n->host, r->conf.workgroup)) {
 		/* Spec §2.2: the primary domain is WORKGROUP<00>, a group. */
 		memcpy(r->dst, r->conf.workgroup, sizeof r->dst);
 		r->type = MSL_NBDGM_DIRECT_GROUP;
@@ -166,20 +167,37 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 	return MAILSLOT_OK;
 }
 
+/* outbox_open connects to mailslotd's outbox, a local mailslot (ctl.h). */
+static mailslot_client *
+outbox_open(void)
+{
+	mailslot_name n;
+	mailslot_client *c;
+
+	if (mailslot_name_parse(MSL_OUTBOX_NAME, 0, &n) != MAILSLOT_OK ||
+	    msl_client_open_role(&n, MSL_ROLE_WRITER, &c) != MAILSLOT_OK)
+		return NULL;
+	return c;
+}
+
+static void
+outbox_close(struct msl_remote *r)
+{
+	if (r->outbox != NULL)
+		msl_local_close(r->outbox);
+	r->outbox = NULL;
+}
+
 mailslot_err
-msl_remote_open(const mailslot_name *n, mailslot_client **out)
+msl_remote_open(const mailslot_name *n, struct msl_remote **out)
 {
 	char err[256];
 	struct msl_ctl_info info;
 	mailslot_err e;
-	mailslot_client *c = calloc(1, sizeof *c);
 	struct msl_remote *r = calloc(1, sizeof *r);
 
-	if (c == NULL || r == NULL) {
-		free(c);
-		free(r);
+	if (r == NULL)
 		return MAILSLOT_E_NOMEM;
-	}
 	r->udp = -1;
 	/* A broken configuration file leaves the defaults: the daemon is the
 	 * one that reports it. */
@@ -192,29 +210,23 @@ msl_remote_open(const mailslot_name *n, mailslot_client **out)
 	if (msl_daemon_info(&info) == MAILSLOT_OK) {
 		memcpy(r->conf.name, info.name, sizeof r->conf.name);
 		memcpy(r->conf.workgroup, info.workgroup, sizeof r->conf.workgroup);
-		r->conf.name[15] = r->conf.workgroup[15] = '\0';
+		r->conf.name[MSL_NBNAME_CHARS] = r->conf.workgroup[MSL_NBNAME_CHARS] = '\0';
 		r->conf.port = info.port;
 		/* "ns port = 0" means the daemon does not answer names; this
 		 * process may still ask them. */
 		if (info.ns_port != 0)
 			r->conf.ns_port = info.ns_port;
-		if (mailslot_open(MSL_OUTBOX_NAME, &r->outbox) != MAILSLOT_OK)
-			r->outbox = NULL;
+		r->outbox = outbox_open();
 	}
 	snprintf(r->mailslot, sizeof r->mailslot, "\\MAILSLOT\\%s", n->path);
 	r->limit = msl_net_max_data(strlen(r->mailslot));
 	if ((e = resolve(r, n)) != MAILSLOT_OK) {
-		mailslot_client_close(r->outbox);
+		outbox_close(r);
 		free(r);
-		free(c);
 		return e;
 	}
-	pthread_mutex_init(&c->mu, NULL);
-	c->name = *n;
-	c->remote = 1;
-	c->ctrl = c->wr = c->rd = -1;
-	c->net = r;
-	*out = c;
+	pthread_mutex_init(&r->mu, NULL);
+	*out = r;
 	return MAILSLOT_OK;
 }
 
@@ -232,17 +244,18 @@ send_self(struct msl_remote *r, const void *data, size_t len)
 		int one = 1;
 		r->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (r->udp < 0)
-			return MAILSLOT_E_SYS;
+			return msl_sys_err(errno);
 		setsockopt(r->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
 		/* Bind now, so the header can name the port we send from. */
 		if (bind(r->udp, (struct sockaddr *)&sa, sizeof sa) != 0) {
+			int e = errno;
 			close(r->udp);
 			r->udp = -1;
-			return MAILSLOT_E_SYS;
+			return msl_sys_err(e);
 		}
 	}
 	if (getsockname(r->udp, (struct sockaddr *)&sa, &sl) != 0)
-		return MAILSLOT_E_SYS;
+		return msl_sys_err(errno);
 	uint16_t port = ntohs(sa.sin_port);
 	nd = msl_net_targets(&r->conf, r->bcast, r->dst_ip, dsts, srcs);
 	if (nd == 0)
@@ -268,7 +281,7 @@ send_self(struct msl_remote *r, const void *data, size_t len)
 static mailslot_err
 send_daemon(struct msl_remote *r, const void *data, size_t len)
 {
-	uint8_t rec[sizeof(struct msl_ctl_send) + 2 * 512];
+	uint8_t rec[sizeof(struct msl_ctl_send) + sizeof r->mailslot + MSL_NET_MAX_DATA];
 	struct msl_ctl_send s = {
 		.flags = r->bcast ? MSL_CTL_SEND_BCAST : 0,
 		.dst_ip = r->dst_ip,
@@ -282,47 +295,41 @@ send_daemon(struct msl_remote *r, const void *data, size_t len)
 	memcpy(rec + sizeof s, r->mailslot, s.mailslot_len);
 	if (len)
 		memcpy(rec + sizeof s + s.mailslot_len, data, len);
-	return mailslot_write(r->outbox, rec, sizeof s + s.mailslot_len + len);
+	return msl_local_write(r->outbox, rec, sizeof s + s.mailslot_len + len, NULL,
+	    MSL_STALL_TIMEOUT_MS);
 }
 
 mailslot_err
-msl_remote_write(mailslot_client *c, const void *data, size_t len)
+msl_remote_write(struct msl_remote *r, const void *data, size_t len)
 {
-	struct msl_remote *r = c->net;
 	mailslot_err e;
 
-	if (len > 0 && data == NULL)
-		return MAILSLOT_E_INVAL;
 	/* Spec §3.1: the broadcast limit is ERROR_BAD_NETPATH on Windows;
 	 * a direct write that cannot fit one datagram fails as too large. */
 	if (len > r->limit)
 		return r->bcast || r->type == MSL_NBDGM_DIRECT_GROUP ? MAILSLOT_E_BADNETPATH
 		    : MAILSLOT_E_MSGSIZE;
-	pthread_mutex_lock(&c->mu);
+	pthread_mutex_lock(&r->mu);
 	if (r->outbox != NULL) {
 		e = send_daemon(r, data, len);
 		if (e == MAILSLOT_E_GONE) {
 			/* The daemon went away: send ourselves from now on. */
-			mailslot_client_close(r->outbox);
-			r->outbox = NULL;
+			outbox_close(r);
 			e = send_self(r, data, len);
 		}
 	} else {
 		e = send_self(r, data, len);
 	}
-	pthread_mutex_unlock(&c->mu);
+	pthread_mutex_unlock(&r->mu);
 	return e;
 }
 
 void
-msl_remote_close(mailslot_client *c)
+msl_remote_close(struct msl_remote *r)
 {
-	struct msl_remote *r = c->net;
-
-	mailslot_client_close(r->outbox);
+	outbox_close(r);
 	if (r->udp >= 0)
 		close(r->udp);
+	pthread_mutex_destroy(&r->mu);
 	free(r);
-	pthread_mutex_destroy(&c->mu);
-	free(c);
 }

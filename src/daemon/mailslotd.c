@@ -38,7 +38,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "../core/client.h"
+#include "../core/core.h"
 #include "../core/net.h"
 #include "../platform/platform.h"
 

@@ -1,23 +1,14 @@
 /*
- * posix.c - Linux/POSIX implementation of platform.h.
+ * posix_sock.c - local sockets for platform.h: abstract AF_UNIX names,
+ * listening and connecting, descriptor passing and peer credentials.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "platform.h"
-
-uint64_t
-msl_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static const char *
 msl_namespace(void)
@@ -49,6 +40,68 @@ msl_abstract_addr(const char *tail, struct sockaddr_un *sa, socklen_t *len)
 	memcpy(sa->sun_path + n, tail, tl);
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + tl);
 	return 0;
+}
+
+/* msl_abstract_socket makes a SEQPACKET socket and the address of tail. */
+static int
+msl_abstract_socket(const char *tail, int flags, struct sockaddr_un *sa, socklen_t *sl)
+{
+	if (msl_abstract_addr(tail, sa, sl) != 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | flags, 0);
+}
+
+/* msl_sock_done closes fd after a failed call, keeping that call's errno. */
+static int
+msl_sock_done(int fd)
+{
+	int e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int
+msl_listen_abstract(const char *tail, int *fd_out)
+{
+	struct sockaddr_un sa;
+	socklen_t sl;
+	int fd = msl_abstract_socket(tail, SOCK_NONBLOCK, &sa, &sl);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sl) != 0 || listen(fd, SOMAXCONN) != 0)
+		return msl_sock_done(fd);
+	*fd_out = fd;
+	return 0;
+}
+
+int
+msl_connect_abstract(const char *tail, int nonblock, int *fd_out)
+{
+	struct sockaddr_un sa;
+	socklen_t sl;
+	int fd = msl_abstract_socket(tail, nonblock ? SOCK_NONBLOCK : 0, &sa, &sl);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sl) != 0)
+		return msl_sock_done(fd);
+	*fd_out = fd;
+	return 0;
+}
+
+int
+msl_accept(int listen_fd)
+{
+	for (;;) {
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		/* A connection that was reset before we took it is no error. */
+		if (fd >= 0 || (errno != EINTR && errno != ECONNABORTED))
+			return fd;
+	}
 }
 
 ssize_t
@@ -141,27 +194,4 @@ msl_peer_in_group(int sock, gid_t primary, gid_t gid)
 		if (groups[i] == gid)
 			return 1;
 	return 0;
-}
-
-int
-msl_ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = msl_now_ns();
-	if (deadline_ns == UINT64_MAX)
-		return -1;
-	if (deadline_ns <= now)
-		return 0;
-	uint64_t ms = (deadline_ns - now + 999999) / 1000000;
-	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
-}
-
-int
-msl_wait_fd(int fd, short events, int timeout_ms)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	int r;
-	do
-		r = poll(&p, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -1 : (r == 0 ? 0 : p.revents);
 }

@@ -1,14 +1,17 @@
 /*
- * server.h - the server side of a local mailslot, shared by server.c and
- * the intake thread (intake.c).
+ * slot.h - the state of one local mailslot's server side: its writers and
+ * its queue.  server.c (the public API and the reader's wait policy),
+ * queue.c (buffers, ordering, quota, delivery) and handshake.c (accepting
+ * writers) share it; every field is guarded by `mu`.
  */
-#ifndef MSL_SERVER_H
-#define MSL_SERVER_H
+#ifndef MSL_SLOT_H
+#define MSL_SLOT_H
+
+#include <pthread.h>
 
 #include "core.h"
-
-/* Tags in epoll data, so one epoll set can watch several kinds of fd. */
-enum msl_tag { MSL_TAG_SLOT = 0, MSL_TAG_LISTEN = 1, MSL_TAG_HELLO = 2, MSL_TAG_WAKE = 3 };
+#include "intake.h"
+#include "live.h"
 
 /*
  * One connected writer (or relay) of a server.  Its queue is the bytes
@@ -18,13 +21,12 @@ enum msl_tag { MSL_TAG_SLOT = 0, MSL_TAG_LISTEN = 1, MSL_TAG_HELLO = 2, MSL_TAG_
  *        [done .. wr) part of a frame | [wr .. cap) free
  *
  * Ready frames may be delivered; held ones arrived during a scan that
- * began before their write (see msl_srv_scan).  A writer that went away
- * (dead) stays until its queue is delivered.
+ * began before their write (see queue.c).  A writer that went away (dead)
+ * stays until its queue is delivered.
  */
 typedef struct msl_conn {
 	struct msl_conn *next, *prev;
 	struct msl_conn *held_next; /* on srv->held_list while nheld > 0 */
-	struct mailslot_server *srv;
 	int ctrl;      /* SEQPACKET control socket, or -1 once dead  */
 	int pipe;      /* read end of the writer's pipe, or -1       */
 	int role;
@@ -32,6 +34,7 @@ typedef struct msl_conn {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	msl_watch *hello_w; /* while its hello has not arrived          */
 	int notice;    /* last notice the writer should see (0: none) */
 	int notice_sent;
 	int live;      /* the writer got the live page (live.h)      */
@@ -51,7 +54,7 @@ struct mailslot_server {
 	pthread_mutex_t mu;
 	int listen;      /* abstract SEQPACKET listening socket       */
 	int epfd;        /* the pipes (+ evfd): what a reader waits on */
-	int evfd;        /* see msl_update_ev; -1 until first needed   */
+	int evfd;        /* see msl_q_update_ev; -1 until first needed */
 	int ev_on;       /* evfd currently signalled                   */
 	mailslot_name name;
 	char display[MAILSLOT_NAME_MAX + 16];
@@ -72,40 +75,20 @@ struct mailslot_server {
 	int full;         /* over quota at the last scan               */
 	int renotify;     /* some writer still misses a notice         */
 	int pollable;     /* mailslot_fd was called: evfd mirrors the queue */
-	int waiting;      /* readers blocked in epoll_wait on epfd     */
+	int waiting;      /* readers blocked on epfd                   */
 	uint32_t last_scan; /* frames the last scan read                */
 	/* Writers. */
 	msl_conn *conns;
 	msl_conn *hello; /* accepted, waiting for their hello          */
 	uint32_t writers;
-	uint32_t live;   /* connections with a pipe                    */
+	uint32_t npipes; /* connections with a pipe                    */
 	size_t nconns;   /* connections in conns, the dead included    */
 	uint64_t conn_ids;
-	/* The mailslot's word in the process's live page (live.h), or -1. */
-	long live_slot;
-	uint64_t live_gen;
-	pid_t live_pid;   /* the process whose page that is             */
-	/* Intake bookkeeping (intake.c, under the intake lock). */
+	msl_live_slot live; /* the mailslot's word in the live page     */
+	/* The intake thread's view (server.c). */
 	int closing;
-	int in_intake;
-	int intake_pending;
-	uint64_t intake_deadline;
-	uint64_t intake_drains;
-	struct mailslot_server *intake_next;         /* graveyard link */
-	struct mailslot_server *intake_next_pending; /* pending-drain link */
+	msl_watch *w_listen, *w_pipes;
+	uint64_t intake_drains; /* drains when the pipes became readable */
 };
 
-/* server.c, called with srv->mu held. */
-void msl_srv_scan(struct mailslot_server *s);
-void msl_srv_accept(struct mailslot_server *s);
-void msl_srv_hello(struct mailslot_server *s);
-
-/* intake.c */
-int msl_intake_add(struct mailslot_server *s);
-int msl_intake_watch_hello(msl_conn *c);
-void msl_intake_unwatch_hello(msl_conn *c);
-void msl_intake_retire(struct mailslot_server *s);
-int msl_live_fd(void);
-void msl_live_store(struct mailslot_server *s, uint64_t flags);
-
-#endif /* MSL_SERVER_H */
+#endif /* MSL_SLOT_H */

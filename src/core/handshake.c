@@ -1,0 +1,211 @@
+/*
+ * handshake.c - accepting a local mailslot's writers.
+ *
+ * A writer connects to the mailslot's abstract socket and sends a hello
+ * (its role and the name's key) with the read end of its pipe attached;
+ * the server checks the access rule and answers with an ack, and with the
+ * live page (live.h) when there is one.  The intake thread runs both
+ * steps, so a writer never waits for the application.  Every function
+ * here runs with the server's lock held.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../platform/platform.h"
+#include "net.h"
+#include "handshake.h"
+#include "queue.h"
+
+static void msl_hs_on_hello(void *srv);
+
+/* msl_hs_drop forgets a connection that never joined. */
+static void
+msl_hs_drop(msl_conn *c)
+{
+	msl_intake_unwatch(c->hello_w);
+	close(c->ctrl);
+	free(c);
+}
+
+/* msl_hs_accept takes every pending connection and waits for its hello. */
+static void
+msl_hs_accept(struct mailslot_server *s)
+{
+	for (;;) {
+		int fd = msl_accept(s->listen);
+		if (fd < 0)
+			return; /* EAGAIN, or out of descriptors: retried on the next event */
+		msl_conn *c = calloc(1, sizeof *c);
+		if (c == NULL || msl_peer_cred(fd, &c->pid, &c->uid, &c->gid) != 0) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->ctrl = fd;
+		c->pipe = -1;
+		c->hidx = -1;
+		c->hello_w = msl_intake_watch(fd, MSL_POLL_IN | MSL_POLL_HUP, msl_hs_on_hello, s);
+		if (c->hello_w == NULL) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->next = s->hello;
+		s->hello = c;
+	}
+}
+
+/* msl_may_write applies the mailslot's access rule to a connecting peer. */
+static mailslot_err
+msl_may_write(struct mailslot_server *s, msl_conn *c)
+{
+	if (c->role == MSL_ROLE_RELAY) {
+		pid_t dpid;
+		uid_t duid;
+		if (s->opt.flags & MAILSLOT_LOCAL_ONLY)
+			return MAILSLOT_E_ACCESS;
+		/*
+		 * A relayed message claims a network origin, and the access rule
+		 * below does not apply to it: only root, or this namespace's
+		 * mailslotd started by root (or by the mailslot's own user), may
+		 * use the role; anyone else could forge remote messages into a
+		 * mailslot restricted to its owner.
+		 */
+		if (c->uid == 0 || (msl_daemon_cred(&dpid, &duid) == 0 && dpid == c->pid &&
+		    (duid == 0 || duid == s->uid)))
+			return MAILSLOT_OK;
+		return MAILSLOT_E_ACCESS;
+	}
+	switch (s->opt.access) {
+	case MAILSLOT_ACCESS_ANY:
+		return MAILSLOT_OK;
+	case MAILSLOT_ACCESS_USER:
+		return c->uid == s->uid ? MAILSLOT_OK : MAILSLOT_E_ACCESS;
+	case MAILSLOT_ACCESS_GROUP:
+		return (c->uid == s->uid || msl_peer_in_group(c->ctrl, c->gid, s->gid))
+		    ? MAILSLOT_OK : MAILSLOT_E_ACCESS;
+	}
+	return MAILSLOT_E_ACCESS;
+}
+
+/* msl_hs_judge decides the answer to a hello of r bytes; fd is its pipe. */
+static mailslot_err
+msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, int fd)
+{
+	if (r != (ssize_t)sizeof *h || h->magic != MSL_MAGIC)
+		return MAILSLOT_E_PROTO;
+	h->key[sizeof h->key - 1] = '\0';
+	c->role = (int)h->role;
+	if (c->role == MSL_ROLE_INFO)
+		return MAILSLOT_OK; /* listing: metadata only */
+	if (strcmp(h->key, s->name.key) != 0)
+		return MAILSLOT_E_NOTFOUND; /* a hash collision */
+	if ((c->role != MSL_ROLE_WRITER && c->role != MSL_ROLE_RELAY) || fd < 0)
+		return MAILSLOT_E_PROTO;
+	return msl_may_write(s, c);
+}
+
+/* msl_hs_ack answers the hello; a writer gets the live page with it. */
+static void
+msl_hs_ack(struct mailslot_server *s, msl_conn *c, mailslot_err status)
+{
+	msl_ack a;
+
+	memset(&a, 0, sizeof a);
+	a.magic = MSL_MAGIC;
+	a.status = (uint32_t)status;
+	a.max_message_size = s->opt.max_message_size;
+	a.flags = s->opt.flags;
+	a.access = (uint32_t)s->opt.access;
+	a.count = s->count;
+	a.pid = getpid();
+	a.uid = s->uid;
+	memcpy(a.path, s->name.path, sizeof a.path);
+	if (status == MAILSLOT_OK && c->role != MSL_ROLE_INFO && s->live.slot >= 0 &&
+	    msl_live_fd() >= 0) {
+		/* The live page lets the writer check before each write for free. */
+		msl_ack_live al;
+		memset(&al, 0, sizeof al);
+		al.ack = a;
+		al.slot = (uint32_t)s->live.slot;
+		al.gen = s->live.gen;
+		c->live = msl_send_fd(c->ctrl, &al, sizeof al, msl_live_fd()) == (ssize_t)sizeof al;
+	}
+	if (!c->live)
+		send(c->ctrl, &a, sizeof a, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/*
+ * msl_hs_hello_one finishes the handshake of an accepted connection.
+ * Returns 1 when c left the hello list (joined or dropped), 0 if its hello
+ * has not arrived yet.
+ */
+static int
+msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
+{
+	msl_hello h;
+	int fd = -1;
+	ssize_t r = msl_recv_fd(c->ctrl, &h, sizeof h, &fd, MSG_DONTWAIT);
+	mailslot_err status;
+
+	if (r < 0 && errno == EAGAIN)
+		return 0;
+	status = msl_hs_judge(s, c, &h, r, fd);
+	if (status == MAILSLOT_OK && c->role == MSL_ROLE_INFO)
+		msl_q_scan(s); /* an exact count for the listing */
+	else if (status == MAILSLOT_OK)
+		status = msl_q_admit(s, c, fd);
+	msl_hs_ack(s, c, status);
+	if (status != MAILSLOT_OK || c->role == MSL_ROLE_INFO) {
+		if (fd >= 0)
+			close(fd);
+		msl_hs_drop(c);
+		return 1;
+	}
+	msl_intake_unwatch(c->hello_w);
+	c->hello_w = NULL;
+	msl_q_join(s, c);
+	return 1;
+}
+
+static void
+msl_hs_on_hello(void *srv)
+{
+	struct mailslot_server *s = srv;
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->closing) {
+		msl_conn **pp = &s->hello;
+		while (*pp != NULL) {
+			msl_conn *c = *pp, *next = c->next;
+			if (msl_hs_hello_one(s, c))
+				*pp = next;
+			else
+				pp = &c->next;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+msl_hs_on_listen(void *srv)
+{
+	struct mailslot_server *s = srv;
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->closing)
+		msl_hs_accept(s);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+msl_hs_clear(struct mailslot_server *s)
+{
+	while (s->hello != NULL) {
+		msl_conn *c = s->hello;
+		s->hello = c->next;
+		msl_hs_drop(c);
+	}
+}

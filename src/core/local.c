@@ -1,0 +1,322 @@
+/*
+ * local.c - the writing side of a local mailslot: the writer's half of the
+ * handshake, the frames written to its pipe, and the checks before each
+ * write (the live page, or the server's notices).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../platform/platform.h"
+#include "local.h"
+
+/* How long the handshake may take: the server's intake thread answers it. */
+#define MSL_HELLO_TIMEOUT_MS 5000
+/* The relay (mailslotd, one thread for all traffic) never waits long: a
+ * server that does not answer at once is treated as full. */
+#define MSL_RELAY_HELLO_TIMEOUT_MS 200
+/* Pipe size asked for: room for a burst while the intake thread wakes. */
+#define MSL_PIPE_SIZE (256 * 1024)
+/* Frames up to this size are copied into one buffer before the write. */
+#define MSL_SMALL_FRAME 512
+
+mailslot_err
+msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
+    msl_ack_live *al, int *live_fd)
+{
+	msl_hello h;
+	int fd, lfd = -1;
+
+	*live_fd = -1;
+	/* A relay connects without blocking: a full listen queue would
+	 * otherwise hold the daemon without limit. */
+	if (msl_connect_abstract(tail, role == MSL_ROLE_RELAY, &fd) != 0) {
+		/* Nobody listens on the name: there is no such mailslot. */
+		return errno == ECONNREFUSED || errno == ENOENT ? MAILSLOT_E_NOTFOUND
+		    : errno == EAGAIN ? MAILSLOT_E_FULL
+		    : errno == ENAMETOOLONG ? MAILSLOT_E_INVAL : msl_sys_err(errno);
+	}
+	memset(&h, 0, sizeof h);
+	h.magic = MSL_MAGIC;
+	h.role = (uint32_t)role;
+	strncpy(h.key, key, sizeof h.key - 1);
+	if (msl_send_fd(fd, &h, sizeof h, pipe_rd) != (ssize_t)sizeof h) {
+		close(fd);
+		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
+	}
+	int r = msl_wait_fd(fd, POLLIN,
+	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
+	ssize_t n = r > 0 ? msl_recv_fd(fd, al, sizeof *al, &lfd, 0) : -1;
+	if ((n != (ssize_t)sizeof al->ack && n != (ssize_t)sizeof *al) || al->ack.magic != MSL_MAGIC) {
+		if (lfd >= 0)
+			close(lfd);
+		close(fd);
+		return n == 0 ? MAILSLOT_E_NOTFOUND : r == 0 ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_PROTO;
+	}
+	if (al->ack.status != MAILSLOT_OK) {
+		if (lfd >= 0)
+			close(lfd);
+		close(fd);
+		return (mailslot_err)al->ack.status;
+	}
+	/* A live page counts only with the whole msl_ack_live. */
+	if (lfd >= 0 && n != (ssize_t)sizeof *al) {
+		close(lfd);
+		lfd = -1;
+	}
+	*live_fd = lfd;
+	*sock_out = fd;
+	return MAILSLOT_OK;
+}
+
+mailslot_err
+msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
+{
+	int p[2], lfd;
+	char hex[33];
+	msl_ack_live al;
+	mailslot_err e;
+	mailslot_client *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return MAILSLOT_E_NOMEM;
+	if (msl_pipe(p, MSL_PIPE_SIZE) != 0) {
+		free(c);
+		return msl_sys_err(errno);
+	}
+	msl_key_hash(n->key, hex);
+	e = msl_hello_call(hex, n->key, role, p[0], &c->ctrl, &al, &lfd);
+	if (e != MAILSLOT_OK) {
+		close(p[0]);
+		close(p[1]);
+		free(c);
+		return e;
+	}
+	if (lfd >= 0) {
+		/* Without a usable page the writer polls ctrl instead. */
+		(void)msl_live_map(lfd, &al, &c->live);
+		close(lfd);
+	}
+	/*
+	 * The client keeps its copy of the read end: a pipe with a reader never
+	 * raises SIGPIPE, and the control socket reports the server's end.
+	 */
+	c->rd = p[0];
+	c->wr = p[1];
+	c->max = al.ack.max_message_size;
+	c->name = *n;
+	pthread_mutex_init(&c->mu, NULL);
+	*out = c;
+	return MAILSLOT_OK;
+}
+
+/*
+ * msl_poll_notices reads what the server said since the last write.
+ * Returns GONE once the server closed, else OK with c->full updated.
+ */
+static mailslot_err
+msl_poll_notices(mailslot_client *c)
+{
+	for (;;) {
+		uint32_t v;
+		ssize_t r = recv(c->ctrl, &v, sizeof v, MSG_DONTWAIT);
+		if (r == (ssize_t)sizeof v) {
+			c->full = v == MSL_NOTICE_FULL;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return MAILSLOT_OK;
+		/* EOF or a reset: the server closed the mailslot or died. */
+		c->broken = MAILSLOT_E_GONE;
+		return MAILSLOT_E_GONE;
+	}
+}
+
+/*
+ * msl_check tells whether a write may go ahead: GONE once the server closed
+ * the mailslot or its process died, FULL while it is over quota.  With the
+ * live page this costs two memory loads; without it, a recv on ctrl.
+ */
+static mailslot_err
+msl_check(mailslot_client *c)
+{
+	if (c->live.page != NULL) {
+		if (msl_live_check(&c->live, &c->full) != MAILSLOT_OK) {
+			c->broken = MAILSLOT_E_GONE;
+			return MAILSLOT_E_GONE;
+		}
+	} else {
+		mailslot_err e = msl_poll_notices(c);
+		if (e != MAILSLOT_OK)
+			return e;
+	}
+	return c->full ? MAILSLOT_E_FULL : MAILSLOT_OK;
+}
+
+static mailslot_err
+msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
+    const msl_origin *origin, uint32_t wait_ms)
+{
+	msl_frame f;
+	struct iovec iov[3];
+	unsigned char small[MSL_SMALL_FRAME];
+	int niov = 0;
+	size_t total, done = 0;
+	mailslot_err e;
+
+	if (c->broken)
+		return c->broken;
+	if ((c->max != 0 && len > c->max) || len > UINT32_MAX)
+		return MAILSLOT_E_MSGSIZE;
+	if ((e = msl_check(c)) != MAILSLOT_OK) {
+		if (e == MAILSLOT_E_FULL && c->live.page != NULL)
+			msl_poll_notices(c); /* drain the FULL notices that woke nobody */
+		return e;
+	}
+	/* The time a write begins orders it against every other writer. */
+	f.len = (uint32_t)len;
+	f.flags = origin ? MSL_FRAME_ORIGIN : 0;
+	f.ts = msl_now_ns();
+	iov[niov++] = (struct iovec){ &f, sizeof f };
+	if (origin)
+		iov[niov++] = (struct iovec){ (void *)origin, sizeof *origin };
+	if (len)
+		iov[niov++] = (struct iovec){ (void *)data, len };
+	total = sizeof f + (origin ? sizeof *origin : 0) + len;
+	if (total <= sizeof small) {
+		/* One buffer: write(2) with no iovec to import is cheaper. */
+		size_t k = 0;
+		for (int i = 0; i < niov; i++) {
+			memcpy(small + k, iov[i].iov_base, iov[i].iov_len);
+			k += iov[i].iov_len;
+		}
+		iov[0] = (struct iovec){ small, total };
+		niov = 1;
+	}
+
+	uint64_t deadline = 0; /* set when the pipe is first found full */
+	for (;;) {
+		ssize_t r = niov == 1 ? write(c->wr, iov[0].iov_base, iov[0].iov_len)
+		    : writev(c->wr, iov, niov);
+		if (r > 0) {
+			done += (size_t)r;
+			if (done == total)
+				return MAILSLOT_OK;
+			/* Skip what went out; a frame larger than PIPE_BUF goes in parts. */
+			size_t k = (size_t)r;
+			int i = 0;
+			while (k >= iov[i].iov_len) {
+				k -= iov[i].iov_len;
+				i++;
+			}
+			iov[i].iov_base = (char *)iov[i].iov_base + k;
+			iov[i].iov_len -= k;
+			memmove(iov, iov + i, (size_t)(niov - i) * sizeof iov[0]);
+			niov -= i;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno != EAGAIN)
+			return msl_sys_err(errno);
+		/* The pipe is full: the server is over quota, gone, or behind. */
+		if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
+			return e;
+		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
+			return e;
+		if ((c->full || wait_ms == 0) && done == 0)
+			return MAILSLOT_E_FULL;
+		if (deadline == 0)
+			deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
+		int wait = msl_ms_until(deadline);
+		if (wait == 0) {
+			if (done != 0)
+				c->broken = MAILSLOT_E_TIMEOUT; /* half a frame is out */
+			return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
+		}
+		struct pollfd pf[2] = { { .fd = c->wr, .events = POLLOUT },
+			{ .fd = c->ctrl, .events = POLLIN } };
+		poll(pf, 2, wait);
+	}
+}
+
+mailslot_err
+msl_local_write(mailslot_client *c, const void *data, size_t len, const msl_origin *origin,
+    uint32_t wait_ms)
+{
+	mailslot_err e;
+	pthread_mutex_lock(&c->mu);
+	e = msl_client_write_locked(c, data, len, origin, wait_ms);
+	pthread_mutex_unlock(&c->mu);
+	return e;
+}
+
+mailslot_err
+msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
+    const msl_origin *origin, uint32_t wait_ms)
+{
+	if (c == NULL)
+		return MAILSLOT_E_BADHANDLE;
+	if (data == NULL && len != 0)
+		return MAILSLOT_E_INVAL;
+	/* The daemon bounds its own wait: it must not stall on one reader. */
+	return msl_local_write(c, data, len, origin,
+	    wait_ms < MSL_STALL_TIMEOUT_MS ? wait_ms : MSL_STALL_TIMEOUT_MS);
+}
+
+size_t
+msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m, size_t n)
+{
+	size_t i = 0;
+
+	pthread_mutex_lock(&c->mu);
+	if (c->broken || msl_check(c) != MAILSLOT_OK)
+		goto out;
+	while (i < n) {
+		/* Whole frames, at most PIPE_BUF bytes a write: such a write to
+		 * a pipe is all or nothing, so no frame is ever cut. */
+		msl_frame f[PIPE_BUF / sizeof(msl_frame)];
+		struct iovec iov[3 * (PIPE_BUF / sizeof(msl_frame))];
+		size_t k = 0, total = 0, j = i;
+		int niov = 0;
+		uint64_t ts = msl_now_ns();
+		for (; j < n; j++, k++) {
+			size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[j].len;
+			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max))
+				break;
+			f[k] = (msl_frame){ .len = (uint32_t)m[j].len, .flags = MSL_FRAME_ORIGIN,
+				.ts = ts };
+			iov[niov++] = (struct iovec){ &f[k], sizeof f[k] };
+			iov[niov++] = (struct iovec){ (void *)m[j].origin, sizeof(msl_origin) };
+			if (m[j].len)
+				iov[niov++] = (struct iovec){ (void *)m[j].data, m[j].len };
+			total += fl;
+		}
+		if (k == 0)
+			break; /* too large to batch: the caller writes it alone */
+		ssize_t r = writev(c->wr, iov, niov);
+		if (r != (ssize_t)total)
+			break; /* full (EAGAIN, nothing written): the caller waits */
+		i = j;
+	}
+out:
+	pthread_mutex_unlock(&c->mu);
+	return i;
+}
+
+void
+msl_local_close(mailslot_client *c)
+{
+	close(c->wr);
+	close(c->rd);
+	close(c->ctrl);
+	msl_live_unmap(&c->live);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
