@@ -25,7 +25,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 
 #include "../platform/platform.h"
 #include "local.h"
@@ -47,6 +46,7 @@ struct msl_remote {
 	size_t limit;       /* largest message, msl_net_max_data        */
 	mailslot_client *outbox; /* mailslotd's outbox, or NULL         */
 	int udp;            /* our own socket when no daemon, or -1     */
+	uint16_t udp_port;  /* the port it is bound to                  */
 };
 
 /*
@@ -63,7 +63,8 @@ nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
 	struct msl_nbname nb;
 	uint8_t pkt[MSL_NBNAME_WIRE_MAX + 64], in[576];
 	size_t len;
-	int one = 1, found = -1;
+	int found = -1;
+	uint16_t port;
 	int nif = msl_net_ifaces(conf, ifs, MSL_NET_MAX_IFACES);
 	uint16_t id;
 
@@ -77,22 +78,17 @@ nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
 	msl_nbns_query_init(&q, id, &nb, 1);
 	if (msl_nbns_query_build(&q, pkt, sizeof pkt, &len) != MSL_PE_OK)
 		return -1;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = msl_udp_open(&port);
 	if (fd < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
 	for (int t = 0; t < MSL_NBNS_RETRIES && found < 0; t++) {
-		for (int i = 0; i < nif; i++) {
-			struct sockaddr_in sa = { .sin_family = AF_INET,
-				.sin_port = htons(conf->ns_port),
-				.sin_addr.s_addr = ifs[i].bcast };
-			(void)sendto(fd, pkt, len, 0, (struct sockaddr *)&sa, sizeof sa);
-		}
+		for (int i = 0; i < nif; i++)
+			(void)msl_udp_send(fd, pkt, len, ifs[i].bcast, conf->ns_port);
 		uint64_t deadline = msl_now_ns() + MSL_NBNS_RETRY_MS * 1000000ull;
 		while (found < 0 && msl_wait_fd(fd, POLLIN, msl_ms_until(deadline)) > 0) {
 			struct msl_nbns_response r;
 			struct msl_nbns_addr a;
-			ssize_t n = recv(fd, in, sizeof in, 0);
+			ssize_t n = msl_udp_recv(fd, in, sizeof in);
 			/* Only a positive answer to our question counts; other
 			 * traffic on the port is ignored. */
 			if (n <= 0 || msl_nbns_response_parse(in, (size_t)n, &r) != MSL_PE_OK ||
@@ -235,41 +231,22 @@ static mailslot_err
 send_self(struct msl_remote *r, const void *data, size_t len)
 {
 	uint32_t dsts[MSL_NET_MAX_IFACES], srcs[MSL_NET_MAX_IFACES];
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sa;
 	uint8_t buf[MSL_MDGM_MAX];
 	int nd, sent = 0;
 
-	if (r->udp < 0) {
-		int one = 1;
-		r->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (r->udp < 0)
-			return msl_sys_err(errno);
-		setsockopt(r->udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
-		/* Bind now, so the header can name the port we send from. */
-		if (bind(r->udp, (struct sockaddr *)&sa, sizeof sa) != 0) {
-			int e = errno;
-			close(r->udp);
-			r->udp = -1;
-			return msl_sys_err(e);
-		}
-	}
-	if (getsockname(r->udp, (struct sockaddr *)&sa, &sl) != 0)
+	if (r->udp < 0 && (r->udp = msl_udp_open(&r->udp_port)) < 0)
 		return msl_sys_err(errno);
-	uint16_t port = ntohs(sa.sin_port);
 	nd = msl_net_targets(&r->conf, r->bcast, r->dst_ip, dsts, srcs);
 	if (nd == 0)
 		return MAILSLOT_E_NETWORK;
 	for (int i = 0; i < nd; i++) {
 		size_t used;
-		struct sockaddr_in to = { .sin_family = AF_INET,
-			.sin_port = htons(r->conf.port), .sin_addr.s_addr = dsts[i] };
 		/* Spec §1.2: SOURCE_IP is the address of the interface the
 		 * datagram leaves by. */
-		if (msl_net_build_dgram(r->type, r->conf.name, srcs[i], port, r->dst,
+		if (msl_net_build_dgram(r->type, r->conf.name, srcs[i], r->udp_port, r->dst,
 		    MSL_NBSUFFIX_WORKSTATION, r->mailslot, data, len, buf, &used) != MSL_PE_OK)
 			return MAILSLOT_E_MSGSIZE;
-		if (sendto(r->udp, buf, used, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)used)
+		if (msl_udp_send(r->udp, buf, used, dsts[i], r->conf.port) == 0)
 			sent++;
 	}
 	/* Datagrams are unreliable (spec §3): one interface that took it is

@@ -132,6 +132,18 @@ void msl_pollset_del(int set, int fd);
  * timeout, or when interrupted by a signal). */
 int msl_pollset_wait(int set, msl_pollev *ev, int max, int timeout_ms);
 
+/* ---- IPv4 datagrams (posix_udp.c); addresses in network order ---- */
+
+/* msl_udp_open makes a datagram socket that may broadcast, bound to an
+ * ephemeral port, which *port_out receives (host order). */
+int msl_udp_open(uint16_t *port_out);
+
+/* msl_udp_send sends one whole datagram to ip:port (port in host order). */
+int msl_udp_send(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port);
+
+/* msl_udp_recv takes one waiting datagram without blocking (EAGAIN: none). */
+ssize_t msl_udp_recv(int fd, void *buf, size_t cap);
+
 /* ---- shared memory and robust mutexes (posix_shm.c) ---- */
 
 /*
