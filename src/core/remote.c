@@ -28,9 +28,14 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "../net/dgram.h"
+#include "../net/iface.h"
+#include "../net/netconf.h"
 #include "../platform/platform.h"
 #include "client.h"
-#include "net.h"
+#include "ctl.h"
+#include "daemonctl.h"
+#include "msl_codec.h"
 
 /* RFC 1002 §6: BCAST_REQ_RETRY_TIMEOUT 250 ms, BCAST_REQ_RETRY_COUNT 3. */
 #define MSL_NBNS_RETRY_MS 250

@@ -18,7 +18,7 @@
 #include "../platform/platform.h"
 #include "live.h"
 #include "server.h"
-#include "net.h"
+#include "daemonctl.h"
 
 /*
  * Free space offered to each read(2): from MSL_RBUF_MIN, doubled each time

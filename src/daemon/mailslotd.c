@@ -39,8 +39,12 @@
 #include <sys/un.h>
 
 #include "../core/client.h"
-#include "../core/net.h"
+#include "../core/ctl.h"
+#include "../net/dgram.h"
+#include "../net/iface.h"
+#include "../net/netconf.h"
 #include "../platform/platform.h"
+#include "msl_codec.h"
 
 /* ---- counters --------------------------------------------------------
  * Defined once; `mailslot stats` prints them in this order, then one
@@ -576,6 +580,18 @@ deliver(const struct msl_mdgm *m, uint32_t ip, uint16_t port)
 	npend++;
 }
 
+/* allowed tells whether a source address passes the allow list. */
+static int
+allowed(uint32_t ip)
+{
+	if (conf.nallow == 0)
+		return 1;
+	for (unsigned i = 0; i < conf.nallow; i++)
+		if ((ip & conf.allow[i].mask) == conf.allow[i].addr)
+			return 1;
+	return 0;
+}
+
 /* iface_ok applies the "interfaces" setting to the ingress interface. */
 static int
 iface_ok(unsigned ifindex)
@@ -655,7 +671,7 @@ on_datagram(const struct rx *d)
 
 	counters[C_rx_datagrams]++;
 	counters[C_rx_bytes] += d->len;
-	if (!msl_netconf_allowed(&conf, ip)) {
+	if (!allowed(ip)) {
 		counters[C_drop_not_allowed]++;
 		return;
 	}
@@ -719,7 +735,7 @@ on_names(void)
 		int group;
 		if (msl_nbns_query_parse(rxq[i].buf, rxq[i].len, &q) != MSL_PE_OK ||
 		    q.nq_type != MSL_NBNS_TYPE_NB || !iface_ok((unsigned)pi->ipi_ifindex) ||
-		    !msl_netconf_allowed(&conf, from->sin_addr.s_addr)) {
+		    !allowed(from->sin_addr.s_addr)) {
 			counters[C_nbns_ignored]++;
 			continue;
 		}
