@@ -81,9 +81,9 @@ struct msld_stats {
 #define MSLD_RX_MAX 2048
 /* Datagrams for local writers sent per sendmmsg(2) call. */
 #define MSLD_TX 64
-/* Recently seen datagrams (RFC 1002 §4.4 keys them by source and DGM_ID):
- * the same broadcast can arrive twice, e.g. on two interfaces of one
- * subnet, and is delivered once within the window. */
+/* Recently seen datagrams (a datagram is known by its source and DGM_ID,
+ * RFC 1002 §4.4.1): the same broadcast can arrive twice, e.g. on two
+ * interfaces of one subnet, and is delivered once within the window. */
 #define MSLD_DEDUP 128
 #define MSLD_DEDUP_NS (2ull * 1000000000ull)
 /* Relay handles to local mailslots kept open between datagrams (the least

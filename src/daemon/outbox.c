@@ -3,7 +3,7 @@
  * and \\* names put one record per message into the daemon's outbox (a
  * local mailslot, ctl.h); the daemon builds each datagram with its own
  * name, the egress interface's address and port 138, so that replies
- * come back to it (spec §2.3), and sends them in batches.
+ * come back to it, and sends them in batches.
  */
 #include <string.h>
 #include <arpa/inet.h>
