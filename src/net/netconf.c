@@ -20,6 +20,7 @@
 int
 msl_net_parse_name(const char *in, char out[MSL_NBNAME_LEN])
 {
+	char name[MSL_NBNAME_LEN] = "";
 	size_t n = strlen(in);
 
 	/* RFC 1001 §14.1: at most 15 characters; the 16th byte is the suffix.
@@ -31,9 +32,10 @@ msl_net_parse_name(const char *in, char out[MSL_NBNAME_LEN])
 		unsigned char ch = (unsigned char)in[i];
 		if (ch <= ' ' || ch == 0x7f || ch == '.' || ch == '*')
 			return -1;
-		out[i] = (char)msl_toupper(ch);
+		name[i] = (char)msl_toupper(ch);
 	}
-	memset(out + n, 0, MSL_NBNAME_LEN - n);
+	/* Written only once it is whole: a refused name changes nothing. */
+	memcpy(out, name, sizeof name);
 	return 0;
 }
 
@@ -153,32 +155,47 @@ set_log_level(struct msl_netconf *c, const char *value)
 	return -1;
 }
 
+/* add_item adds one item of an "interfaces" or "allow" list. */
+static int
+add_item(struct msl_netconf *c, int ifs, const char *t, char *err, size_t errcap)
+{
+	if (ifs) {
+		if (c->nifaces == MSL_NET_MAX_IFACES)
+			return set_err(err, errcap, "too many interfaces", t);
+		if (strlen(t) >= IF_NAMESIZE)
+			return set_err(err, errcap, "interface name too long", t);
+		strcpy(c->ifaces[c->nifaces++], t);
+		return 0;
+	}
+	if (c->nallow == MSL_NET_MAX_ALLOW)
+		return set_err(err, errcap, "too many allow entries", t);
+	if (parse_prefix(t, &c->allow[c->nallow]) != 0)
+		return set_err(err, errcap, "allow takes IPv4 addresses or address/prefix", t);
+	c->nallow++;
+	return 0;
+}
+
 /* add_list adds the items of an "interfaces" or "allow" value, which are
- * separated by spaces or commas; repeated lines add to the list. */
+ * separated by spaces or commas; repeated lines add to the list.  A
+ * refused item leaves the list as it was before the line. */
 static int
 add_list(struct msl_netconf *c, int ifs, const char *key, const char *value,
     char *err, size_t errcap)
 {
 	char buf[MSL_NET_LIST_MAX], *save = NULL;
+	unsigned nifaces = c->nifaces, nallow = c->nallow;
 
 	if (strlen(value) >= sizeof buf)
 		return set_err(err, errcap, "list too long", key);
 	strcpy(buf, value);
-	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-		if (ifs) {
-			if (c->nifaces == MSL_NET_MAX_IFACES)
-				return set_err(err, errcap, "too many interfaces", t);
-			if (strlen(t) >= IF_NAMESIZE)
-				return set_err(err, errcap, "interface name too long", t);
-			strcpy(c->ifaces[c->nifaces++], t);
-		} else {
-			if (c->nallow == MSL_NET_MAX_ALLOW)
-				return set_err(err, errcap, "too many allow entries", t);
-			if (parse_prefix(t, &c->allow[c->nallow]) != 0)
-				return set_err(err, errcap, "allow takes IPv4 addresses or address/prefix", t);
-			c->nallow++;
+	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
+		if (add_item(c, ifs, t, err, errcap) != 0) {
+			while (c->nifaces > nifaces)
+				memset(c->ifaces[--c->nifaces], 0, sizeof c->ifaces[0]);
+			while (c->nallow > nallow)
+				memset(&c->allow[--c->nallow], 0, sizeof c->allow[0]);
+			return -1;
 		}
-	}
 	return 0;
 }
 
