@@ -1,12 +1,16 @@
 /*
- * ctl.h - the local control protocol of mailslotd.  It is kept apart from
- * net.h so that the command-line tool can read the daemon's counters
- * without the codec headers.
+ * ctl.h - the local protocol between libmailslot and mailslotd: the
+ * control socket's requests and replies, and the outbox records that
+ * carry local writers' datagrams.  daemonctl.c is the library's side,
+ * src/daemon/control.c and outbox.c the daemon's.
  */
 #ifndef MSL_CTL_H
 #define MSL_CTL_H
 
 #include <stdint.h>
+
+#include "msl_nbname.h"
+#include "msl_smbmail.h"
 
 /* ---- the daemon's control channel ----------------------------------
  * mailslotd listens on the abstract SOCK_SEQPACKET socket
@@ -27,7 +31,7 @@ enum msl_ctl_op {
  * per datagram into it.  Going through the local transport gives the
  * sender a whole pipe of buffering and the daemon batches of records,
  * where a control socket would stall every 10 records (the AF_UNIX
- * datagram queue, see linux-facts.md).  It is local-only, and its name
+ * datagram queue, docs/design.md).  It is local-only, and its name
  * sits under "mailslotd\" so it cannot clash with an application's.
  */
 #define MSL_OUTBOX_NAME "\\\\.\\mailslot\\mailslotd\\outbox"
@@ -42,9 +46,10 @@ struct msl_ctl_rep {
 	uint32_t status; /* mailslot_err */
 };
 
+/* The node as the daemon runs it; names are NUL-padded. */
 struct msl_ctl_info {
-	char name[16];
-	char workgroup[16];
+	char name[MSL_NBNAME_LEN];
+	char workgroup[MSL_NBNAME_LEN];
 	uint16_t port;
 	uint16_t ns_port;
 };
@@ -58,17 +63,20 @@ struct msl_ctl_send {
 	uint32_t dst_ip;   /* network order */
 	uint8_t type;      /* MSL_NBDGM_DIRECT_UNIQUE, _GROUP or _BROADCAST */
 	uint8_t suffix;
-	char dst_name[16];
+	char dst_name[MSL_NBNAME_LEN]; /* NUL-padded, no suffix     */
 	uint16_t mailslot_len;
 	uint16_t data_len;
 };
 
-/* The largest request or outbox record: header, name and data, each of
- * the last two bounded by the 512-byte SMB cap ([MS-MAIL] note <2>). */
-#define MSL_CTL_MAX                                                          \
-	(sizeof(struct msl_ctl_req) + sizeof(struct msl_ctl_send) + 1024)
+/* The largest outbox record: the header, the mailslot name and the data,
+ * each of the last two bounded by the SMB message's size
+ * (MSL_SMBMAIL_MAX, [MS-MAIL] note <2>). */
+#define MSL_CTL_SEND_MAX (sizeof(struct msl_ctl_send) + 2 * MSL_SMBMAIL_MAX)
 
-/* The largest reply: the statistics text. */
+/* The largest request, or outbox record with a request header's room. */
+#define MSL_CTL_MAX (sizeof(struct msl_ctl_req) + MSL_CTL_SEND_MAX)
+
+/* The largest reply body: the statistics text. */
 #define MSL_CTL_REPLY_MAX 8192
 
 #endif /* MSL_CTL_H */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../platform/platform.h"
-#include "net.h"
+#include "daemonctl.h"
 #include "handshake.h"
 #include "queue.h"
 

@@ -26,9 +26,14 @@
 #include <netinet/in.h>
 #include <sys/random.h>
 
+#include "../net/dgram.h"
+#include "../net/iface.h"
+#include "../net/netconf.h"
 #include "../platform/platform.h"
+#include "ctl.h"
+#include "daemonctl.h"
 #include "local.h"
-#include "net.h"
+#include "msl_codec.h"
 #include "remote.h"
 
 /* RFC 1002 §6: BCAST_REQ_RETRY_TIMEOUT 250 ms, BCAST_REQ_RETRY_COUNT 3. */
@@ -42,7 +47,7 @@ struct msl_remote {
 	int bcast;          /* send to every interface's broadcast      */
 	uint32_t dst_ip;    /* unique: the resolved address (net order) */
 	char dst[MSL_NBNAME_LEN]; /* destination NetBIOS name, suffix <00> */
-	char mailslot[10 + MAILSLOT_NAME_MAX + 1]; /* "\MAILSLOT\path"  */
+	char mailslot[MSL_SMBMAIL_PREFIX_LEN + MAILSLOT_NAME_MAX + 1]; /* "\MAILSLOT\path" */
 	size_t limit;       /* largest message, msl_net_max_data        */
 	mailslot_client *outbox; /* mailslotd's outbox, or NULL         */
 	int udp;            /* our own socket when no daemon, or -1     */
@@ -258,7 +263,7 @@ send_self(struct msl_remote *r, const void *data, size_t len)
 static mailslot_err
 send_daemon(struct msl_remote *r, const void *data, size_t len)
 {
-	uint8_t rec[sizeof(struct msl_ctl_send) + sizeof r->mailslot + MSL_NET_MAX_DATA];
+	uint8_t rec[MSL_CTL_SEND_MAX];
 	struct msl_ctl_send s = {
 		.flags = r->bcast ? MSL_CTL_SEND_BCAST : 0,
 		.dst_ip = r->dst_ip,

@@ -1,0 +1,275 @@
+/*
+ * daemon.h - mailslotd's one state struct, its counters, and what each of
+ * its files offers the others.
+ *
+ * The daemon has one thread and keeps every piece of state in one
+ * struct msld, which main.c owns and passes to every function, so that
+ * each file's job can be read (and rules.c's decisions tested) on its own:
+ *
+ *   main.c     options, configuration, start-up, dropping root
+ *   loop.c     the epoll loop and signals
+ *   udp.c      the UDP sockets: binding, batched receive, batched send
+ *   rules.c    the receive rules: what to do with one datagram or one
+ *              name query (pure: no system call)
+ *   relay.c    delivery into local mailslots through the core's relay role
+ *   names.c    answering name queries on UDP 137
+ *   outbox.c   sending local writers' datagrams
+ *   control.c  the local control socket (statistics, node information)
+ *   log.c      logging to stderr or the journal
+ */
+#ifndef MSLD_DAEMON_H
+#define MSLD_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <mailslot/mailslot.h>
+
+#include "../core/core.h"
+#include "../net/netconf.h"
+#include "msl_codec.h"
+
+/* ---- counters ----------------------------------------------------------
+ * Defined once; `mailslot stats` prints them in this order, then one
+ * drop_<reason> per parse failure (msl_perr_str names the reasons). */
+#define MSLD_COUNTERS(X)                                                     \
+	X(rx_datagrams)         /* UDP 138 payloads read                  */ \
+	X(rx_bytes)                                                          \
+	X(delivered)            /* messages put into a local mailslot     */ \
+	X(drop_not_allowed)     /* source outside the allow list          */ \
+	X(drop_wrong_interface) /* arrived on an interface not configured */ \
+	X(drop_malformed)       /* any parse failure, see drop_<reason>   */ \
+	X(drop_not_our_name)    /* destination is not our name/workgroup  */ \
+	X(drop_unknown_mailslot)/* no local mailslot of that name         */ \
+	X(drop_local_only)      /* the mailslot refuses remote messages   */ \
+	X(drop_full)            /* the mailslot is over its quota         */ \
+	X(drop_over_max_size)   /* above the mailslot's maximum size      */ \
+	X(drop_duplicate)       /* the same datagram seen again (§4.4)    */ \
+	X(drop_delivery_error)  /* the local transport failed otherwise   */ \
+	X(nbns_queries)         /* name queries read on UDP 137           */ \
+	X(nbns_answered)        /* ... answered for our names             */ \
+	X(nbns_ignored)         /* other names, responses, malformed      */ \
+	X(tx_datagrams)         /* datagrams sent for local writers       */ \
+	X(tx_errors)                                                         \
+	X(ctl_requests)
+
+enum msld_counter {
+#define MSLD_ENUM_(n) MSLD_C_##n,
+	MSLD_COUNTERS(MSLD_ENUM_)
+#undef MSLD_ENUM_
+	MSLD_C_COUNT
+};
+
+struct msld_stats {
+	uint64_t n[MSLD_C_COUNT];
+	uint64_t drop_reason[MSL_PE_COUNT]; /* drop_malformed, by reason */
+};
+
+/* ---- sizes ----------------------------------------------------------------
+ * Everything is a fixed table, so the daemon's memory does not depend on
+ * what arrives. */
+
+/* Datagrams read per recvmmsg(2) call, and batches per wake-up, so that
+ * name queries and local clients get their turn. */
+#define MSLD_BATCH 32
+#define MSLD_RX_ROUNDS 4
+/* A receive slot has room well above nmbd's 576 bytes (spec §8); a longer
+ * payload is cut, and no valid datagram is longer, since the SMB part is
+ * at most MSL_SMBMAIL_MAX bytes (spec §3.1). */
+#define MSLD_RX_MAX 2048
+/* Datagrams for local writers sent per sendmmsg(2) call. */
+#define MSLD_TX 64
+/* Recently seen datagrams (a datagram is known by its source and DGM_ID,
+ * RFC 1002 §4.4.1): the same broadcast can arrive twice, e.g. on two
+ * interfaces of one subnet, and is delivered once within the window. */
+#define MSLD_DEDUP 128
+#define MSLD_DEDUP_NS (2ull * 1000000000ull)
+/* Relay handles to local mailslots kept open between datagrams (the least
+ * recently used one is evicted), and deliveries gathered per batch. */
+#define MSLD_RELAYS 64
+#define MSLD_PENDING MSLD_BATCH
+/* Mailslots that did not answer the relay's handshake at once are not
+ * asked again for a second: each try costs up to the hello timeout. */
+#define MSLD_BUSY 16
+#define MSLD_BUSY_NS 1000000000ull
+/* Local control clients: each is one SEQPACKET connection. */
+#define MSLD_CLIENTS 128
+
+/* relay_get evicts the least recently used handle, never one of a batch. */
+_Static_assert(MSLD_RELAYS > MSLD_PENDING, "pending deliveries must not lose their handles");
+
+/* ---- what the receive rules see and decide (rules.c) ------------------- */
+
+/* One received UDP payload, as recvmmsg(2) filled it. */
+struct msld_rx {
+	uint8_t buf[MSLD_RX_MAX];
+	size_t len;
+	struct sockaddr_in from;
+	struct in_pktinfo pi; /* ingress interface and local address */
+};
+
+/*
+ * The facts the rules decide on.  ifname is the ingress interface's name,
+ * which the I/O side looks up only when the "interfaces" setting needs it
+ * (NULL otherwise, or when the interface has gone); now is CLOCK_MONOTONIC
+ * in nanoseconds.
+ */
+struct msld_dgram {
+	const uint8_t *buf;
+	size_t len;
+	uint32_t ip;   /* source, network order */
+	uint16_t port; /* source, host order */
+	const char *ifname;
+	uint64_t now;
+};
+
+/*
+ * What to do with one datagram.  deliver: data (len bytes, inside the
+ * datagram's buffer) goes to the local mailslot slot, with origin.
+ * Otherwise drop says which counter it went to and, for drop_malformed,
+ * reason says why.
+ */
+struct msld_verdict {
+	int deliver;
+	enum msld_counter drop;
+	msl_perr reason;
+	mailslot_name slot;
+	msl_origin origin;
+	const uint8_t *data;
+	size_t len;
+};
+
+/* What a name query gets (RFC 1002 §4.2.13). */
+enum msld_answer { MSLD_IGNORE, MSLD_ANSWER_UNIQUE, MSLD_ANSWER_GROUP };
+
+/* ---- the state ------------------------------------------------------------ */
+
+enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX };
+
+/* One descriptor in the epoll set; the event's data points here. */
+struct msld_watch {
+	enum msld_tag tag;
+	int fd;
+};
+
+struct msld_seen {
+	uint32_t ip;
+	uint16_t id, len;
+	uint32_t hash;
+	uint64_t t;
+};
+
+struct msld_relay {
+	char key[MAILSLOT_NAME_MAX + 1];
+	mailslot_client *c;
+	uint64_t used;
+	int stalled; /* its last wait for room ran out: do not wait again */
+};
+
+/* A delivery waiting for its batch to be written (relay.c). */
+struct msld_pending {
+	struct msld_verdict v;
+	struct msld_relay *r;
+};
+
+struct msld_tx {
+	uint8_t buf[MSL_MDGM_MAX];
+	size_t len;
+	struct sockaddr_in to;
+};
+
+struct msld {
+	struct msl_netconf conf;
+	int journal; /* stderr goes to the journal: prefix priorities */
+	struct msld_stats stats;
+
+	/* The receive rules' memory: the duplicate cache. */
+	struct msld_seen seen[MSLD_DEDUP];
+	unsigned seen_next;
+
+	/* The event loop and its descriptors. */
+	int epfd;
+	struct msld_watch dgm, ns, listen, sig, out;
+	struct msld_watch clients[MSLD_CLIENTS];
+	mailslot_server *outbox;
+
+	/* Receiving: one batch of datagrams; sending: one batch out. */
+	struct msld_rx rxq[MSLD_BATCH];
+	struct msld_tx txq[MSLD_TX];
+	int ntx;
+
+	/* Delivering. */
+	struct msld_relay relays[MSLD_RELAYS];
+	uint64_t relay_clock;
+	struct {
+		char key[MAILSLOT_NAME_MAX + 1];
+		uint64_t until;
+	} busy[MSLD_BUSY];
+	unsigned busy_next;
+	struct msld_pending pend[MSLD_PENDING];
+	int npend;
+};
+
+/* ---- rules.c: pure decisions --------------------------------------------- */
+
+/*
+ * msld_decide applies the receive rules to one datagram, in order: the
+ * allow list, the interface, the parse (RFC 1002 §4.4, [MS-MAIL] §2.2),
+ * our name, the duplicate window, the local mailslot's name.  It counts
+ * the datagram (rx_* and, when it drops it, the drop counter), records it
+ * in the duplicate cache, fills v and returns v->deliver.
+ */
+int msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v);
+
+/*
+ * msld_decide_query applies the rules to one datagram on the name service
+ * port and says whether and how to answer; *q is the parsed query.  It
+ * counts nbns_queries and nbns_ignored.
+ */
+enum msld_answer msld_decide_query(struct msld *d, const struct msld_dgram *in,
+    struct msl_nbns_query *q);
+
+/* msld_count_delivery counts the outcome of one delivery: delivered, or
+ * the drop counter its error stands for. */
+enum msld_counter msld_count_delivery(struct msld *d, mailslot_err e);
+
+/* ---- the I/O side ----------------------------------------------------------- */
+
+/* log.c */
+void msld_log(const struct msld *d, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *msld_ipstr(uint32_t ip, char buf[INET_ADDRSTRLEN]);
+
+/* loop.c: msld_loop_open makes the epoll set and the signal descriptor,
+ * msld_watch_add adds one descriptor, msld_run serves until a signal
+ * says stop (EX_OK) or epoll fails (EX_OSERR). */
+int msld_loop_open(struct msld *d);
+int msld_watch_add(struct msld *d, struct msld_watch *w);
+int msld_run(struct msld *d);
+
+/* udp.c */
+int msld_udp_open(struct msld *d, uint16_t port, const char *what);
+int msld_udp_recv(int fd, struct msld_rx *q, int max);
+void msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
+    char ifname[IF_NAMESIZE], struct msld_dgram *out);
+void msld_udp_flush(struct msld *d);
+
+/* relay.c */
+void msld_on_datagrams(struct msld *d);
+void msld_relay_close_all(struct msld *d);
+
+/* names.c */
+void msld_on_names(struct msld *d);
+
+/* outbox.c */
+int msld_outbox_open(struct msld *d);
+void msld_on_outbox(struct msld *d);
+
+/* control.c */
+int msld_control_listen(struct msld *d);
+void msld_on_accept(struct msld *d);
+void msld_on_client(struct msld *d, struct msld_watch *w);
+
+#endif /* MSLD_DAEMON_H */

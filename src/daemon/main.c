@@ -1,0 +1,224 @@
+/*
+ * mailslotd - the network side of a host's mailslots.
+ *
+ * It owns UDP 138 (the NetBIOS datagram service, RFC 1002 §6), turns each
+ * Remote Mailslot Protocol datagram addressed to this node into a message
+ * in the local mailslot of that name, answers NetBIOS name queries for the
+ * node's name on UDP 137 so that peers can resolve \\THISHOST, and sends
+ * datagrams for local writers of \\host, \\domain and \\* names so that
+ * they leave from port 138 (spec §2.3: Windows replies go to 138).
+ *
+ * One thread, one epoll set, no queue of its own: a datagram is parsed and
+ * delivered (or dropped and counted) before the next one is read, so
+ * memory stays bounded under any flood and the kernel's receive buffer is
+ * the only backlog.  daemon.h maps the files; this one reads the command
+ * line and the configuration, binds the ports, drops root and starts the
+ * loop.  Exit statuses follow sysexits(3), as mailslotd(8) lists them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "daemon.h"
+
+/* The -o options a command line may give. */
+#define MAX_SETS 64
+
+struct options {
+	const char *path; /* -c, or NULL */
+	char *sets[MAX_SETS];
+	int nsets;
+	int check;        /* -t */
+};
+
+static void
+usage(FILE *to)
+{
+	fprintf(to,
+	    "usage: mailslotd [-c FILE] [-o 'KEY=VALUE']... [-t]\n"
+	    "  Receives Remote Mailslot Protocol datagrams on UDP 138 for this host's\n"
+	    "  local mailslots, answers NetBIOS name queries for its name on UDP 137,\n"
+	    "  and sends datagrams for local writers of remote names.  Runs in the\n"
+	    "  foreground and logs to stderr (the journal under systemd).\n"
+	    "  -c FILE       configuration file (default $MAILSLOT_CONFIG, else %s)\n"
+	    "  -o KEY=VALUE  one setting, applied after the file (repeatable): netbios name,\n"
+	    "                workgroup, port, ns port, user, log level, interfaces, allow\n"
+	    "  -t            check the configuration, print it and exit\n"
+	    "  -h, --help    this text;  -V, --version  the version\n",
+	    MSL_NET_CONF_PATH);
+}
+
+/* parse_options reads the command line into o; it returns -1 to go on,
+ * or the status to exit with. */
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:o:thV", longopts, NULL)) != -1) {
+		if (c == 'c') {
+			o->path = optarg;
+		} else if (c == 'o' && o->nsets < MAX_SETS) {
+			o->sets[o->nsets++] = optarg;
+		} else if (c == 'o') {
+			fprintf(stderr, "mailslotd: too many -o options\n");
+			return EX_USAGE;
+		} else if (c == 't') {
+			o->check = 1;
+		} else if (c == 'h') {
+			usage(stdout);
+			return EX_OK;
+		} else if (c == 'V') {
+			printf("mailslotd %d.%d.%d\n", MAILSLOT_VERSION_MAJOR, MAILSLOT_VERSION_MINOR,
+			    MAILSLOT_VERSION_PATCH);
+			return EX_OK;
+		} else {
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	return -1;
+}
+
+/* configure reads the configuration file, then applies the -o options. */
+static int
+configure(struct msld *d, const struct options *o)
+{
+	char err[512];
+
+	if (msl_net_load(&d->conf, o->path, err, sizeof err) != 0) {
+		fprintf(stderr, "mailslotd: %s\n", err);
+		return EX_CONFIG;
+	}
+	for (int i = 0; i < o->nsets; i++) {
+		if (strchr(o->sets[i], '=') == NULL) {
+			fprintf(stderr, "mailslotd: -o %s: expected KEY=VALUE\n", o->sets[i]);
+			return EX_USAGE;
+		}
+		if (msl_netconf_assign(&d->conf, o->sets[i], err, sizeof err) != 0) {
+			fprintf(stderr, "mailslotd: -o %s: %s\n", o->sets[i], err);
+			return EX_CONFIG;
+		}
+	}
+	return EX_OK;
+}
+
+/* print_conf writes the configuration as -t shows it. */
+static void
+print_conf(const struct msl_netconf *c)
+{
+	char ipb[INET_ADDRSTRLEN];
+
+	printf("netbios name = %s\nworkgroup = %s\nport = %u\nns port = %u\nuser = %s\n",
+	    c->name, c->workgroup, c->port, c->ns_port, c->user);
+	printf("log level = %d\ninterfaces =", c->log_level);
+	for (unsigned i = 0; i < c->nifaces; i++)
+		printf(" %s", c->ifaces[i]);
+	printf("\nallow =");
+	for (unsigned i = 0; i < c->nallow; i++) {
+		uint32_t m = ntohl(c->allow[i].mask);
+		int len = 0;
+		for (; m & 0x80000000u; m <<= 1)
+			len++;
+		printf(" %s/%d", msld_ipstr(c->allow[i].addr, ipb), len);
+	}
+	printf("\n");
+}
+
+/* drop_privileges gives up root once every socket is bound. */
+static int
+drop_privileges(const struct msld *d)
+{
+	const char *user = d->conf.user;
+	struct passwd *pw;
+
+	if (geteuid() != 0 || strcmp(user, "root") == 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		msld_log(d, MSL_LOG_ERROR, "user '%s' does not exist (set 'user' in the configuration)",
+		    user);
+		return -1;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		msld_log(d, MSL_LOG_ERROR, "cannot switch to user '%s': %s", user, strerror(errno));
+		return -1;
+	}
+	msld_log(d, MSL_LOG_INFO, "running as user %s", user);
+	return 0;
+}
+
+/* start binds every port while still root, then drops root, opens the
+ * outbox as the unprivileged user and watches every descriptor. */
+static int
+start(struct msld *d)
+{
+	d->dgm = (struct msld_watch){ MSLD_T_DGM, -1 };
+	d->ns = (struct msld_watch){ MSLD_T_NS, -1 };
+	d->listen = (struct msld_watch){ MSLD_T_LISTEN, -1 };
+	d->sig = (struct msld_watch){ MSLD_T_SIGNAL, -1 };
+	d->out = (struct msld_watch){ MSLD_T_OUTBOX, -1 };
+	for (int i = 0; i < MSLD_CLIENTS; i++)
+		d->clients[i] = (struct msld_watch){ MSLD_T_CLIENT, -1 };
+	if (msld_loop_open(d) != 0)
+		return EX_OSERR;
+	if ((d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0 ||
+	    (d->conf.ns_port != 0 &&
+	    (d->ns.fd = msld_udp_open(d, d->conf.ns_port, "name service")) < 0) ||
+	    (d->listen.fd = msld_control_listen(d)) < 0)
+		return EX_UNAVAILABLE;
+	if (drop_privileges(d) != 0)
+		return EX_NOPERM;
+	if (msld_outbox_open(d) != 0)
+		return EX_UNAVAILABLE;
+	if (msld_watch_add(d, &d->dgm) != 0 || (d->ns.fd >= 0 && msld_watch_add(d, &d->ns) != 0) ||
+	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
+	    msld_watch_add(d, &d->out) != 0)
+		return EX_OSERR;
+	msld_log(d, MSL_LOG_INFO, "%s in workgroup %s: datagrams on UDP %u, names on %s%u (IPv4 only)",
+	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port ? "UDP " : "off ",
+	    d->conf.ns_port);
+	return EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	/* The one state of the daemon; static, as it is large and lives as
+	 * long as the process. */
+	static struct msld d;
+	struct options o = { 0 };
+	int rc;
+
+	d.journal = getenv("JOURNAL_STREAM") != NULL;
+	d.conf.log_level = MSL_LOG_INFO;
+	if ((rc = parse_options(argc, argv, &o)) >= 0)
+		return rc;
+	if ((rc = configure(&d, &o)) != EX_OK)
+		return rc;
+	if (o.check) {
+		print_conf(&d.conf);
+		return EX_OK;
+	}
+	if ((rc = start(&d)) != EX_OK)
+		return rc;
+	rc = msld_run(&d);
+	msld_relay_close_all(&d);
+	mailslot_close(d.outbox);
+	return rc;
+}

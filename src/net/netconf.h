@@ -1,0 +1,103 @@
+/*
+ * netconf.h - the configuration of a NetBIOS node: the built-in defaults,
+ * one "key = value" setting, and the configuration file that the daemon
+ * and the remote sender both read.
+ *
+ * NetBIOS over TCP/IP is IPv4 only (RFC 1001/1002), and so is everything
+ * in src/net.  Addresses are uint32_t in network byte order.
+ */
+#ifndef MSL_NETCONF_H
+#define MSL_NETCONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "msl_nbname.h"
+
+/* Where the daemon's configuration lives unless -c or MAILSLOT_CONFIG
+ * names another file. */
+#define MSL_NET_CONF_PATH "/etc/mailslot/mailslotd.conf"
+#define MSL_NET_DEFAULT_WORKGROUP "WORKGROUP"
+#define MSL_NET_DEFAULT_USER "nobody"
+#define MSL_NET_MAX_IFACES 32
+#define MSL_NET_MAX_ALLOW 64
+/* The longest configuration line, and the longest list value in one. */
+#define MSL_NET_LINE_MAX 1200
+#define MSL_NET_LIST_MAX 1024
+
+enum msl_log_level { MSL_LOG_ERROR = 0, MSL_LOG_WARN, MSL_LOG_INFO, MSL_LOG_DEBUG };
+
+/* One allow-list entry: an IPv4 prefix, network order. */
+struct msl_net_prefix {
+	uint32_t addr;
+	uint32_t mask;
+};
+
+/*
+ * The node's network configuration.  Names are NUL-terminated NetBIOS
+ * names of at most MSL_NBNAME_CHARS characters (RFC 1001 §14.1: the 16th
+ * byte is the suffix, which the configuration does not choose),
+ * upper-cased.
+ */
+struct msl_netconf {
+	char name[MSL_NBNAME_LEN];      /* NetBIOS name; default: host name */
+	char workgroup[MSL_NBNAME_LEN]; /* default WORKGROUP                */
+	uint16_t port;      /* datagram service, default 138 (RFC 1002 §6) */
+	uint16_t ns_port;   /* name service, default 137; 0 = do not answer */
+	char user[64];      /* drop root to this user after binding        */
+	int log_level;      /* enum msl_log_level                          */
+	unsigned nifaces;   /* 0: every non-loopback IPv4 interface        */
+	char ifaces[MSL_NET_MAX_IFACES][IF_NAMESIZE];
+	unsigned nallow;    /* 0: every source may deliver                 */
+	struct msl_net_prefix allow[MSL_NET_MAX_ALLOW];
+};
+
+/* msl_netconf_defaults fills the built-in defaults (the host name is read
+ * with gethostname). */
+void msl_netconf_defaults(struct msl_netconf *c);
+
+/*
+ * msl_netconf_set applies one "key = value" setting.  Keys are matched
+ * without regard to case, and '_' or '-' stand for a space, so
+ * "netbios name", "netbios_name" and "NetBIOS-Name" are one key.  Returns
+ * 0, or -1 with a sentence naming the setting and the bad value in err.
+ */
+int msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
+    char *err, size_t errcap);
+
+/*
+ * msl_netconf_assign applies one "key = value" text (spaces around the
+ * key and the value do not count), as a configuration line or a -o
+ * option gives it.  Returns 0, or -1 with the reason in err.
+ */
+int msl_netconf_assign(struct msl_netconf *c, const char *text, char *err,
+    size_t errcap);
+
+/*
+ * msl_netconf_load reads a file of "key = value" lines; '#' and ';' start
+ * comments, blank lines and "[section]" headers (as in smb.conf) are
+ * skipped.  A missing file is not an error when missing_ok is set.
+ * Returns 0, or -1 with "FILE:LINE: reason" in err.
+ */
+int msl_netconf_load(struct msl_netconf *c, const char *path, int missing_ok,
+    char *err, size_t errcap);
+
+/*
+ * msl_net_load reads the configuration a node uses: the defaults, then
+ * the file path, else the one $MAILSLOT_CONFIG names, else
+ * MSL_NET_CONF_PATH (which may be missing).  Returns 0, or -1 with the
+ * reason in err.
+ */
+int msl_net_load(struct msl_netconf *c, const char *path, char *err,
+    size_t errcap);
+
+/*
+ * msl_net_parse_name checks a NetBIOS name that this node claims or
+ * addresses: 1 to MSL_NBNAME_CHARS bytes, none of them '.', '*', a space
+ * or a control character.  It writes the name upper-cased and
+ * NUL-padded into out.  Returns 0 or -1.
+ */
+int msl_net_parse_name(const char *in, char out[MSL_NBNAME_LEN]);
+
+#endif /* MSL_NETCONF_H */

@@ -1,0 +1,394 @@
+/*
+ * netconf_test.c - the node's configuration (netconf.c) without root:
+ * defaults, every spelling of every key, every refusal (each must name
+ * the setting and quote the value), and files with comments, sections,
+ * bad lines (named FILE:LINE), hostile lines and missing files.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "msl_test.h"
+#include "netconf.h"
+
+static struct msl_netconf c;
+static char err[512];
+
+/* set applies one setting to c, as a configuration line would. */
+static int
+set(const char *text)
+{
+	err[0] = '\0';
+	return msl_netconf_assign(&c, text, err, sizeof err);
+}
+
+/* refused checks that text is refused with a message holding both
+ * parts: what is wrong and the quoted culprit. */
+static void
+refused(const char *text, const char *what, const char *quoted)
+{
+	struct msl_netconf before = c;
+
+	MSL_CHECK_EQ(set(text), -1);
+	if (strstr(err, what) == NULL || strstr(err, quoted) == NULL)
+		fprintf(stderr, "  %s -> %s\n", text, err);
+	MSL_CHECK(strstr(err, what) != NULL);
+	MSL_CHECK(strstr(err, quoted) != NULL);
+	/* A refused setting changes nothing. */
+	MSL_CHECK(memcmp(&before, &c, sizeof c) == 0);
+}
+
+/* tmpconf writes text to a fresh file and returns its path. */
+static const char *
+tmpconf(const char *text, size_t len)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/netconf_test.XXXXXX");
+	fd = mkstemp(path);
+	MSL_CHECK(fd >= 0);
+	MSL_CHECK(write(fd, text, len) == (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+/* load loads text as a file into fresh defaults; the file is removed. */
+static int
+load(const char *text, size_t len, char *pathbuf, size_t pathcap)
+{
+	const char *path = tmpconf(text, len);
+	int rc;
+
+	snprintf(pathbuf, pathcap, "%s", path);
+	msl_netconf_defaults(&c);
+	rc = msl_netconf_load(&c, path, 0, err, sizeof err);
+	unlink(path);
+	return rc;
+}
+
+static void
+test_defaults(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK(strcmp(c.workgroup, "WORKGROUP") == 0);
+	MSL_CHECK_EQ(c.port, 138);
+	MSL_CHECK_EQ(c.ns_port, 137);
+	MSL_CHECK(strcmp(c.user, "nobody") == 0);
+	MSL_CHECK_EQ(c.log_level, MSL_LOG_INFO);
+	MSL_CHECK_EQ(c.nifaces, 0);
+	MSL_CHECK_EQ(c.nallow, 0);
+	/* The host name's first label, upper-cased, 1 to 15 characters. */
+	size_t n = strlen(c.name);
+	MSL_CHECK(n >= 1 && n <= MSL_NBNAME_CHARS);
+	for (size_t i = 0; i < n; i++)
+		MSL_CHECK(c.name[i] != '.' && !(c.name[i] >= 'a' && c.name[i] <= 'z'));
+}
+
+static void
+test_key_spellings(void)
+{
+	static const char *const names[] = {
+		"netbios name", "netbios_name", "NetBIOS-Name", "NETBIOS   NAME",
+		"netbios _-name", "name", "Name",
+	};
+	static const char *const ns[] = { "ns port", "ns_port", "NS-Port", "name port" };
+
+	msl_netconf_defaults(&c);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "%s = host%zu", names[i], i);
+		MSL_CHECK_EQ(set(line), 0);
+		snprintf(line, sizeof line, "HOST%zu", i);
+		MSL_CHECK(strcmp(c.name, line) == 0);
+	}
+	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "%s = %zu", ns[i], 1000 + i);
+		MSL_CHECK_EQ(set(line), 0);
+		MSL_CHECK_EQ(c.ns_port, 1000 + i);
+	}
+	MSL_CHECK_EQ(set("Domain = corp"), 0);
+	MSL_CHECK(strcmp(c.workgroup, "CORP") == 0);
+	MSL_CHECK_EQ(set("WORKGROUP=lab"), 0);
+	MSL_CHECK(strcmp(c.workgroup, "LAB") == 0);
+	MSL_CHECK_EQ(set("log_level = DEBUG"), 0);
+	MSL_CHECK_EQ(c.log_level, MSL_LOG_DEBUG);
+	MSL_CHECK_EQ(set("Log-Level = Warn"), 0);
+	MSL_CHECK_EQ(c.log_level, MSL_LOG_WARN);
+	/* Spaces inside a key must be somewhere: "netbiosname" is not it. */
+	refused("netbiosname = x", "unknown setting", "'netbiosname'");
+}
+
+static void
+test_values(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("  port   =   139  "), 0);
+	MSL_CHECK_EQ(c.port, 139);
+	MSL_CHECK_EQ(set("port = 65535"), 0);
+	MSL_CHECK_EQ(c.port, 65535);
+	MSL_CHECK_EQ(set("ns port = 0"), 0);
+	MSL_CHECK_EQ(c.ns_port, 0);
+	MSL_CHECK_EQ(set("netbios name = abcdefghijklmno"), 0);
+	MSL_CHECK(strcmp(c.name, "ABCDEFGHIJKLMNO") == 0);
+	MSL_CHECK_EQ(set("user = mailslot"), 0);
+	MSL_CHECK(strcmp(c.user, "mailslot") == 0);
+	for (int i = 0; i <= 3; i++) {
+		char line[32];
+		snprintf(line, sizeof line, "log level = %d", i);
+		MSL_CHECK_EQ(set(line), 0);
+		MSL_CHECK_EQ(c.log_level, i);
+	}
+	/* Everything after the first '=' is the value. */
+	MSL_CHECK_EQ(set("user = a=b"), 0);
+	MSL_CHECK(strcmp(c.user, "a=b") == 0);
+}
+
+static void
+test_bad_values_name_the_problem(void)
+{
+	char longname[80];
+
+	msl_netconf_defaults(&c);
+	refused("netbios name = abcdefghijklmnop", "netbios name must be 1-15", "'abcdefghijklmnop'");
+	refused("netbios name = a.b", "netbios name", "'a.b'");
+	refused("netbios name = a*", "netbios name", "'a*'");
+	refused("netbios name = a b", "netbios name", "'a b'");
+	refused("netbios name = a\tb", "netbios name", "'a\tb'");
+	refused("netbios name = a\x7f", "netbios name", "'a\x7f'");
+	refused("netbios name =", "netbios name", "''");
+	refused("workgroup = *", "workgroup must be", "'*'");
+	refused("workgroup = 0123456789abcdef", "workgroup", "'0123456789abcdef'");
+	refused("port = 0", "port must be 1-65535", "'0'");
+	refused("port = 65536", "port must be", "'65536'");
+	refused("port = -1", "port must be", "'-1'");
+	refused("port = 12x", "port must be", "'12x'");
+	refused("port = ", "port must be", "''");
+	refused("port = 99999999999999999999", "port must be", "'99999999999999999999'");
+	refused("ns port = 70000", "ns port must be 0-65535", "'70000'");
+	refused("ns port = x", "ns port", "'x'");
+	refused("log level = verbose", "log level is error, warn, info or debug", "'verbose'");
+	refused("log level = 4", "log level", "'4'");
+	refused("log level = ", "log level", "''");
+	refused("user =", "user must be", "''");
+	memset(longname, 'u', 64);
+	longname[64] = '\0';
+	char line[96];
+	snprintf(line, sizeof line, "user = %s", longname);
+	refused(line, "user must be", longname);
+	refused("colour = blue", "unknown setting", "'colour'");
+	refused(" = blue", "unknown setting", "''");
+	refused("port", "expected 'key = value'", "'port'");
+}
+
+static void
+test_interfaces(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("interfaces = eth0, eth1 ,wlan0\teth2"), 0);
+	MSL_CHECK_EQ(c.nifaces, 4);
+	MSL_CHECK(strcmp(c.ifaces[0], "eth0") == 0);
+	MSL_CHECK(strcmp(c.ifaces[2], "wlan0") == 0);
+	MSL_CHECK(strcmp(c.ifaces[3], "eth2") == 0);
+	/* Repeated lines add to the list. */
+	MSL_CHECK_EQ(set("interfaces = br0"), 0);
+	MSL_CHECK_EQ(c.nifaces, 5);
+	refused("interfaces = abcdefghijklmnop", "interface name too long", "'abcdefghijklmnop'");
+	MSL_CHECK_EQ(set("interfaces = abcdefghijklmno"), 0);
+	for (unsigned i = c.nifaces; i < MSL_NET_MAX_IFACES; i++)
+		MSL_CHECK_EQ(set("interfaces = x"), 0);
+	MSL_CHECK_EQ(c.nifaces, MSL_NET_MAX_IFACES);
+	refused("interfaces = extra", "too many interfaces", "'extra'");
+	/* A refused item takes back the whole line. */
+	msl_netconf_defaults(&c);
+	refused("interfaces = eth0 eth1 abcdefghijklmnop", "interface name too long", "'abcdefghijklmnop'");
+	refused("allow = 10.0.0.0/8 nonsense", "allow takes", "'nonsense'");
+}
+
+static void
+test_allow(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("allow = 10.1.2.3/8, 192.168.7.9 0.0.0.0/0"), 0);
+	MSL_CHECK_EQ(c.nallow, 3);
+	/* The address is stored masked, in network order. */
+	MSL_CHECK_EQ(c.allow[0].addr, htonl(0x0a000000));
+	MSL_CHECK_EQ(c.allow[0].mask, htonl(0xff000000));
+	MSL_CHECK_EQ(c.allow[1].addr, htonl(0xc0a80709));
+	MSL_CHECK_EQ(c.allow[1].mask, 0xffffffffu);
+	MSL_CHECK_EQ(c.allow[2].mask, 0);
+	refused("allow = 10.0.0.0/33", "allow takes IPv4 addresses or address/prefix", "'10.0.0.0/33'");
+	refused("allow = 10.0.0.0/", "allow takes", "'10.0.0.0/'");
+	refused("allow = 10.0.0.0/8x", "allow takes", "'10.0.0.0/8x'");
+	refused("allow = 10.0.0/8", "allow takes", "'10.0.0/8'");
+	refused("allow = host.example", "allow takes", "'host.example'");
+	refused("allow = ::1", "allow takes", "'::1'");
+	refused("allow = 1111.2222.3333.4444/32", "allow takes", "'1111.2222.3333.4444/32'");
+	for (unsigned i = c.nallow; i < MSL_NET_MAX_ALLOW; i++)
+		MSL_CHECK_EQ(set("allow = 10.0.0.1"), 0);
+	refused("allow = 10.0.0.2", "too many allow entries", "'10.0.0.2'");
+}
+
+static void
+test_long_list_is_refused(void)
+{
+	static char line[MSL_NET_LINE_MAX];
+
+	msl_netconf_defaults(&c);
+	snprintf(line, sizeof line, "interfaces = ");
+	while (strlen(line) < MSL_NET_LIST_MAX + 20)
+		strcat(line, "e ");
+	refused(line, "list too long", "'interfaces'");
+}
+
+static void
+test_file_with_comments_and_sections(void)
+{
+	static const char text[] =
+	    "# mailslotd.conf\n"
+	    "; another comment\n"
+	    "\n"
+	    "   \t\n"
+	    "[global]\n"
+	    "\tnetbios name = filehost   # the node\n"
+	    "workgroup=corp;trailing\n"
+	    "  port = 1138\r\n"
+	    "interfaces = eth0\n"
+	    "interfaces = eth1\n"
+	    "allow = 10.0.0.0/8";
+	char path[64];
+
+	MSL_CHECK_EQ(load(text, sizeof text - 1, path, sizeof path), 0);
+	MSL_CHECK(strcmp(c.name, "FILEHOST") == 0);
+	MSL_CHECK(strcmp(c.workgroup, "CORP") == 0);
+	MSL_CHECK_EQ(c.port, 1138);
+	MSL_CHECK_EQ(c.nifaces, 2);
+	MSL_CHECK_EQ(c.nallow, 1);
+	/* What the file does not set keeps its default. */
+	MSL_CHECK_EQ(c.ns_port, 137);
+}
+
+/* bad_file checks that text (len bytes, or up to its NUL when len is 0)
+ * is refused with "PATH:LINE: " + what. */
+static void
+bad_file(const char *text, size_t len, unsigned line, const char *what)
+{
+	char path[64], want[128];
+
+	MSL_CHECK_EQ(load(text, len ? len : strlen(text), path, sizeof path), -1);
+	snprintf(want, sizeof want, "%s:%u: %s", path, line, what);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fprintf(stderr, "  got '%s', want '%s...'\n", err, want);
+	MSL_CHECK(strncmp(err, want, strlen(want)) == 0);
+}
+
+static void
+test_bad_file_lines_name_file_and_line(void)
+{
+	static const char nul[] = "port = 139\nuser = a\0b\n";
+	static char longline[MSL_NET_LINE_MAX + 16];
+
+	bad_file("# ok\nport = 0\n", 0, 2, "port must be 1-65535: '0'");
+	bad_file("port = 139\n\n\nnetbios name\n", 0, 4, "expected 'key = value'");
+	bad_file("[x]\ncolour = blue\n", 0, 2, "unknown setting: 'colour'");
+	bad_file("allow = 10.0.0.0/8\nallow = 10.0.0.0/40\n", 0, 2,
+	    "allow takes IPv4 addresses or address/prefix: '10.0.0.0/40'");
+	/* Hostile lines: a NUL byte would hide the rest of the line, and an
+	 * over-long line would be read as two. */
+	bad_file(nul, sizeof nul - 1, 2, "line holds a NUL byte");
+	memset(longline, 'x', sizeof longline - 1);
+	memcpy(longline, "user = ", 7);
+	bad_file(longline, sizeof longline - 1, 1, "line longer than");
+}
+
+static void
+test_longest_line_is_read(void)
+{
+	static char text[MSL_NET_LINE_MAX + 1];
+	char path[64];
+
+	/* MSL_NET_LINE_MAX - 1 bytes and the newline are one line. */
+	memset(text, ' ', MSL_NET_LINE_MAX - 1);
+	memcpy(text, "port = 139", 10);
+	text[MSL_NET_LINE_MAX - 1] = '\n';
+	MSL_CHECK_EQ(load(text, MSL_NET_LINE_MAX, path, sizeof path), 0);
+	MSL_CHECK_EQ(c.port, 139);
+}
+
+static void
+test_missing_file(void)
+{
+	const char *path = "/tmp/netconf_test.does-not-exist/mailslotd.conf";
+	char want[128];
+
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(msl_netconf_load(&c, path, 1, err, sizeof err), 0);
+	MSL_CHECK_EQ(c.port, 138);
+	MSL_CHECK_EQ(msl_netconf_load(&c, path, 0, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: %s", path, strerror(ENOENT));
+	MSL_CHECK(strcmp(err, want) == 0);
+	/* A directory opens but does not read: named too. */
+	MSL_CHECK_EQ(msl_netconf_load(&c, "/tmp", 1, err, sizeof err), -1);
+	MSL_CHECK(strncmp(err, "/tmp: ", 6) == 0);
+}
+
+static void
+test_net_load_order(void)
+{
+	static const char a[] = "port = 1001\n", b[] = "port = 1002\n";
+	char pa[64], pb[64];
+
+	snprintf(pa, sizeof pa, "%s", tmpconf(a, sizeof a - 1));
+	snprintf(pb, sizeof pb, "%s", tmpconf(b, sizeof b - 1));
+	/* $MAILSLOT_CONFIG, unless a path is given. */
+	setenv("MAILSLOT_CONFIG", pa, 1);
+	MSL_CHECK_EQ(msl_net_load(&c, NULL, err, sizeof err), 0);
+	MSL_CHECK_EQ(c.port, 1001);
+	MSL_CHECK_EQ(msl_net_load(&c, pb, err, sizeof err), 0);
+	MSL_CHECK_EQ(c.port, 1002);
+	/* Each load starts from the defaults. */
+	MSL_CHECK_EQ(msl_net_load(&c, pa, err, sizeof err), 0);
+	MSL_CHECK_EQ(c.port, 1001);
+	MSL_CHECK_EQ(c.nifaces, 0);
+	/* A file named by the variable must exist. */
+	setenv("MAILSLOT_CONFIG", "/tmp/netconf_test.does-not-exist", 1);
+	MSL_CHECK_EQ(msl_net_load(&c, NULL, err, sizeof err), -1);
+	MSL_CHECK(strstr(err, "does-not-exist") != NULL);
+	unsetenv("MAILSLOT_CONFIG");
+	unlink(pa);
+	unlink(pb);
+}
+
+static void
+test_parse_name(void)
+{
+	char out[MSL_NBNAME_LEN];
+
+	MSL_CHECK_EQ(msl_net_parse_name("ab-c_d", out), 0);
+	MSL_CHECK(memcmp(out, "AB-C_D\0\0\0\0\0\0\0\0\0\0", MSL_NBNAME_LEN) == 0);
+	MSL_CHECK_EQ(msl_net_parse_name("", out), -1);
+	MSL_CHECK_EQ(msl_net_parse_name("0123456789abcdef", out), -1);
+	MSL_CHECK_EQ(msl_net_parse_name("0123456789abcde", out), 0);
+	/* Bytes above ASCII are kept as they are, never case-folded. */
+	MSL_CHECK_EQ(msl_net_parse_name("\xe9t\xe9", out), 0);
+	MSL_CHECK(memcmp(out, "\xe9T\xe9", 4) == 0);
+}
+
+MSL_TEST_LIST(
+    MSL_TEST(test_defaults),
+    MSL_TEST(test_key_spellings),
+    MSL_TEST(test_values),
+    MSL_TEST(test_bad_values_name_the_problem),
+    MSL_TEST(test_interfaces),
+    MSL_TEST(test_allow),
+    MSL_TEST(test_long_list_is_refused),
+    MSL_TEST(test_file_with_comments_and_sections),
+    MSL_TEST(test_bad_file_lines_name_file_and_line),
+    MSL_TEST(test_longest_line_is_read),
+    MSL_TEST(test_missing_file),
+    MSL_TEST(test_net_load_order),
+    MSL_TEST(test_parse_name))
