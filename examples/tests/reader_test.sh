@@ -9,19 +9,7 @@ reader=$1 cli=$2
 export MAILSLOT_NAMESPACE=example-$$
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() { # check NAME COMMAND...: passes when the command succeeds
-  local name=$1; shift
-  if "$@"; then pass=$((pass+1)); echo "ok: $name"; else fail=$((fail+1)); echo "FAILED: $name"; fi
-}
-# wait_for TIMEOUT_S COMMAND...: bounded polling until COMMAND succeeds.
-wait_for() {
-  local end=$(( SECONDS + $1 )); shift
-  until "$@"; do
-    [ $SECONDS -ge $end ] && return 1
-    sleep 0.02
-  done
-}
+. "$(dirname "$0")/lib.sh" # check, wait_for, summary
 # exited PID: the process is gone; then `wait PID` gives its status.
 exited() { ! kill -0 "$1" 2>/dev/null; }
 
@@ -58,5 +46,4 @@ check "reader says why it stopped" grep -q '^stopped by .*after 1 messages$' "$t
 check "the name is free again" bash -c "! '$cli' list | grep -qi 'example.big'"
 check "no sanitizer report" bash -c "! grep -qE 'Sanitizer|runtime error:' '$tmp/out' '$tmp/out2'"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary
