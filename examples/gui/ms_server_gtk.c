@@ -58,13 +58,14 @@ static gboolean on_mail(gint fd, GIOCondition cond, gpointer data)
 	DWORD nextSize, bytesRead;
 
 	/* The descriptor may wake with nothing queued: then wait on, since a
-	 * ReadFile now would block the window until a message came. */
-	if (GetMailslotInfo(s->hMailslot, NULL, &nextSize, NULL, NULL) &&
-	    nextSize == MAILSLOT_NO_MESSAGE)
+	 * ReadFile now would block the window until a message came.  If even
+	 * the check fails, ReadFile is not tried at all, for the same reason. */
+	BOOL queued = GetMailslotInfo(s->hMailslot, NULL, &nextSize, NULL, NULL);
+	if (queued && nextSize == MAILSLOT_NO_MESSAGE)
 		return G_SOURCE_CONTINUE;
 
 	ZeroMemory(buffer, sizeof(buffer));
-	if (!ReadFile(s->hMailslot, buffer, sizeof(buffer), &bytesRead, NULL)) {
+	if (!queued || !ReadFile(s->hMailslot, buffer, sizeof(buffer), &bytesRead, NULL)) {
 		DWORD err = GetLastError();
 		done_reading(s);
 		demo_message_box(&s->w, "ReadFile error", err);
