@@ -1,12 +1,13 @@
 # Thin driver over CMake.  `make` builds, `make check` runs every suite
 # twice (warnings as errors, then ASan+UBSan), `make demo` shows a message
-# crossing processes, `make install PREFIX=...`, `make bench`, `make fuzz`.
+# crossing processes, `make demo-gui` opens the same demo as two windows,
+# `make install PREFIX=...`, `make bench`, `make fuzz`.
 PREFIX ?= /usr/local
 BUILD  ?= build
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE  ?= cmake
 
-.PHONY: all deps check check-plain check-asan demo install bench fuzz clean
+.PHONY: all deps check check-plain check-asan demo demo-gui install bench fuzz clean
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -29,6 +30,9 @@ check-asan:
 
 demo: all
 	@demo/run-demo.sh $(BUILD)/demo/ms_server $(BUILD)/demo/ms_client
+
+demo-gui: all
+	@examples/gui/run-gui.sh $(BUILD)/examples/gui/ms_server_gtk $(BUILD)/examples/gui/ms_client_gtk
 
 install: all
 	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
