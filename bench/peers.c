@@ -28,8 +28,6 @@
 #define UDP_MAX_PAYLOAD 65507
 /* The receive buffer asked for on the UDP reader: no loss at 4 MiB. */
 #define UDP_RCVBUF (4 << 20)
-/* A lost UDP datagram ends the run after this long without traffic. */
-#define UDP_IDLE_MS 300
 
 typedef struct sock_ep {
 	int fd;
@@ -616,7 +614,7 @@ udp_rx_open(char *name, size_t size, int writers, int timeout_ms)
 		close(fd);
 		return NULL;
 	}
-	set_rcvtimeo(fd, timeout_ms < UDP_IDLE_MS ? timeout_ms : UDP_IDLE_MS);
+	set_rcvtimeo(fd, timeout_ms < BENCH_UDP_IDLE_MS ? timeout_ms : BENCH_UDP_IDLE_MS);
 	snprintf(name, BENCH_NAME_MAX, "%u", (unsigned)ntohs(sa.sin_port));
 	return ep_new(fd);
 }

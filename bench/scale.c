@@ -21,13 +21,6 @@
 /* A read that waits this long means the message was not delivered. */
 #define SCALE_RECV_TIMEOUT_MS 2000
 #define SCALE_CTL_TIMEOUT_MS 300000
-/*
- * Descriptors the owner keeps free for writers' connections: creating up
- * to the limit would leave no room to accept a single writer.
- */
-#define SCALE_FD_HEADROOM 256
-/* Writer handles held open at once to measure what one costs. */
-#define SCALE_PROBE 100
 
 typedef struct scale_job {
 	const bench_mech *m;
@@ -93,7 +86,7 @@ scale_owner(const bench_proc *self, void *arg)
 	if (per < 1)
 		per = 1;
 	fds0 = bench_count_fds();
-	max = (int)((out->nofile - fds0 - SCALE_FD_HEADROOM) / per);
+	max = (int)((out->nofile - fds0 - BENCH_SCALE_FD_HEADROOM) / per);
 	if (max < job->target) {
 		out->capped = 1;
 	} else {
@@ -160,12 +153,12 @@ static void
 scale_probe(const scale_job *job, int limit)
 {
 	const bench_mech *m = job->m;
-	void *tx[SCALE_PROBE];
+	void *tx[BENCH_SCALE_PROBE];
 	int k = 0, fds0 = bench_count_fds();
 	size_t rss0 = bench_rss();
 	char name[BENCH_NAME_MAX];
 
-	for (; k < SCALE_PROBE && k < limit; k++) {
+	for (; k < BENCH_SCALE_PROBE && k < limit; k++) {
 		scale_name(name, sizeof(name), job, k);
 		tx[k] = m->tx_open(name);
 		if (tx[k] == NULL)
@@ -184,7 +177,7 @@ scale_probe(const scale_job *job, int limit)
 static int
 scale_writer(const bench_proc *self, void *arg)
 {
-	static const struct timespec backoff = { 0, 50000 };
+	static const struct timespec backoff = { 0, BENCH_FULL_BACKOFF_NS };
 	scale_job *job = arg;
 	const bench_mech *m = job->m;
 	bench_scale *out = job->out;
