@@ -1,6 +1,7 @@
 /*
  * report.c - writes what a run measured to results.tsv, the one data file
- * that bench/report.awk turns into docs/benchmarks.md and the chart data.
+ * that bench/report.awk turns into docs/benchmarks.md (with the prose of
+ * bench/report.md.in) and the chart data.
  *
  * Keeping the figures apart from their presentation means the report can
  * be made again from a saved run (run.sh keeps it as docs/benchmarks.tsv)

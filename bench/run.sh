@@ -53,8 +53,10 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1; then
 fi
 "$bin" --data "$work" ${remote:+--remote "$remote"} "$@"
 # The figures are kept beside the report: report.awk makes the same report
-# from them again (awk -f bench/report.awk docs/benchmarks.tsv).
-awk -v dat="$work" -f "$here/report.awk" "$work/results.tsv" >"$work/benchmarks.md"
+# from them again (awk -f bench/report.awk docs/benchmarks.tsv
+# bench/report.md.in).
+awk -v dat="$work" -f "$here/report.awk" "$work/results.tsv" "$here/report.md.in" \
+    >"$work/benchmarks.md"
 if command -v gnuplot >/dev/null 2>&1; then
 	# A partial run (say --parts scale) has nothing to draw in some panels.
 	if gnuplot -e "dir='$work'; out='$work/benchmarks.png'" \
