@@ -323,11 +323,12 @@ typedef struct mailslot_client mailslot_client;
  * configured workgroup, that neither the hosts file, DNS nor a NetBIOS
  * name query resolves, or that is no valid NetBIOS name), NOMEM (out of
  * memory or of file descriptors), SYS.
- * Blocks: a local open waits for the handshake (at most 5 s); a remote
- * open asks the local mailslotd (at most 5 s), then getaddrinfo (as long
- * as the resolver takes) and, for an unknown computer, a NetBIOS name
- * query (3 tries, 250 ms apart).  Thread-safe.  The caller owns the
- * handle and frees it with mailslot_client_close.
+ * Blocks: a local open waits for the handshake (at most 5 s), and before
+ * it, while the mailslot's queue of connections not yet accepted is full,
+ * for room in it; a remote open asks the local mailslotd (at most 5 s),
+ * then getaddrinfo (as long as the resolver takes) and, for an unknown
+ * computer, a NetBIOS name query (3 tries, 250 ms apart).  Thread-safe.
+ * The caller owns the handle and frees it with mailslot_client_close.
  */
 MAILSLOT_API mailslot_err mailslot_open(const char *name, mailslot_client **out);
 
