@@ -2,7 +2,9 @@
 # report.awk - docs/benchmarks.md from the results.tsv that msl_bench
 # writes (bench/report.c describes its records) and the template
 # bench/report.md.in, which holds the report's prose.  With -v dat=DIR it
-# also writes the chart data that bench/benchmarks.gp draws into DIR.
+# also writes the chart data that bench/benchmarks.gp draws into DIR
+# (tput<writers>.dat, scale.dat, remote.dat, and chart.gp naming the
+# writer counts).
 #
 #   awk -f bench/report.awk docs/benchmarks.tsv bench/report.md.in > docs/benchmarks.md
 #
@@ -413,6 +415,14 @@ function tput_notes(pass,    m, w, s, k, what, out) {
 # ---- Chart data -------------------------------------------------------------
 
 function write_dat(    w, file, line, s, m, i, st, k) {
+	# The chart script learns the writer counts here, so that it names
+	# neither them nor their files.
+	file = dat "/chart.gp"
+	line = ""
+	for (w = 0; w < nw; w++)
+		line = line (w ? " " : "") WR[w]
+	print "tput_writers = \"" line "\"" > file
+	close(file)
 	for (w = 0; w < nw; w++) {
 		file = dat "/tput" WR[w] ".dat"
 		line = "idx size"
