@@ -83,6 +83,15 @@ typedef struct bench_mech {
 #define BENCH_SCALE_FD_HEADROOM 256
 /* Writer handles held open at once to measure what one costs. */
 #define BENCH_SCALE_PROBE 100
+/* The message each scale-test writer sends. */
+#define BENCH_SCALE_MSG 64
+/* The largest payload of one UDP/IPv4 datagram. */
+#define BENCH_UDP_MAX_PAYLOAD 65507
+/*
+ * The receive buffer asked for by UDP readers, the peer and the remote
+ * part's raw path alike: no loss at 4 MiB, and as much as mailslotd takes.
+ */
+#define BENCH_UDP_RCVBUF (4 << 20)
 
 /* Largest message any run sends, and the receive buffer size. */
 #define BENCH_MAX_MSG 65536

@@ -24,10 +24,6 @@
 
 #include "bench.h"
 
-/* The largest payload of one UDP/IPv4 datagram. */
-#define UDP_MAX_PAYLOAD 65507
-/* The receive buffer asked for on the UDP reader: no loss at 4 MiB. */
-#define UDP_RCVBUF (4 << 20)
 
 typedef struct sock_ep {
 	int fd;
@@ -581,7 +577,7 @@ static const char *
 udp_na(size_t size, int writers)
 {
 	(void)writers;
-	if (size > UDP_MAX_PAYLOAD)
+	if (size > BENCH_UDP_MAX_PAYLOAD)
 		return "above the largest UDP/IPv4 payload (65,507 B)";
 	return NULL;
 }
@@ -592,7 +588,7 @@ udp_rx_open(char *name, size_t size, int writers, int timeout_ms)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int want = UDP_RCVBUF, got = 0;
+	int want = BENCH_UDP_RCVBUF, got = 0;
 	socklen_t glen = sizeof(got);
 
 	(void)size;

@@ -70,6 +70,12 @@ function bytes(b) {
 }
 # lab names a mechanism; one the run left out goes by its id.
 function lab(id) { return id in LABEL ? LABEL[id] : id }
+# thousands writes an integer with commas between groups of three digits.
+function thousands(n,    s) {
+	for (s = ""; n >= 1000; n = int(n / 1000))
+		s = sprintf(",%03d", n % 1000) s
+	return n s
+}
 function plural(n, word) { return n " " word (n == 1 ? "" : "s") }
 function ratio(a, b) { return a <= 0 || b <= 0 ? "—" : sprintf("%.2f×", a / b) }
 function tput_cell(k, size,    c) {
@@ -302,6 +308,10 @@ function values(    s) {
 	V["watchdog_s"] = P["watchdog_ms"] / 1000
 	V["recv_timeout_s"] = P["recv_timeout_ms"] / 1000
 	V["backoff_us"] = P["full_backoff_ns"] / 1000
+	V["udp_rcvbuf_mib"] = P["udp_rcvbuf"] / (1024 * 1024)
+	if (SZ[ns - 1] > P["udp_max_payload"])
+		V["udp_note"] = thousands(SZ[ns - 1]) " B exceeds the largest UDP payload (" \
+		    thousands(P["udp_max_payload"]) " B)."
 	# The parts of the run that @@if@@ can name.
 	ON["tput"] = int(P["parts"]) % 2; ON["lat"] = int(P["parts"] / 2) % 2
 	ON["scale"] = int(P["parts"] / 4) % 2; ON["remote"] = int(P["parts"] / 8) % 2

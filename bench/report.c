@@ -21,6 +21,7 @@
  *   remote STATE COUNT WHY
  *   rsize BYTES MSL_MPS UDP_MPS MSL_LOST UDP_LOST PACED_RATE PACED_FOUND PACED_MSL_LOST
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -86,6 +87,30 @@ write_params(FILE *f, const bench_results *r)
 		{ "msgsize_max", "/proc/sys/fs/mqueue/msgsize_max" },
 		{ "rmem_max", "/proc/sys/net/core/rmem_max" },
 	};
+	/* The machine's and the run's figures, and the settings of bench.h
+	 * that the prose quotes. */
+	const struct {
+		const char *name;
+		double value;
+	} nums[] = {
+		{ "nproc", (double)sysconf(_SC_NPROCESSORS_ONLN) },
+		{ "memory", (double)bench_proc_field("/proc/meminfo", "MemTotal") * 1024 },
+		{ "load_start", r->load_start }, { "load_end", r->load_end },
+		{ "have_mailslot", r->have_mailslot }, { "have_win32", r->have_win32 },
+		{ "quick", r->quick }, { "runs", r->runs }, { "seconds", r->seconds },
+		{ "parts", r->parts }, { "lat_rounds", r->lat_rounds },
+		{ "cpu0", r->cpu[0] }, { "cpu1", r->cpu[1] },
+		{ "scale_target", r->scale_target },
+		{ "scale_steps", BENCH_SCALE_STEPS }, { "scale_probe", BENCH_SCALE_PROBE },
+		{ "fd_headroom", BENCH_SCALE_FD_HEADROOM }, { "scale_msg", BENCH_SCALE_MSG },
+		{ "udp_idle_ms", BENCH_UDP_IDLE_MS },
+		{ "udp_max_payload", BENCH_UDP_MAX_PAYLOAD },
+		{ "udp_rcvbuf", BENCH_UDP_RCVBUF }, { "pipe_buf", PIPE_BUF },
+		{ "watchdog_ms", BENCH_WATCHDOG_MS },
+		{ "watchdog_us_per_msg", BENCH_WATCHDOG_US_PER_MSG },
+		{ "recv_timeout_ms", BENCH_RECV_TIMEOUT_MS },
+		{ "full_backoff_ns", BENCH_FULL_BACKOFF_NS },
+	};
 	struct utsname u;
 	char cpu[256], kernel[3 * sizeof(u.release) + 3], version[64];
 
@@ -94,12 +119,8 @@ write_params(FILE *f, const bench_results *r)
 		memset(&u, 0, sizeof(u));
 	snprintf(kernel, sizeof(kernel), "%s %s %s", u.sysname, u.release, u.machine);
 	param_s(f, "date", r->started);
-	param_g(f, "nproc", (double)sysconf(_SC_NPROCESSORS_ONLN));
 	param_s(f, "cpu", cpu);
 	param_s(f, "kernel", kernel);
-	param_g(f, "memory", (double)bench_proc_field("/proc/meminfo", "MemTotal") * 1024);
-	param_g(f, "load_start", r->load_start);
-	param_g(f, "load_end", r->load_end);
 	param_s(f, "compiler", "gcc " __VERSION__ ", -O2");
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
 		param_g(f, knobs[i][0], bench_proc_num(knobs[i][1], -1));
@@ -110,24 +131,8 @@ write_params(FILE *f, const bench_results *r)
 	version[0] = '\0';
 #endif
 	param_s(f, "libmailslot", version);
-	param_g(f, "have_mailslot", r->have_mailslot);
-	param_g(f, "have_win32", r->have_win32);
-	param_g(f, "quick", r->quick);
-	param_g(f, "runs", r->runs);
-	param_g(f, "seconds", r->seconds);
-	param_g(f, "parts", r->parts);
-	param_g(f, "lat_rounds", r->lat_rounds);
-	param_g(f, "cpu0", r->cpu[0]);
-	param_g(f, "cpu1", r->cpu[1]);
-	param_g(f, "scale_target", r->scale_target);
-	param_g(f, "scale_steps", BENCH_SCALE_STEPS);
-	param_g(f, "scale_probe", BENCH_SCALE_PROBE);
-	param_g(f, "fd_headroom", BENCH_SCALE_FD_HEADROOM);
-	param_g(f, "udp_idle_ms", BENCH_UDP_IDLE_MS);
-	param_g(f, "watchdog_ms", BENCH_WATCHDOG_MS);
-	param_g(f, "watchdog_us_per_msg", BENCH_WATCHDOG_US_PER_MSG);
-	param_g(f, "recv_timeout_ms", BENCH_RECV_TIMEOUT_MS);
-	param_g(f, "full_backoff_ns", BENCH_FULL_BACKOFF_NS);
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		param_g(f, nums[i].name, nums[i].value);
 }
 
 static const char *

@@ -17,7 +17,6 @@
 
 #include "bench.h"
 
-#define SCALE_MSG 64
 /* A read that waits this long means the message was not delivered. */
 #define SCALE_RECV_TIMEOUT_MS 2000
 #define SCALE_CTL_TIMEOUT_MS 300000
@@ -57,7 +56,7 @@ scale_owner(const bench_proc *self, void *arg)
 	bench_scale *out = job->out;
 	int step = job->target / BENCH_SCALE_STEPS, n = 0, fds0, per = 1, max;
 	void **rx = calloc((size_t)job->target, sizeof(*rx));
-	char name[BENCH_NAME_MAX], buf[SCALE_MSG * 2], go;
+	char name[BENCH_NAME_MAX], buf[BENCH_SCALE_MSG * 2], go;
 	size_t rss0;
 	long slab0;
 	uint64_t t, ts;
@@ -73,10 +72,10 @@ scale_owner(const bench_proc *self, void *arg)
 	 */
 	out->nofile = nofile_limit();
 	scale_name(name, sizeof(name), job, -1);
-	warm = m->rx_open(name, SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
+	warm = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 	fds0 = bench_count_fds();
 	scale_name(name, sizeof(name), job, -2);
-	warm2 = m->rx_open(name, SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
+	warm2 = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 	if (warm2 != NULL) {
 		per = bench_count_fds() - fds0;
 		m->rx_close(warm2);
@@ -97,7 +96,7 @@ scale_owner(const bench_proc *self, void *arg)
 	t = ts = bench_now();
 	while (n < max) {
 		scale_name(name, sizeof(name), job, n);
-		rx[n] = m->rx_open(name, SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
+		rx[n] = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 		if (rx[n] == NULL)
 			break;
 		n++;
@@ -129,7 +128,7 @@ scale_owner(const bench_proc *self, void *arg)
 	}
 	t = bench_now();
 	for (int i = 0; i < n; i++) {
-		if (m->recv(rx[i], buf, sizeof(buf)) != SCALE_MSG)
+		if (m->recv(rx[i], buf, sizeof(buf)) != BENCH_SCALE_MSG)
 			break;
 		out->read++;
 	}
@@ -183,7 +182,7 @@ scale_writer(const bench_proc *self, void *arg)
 	bench_scale *out = job->out;
 	int step = job->target / BENCH_SCALE_STEPS, n = 0, s = 0;
 	int limit = out->created;
-	char name[BENCH_NAME_MAX], msg[SCALE_MSG];
+	char name[BENCH_NAME_MAX], msg[BENCH_SCALE_MSG];
 	size_t rss0;
 	uint64_t t, ts;
 
