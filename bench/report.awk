@@ -268,7 +268,7 @@ function remote(    i) {
 		    RPF[i] ? "" : " (UDP still lost some)", RPL[i], RCOUNT
 }
 function notes(    out, m, s, mode, k) {
-	out = tput_notes(1)
+	out = tput_notes("state")
 	for (m = 0; m < nm; m++)
 		for (s = 0; s < ns; s++)
 			for (mode = 0; mode < 2; mode++) {
@@ -277,7 +277,7 @@ function notes(    out, m, s, mode, k) {
 					out = out "- latency on " plural(2 - mode, "CPU") ", " \
 					    LABEL[ID[m]] ", " SZ[s] " B: **failed**: " LW[k] "\n"
 			}
-	out = out tput_notes(3) tput_notes(4)
+	out = out tput_notes("spread") tput_notes("full")
 	printf "%s", out == "" ? "None.\n" : out
 }
 
@@ -399,32 +399,33 @@ function scale_cell(what, i,    last, st) {
 		return each(SC[i, "read_ms"], SC[i, "read"])
 	return sprintf("%.0f ms", SC[i, "close_ms"])
 }
-# tput_notes gives one line per throughput cell that needs a word in
-# `pass`: 1 n/a, failed or lossy; 3 spread wide; 4 refused "full".
-function tput_notes(pass,    m, w, s, k, what, out) {
+# tput_notes gives one line per throughput cell that needs a word of
+# `kind`: "state" (n/a, failed or lossy), "spread" (the runs spread wide)
+# or "full" (writers were refused "full").
+function tput_notes(kind,    m, w, s, k, what, out) {
 	for (m = 0; m < nm; m++)
 		for (w = 0; w < nw; w++)
 			for (s = 0; s < ns; s++) {
 				k = ID[m] SUBSEP SZ[s] SUBSEP WR[w]
 				what = "- " LABEL[ID[m]] ", " SZ[s] " B, " plural(WR[w], "writer") ": "
-				if (pass == 1 && (TS[k] == "na" || TS[k] == "failed"))
+				if (kind == "state" && (TS[k] == "na" || TS[k] == "failed"))
 					out = out what (TS[k] == "failed" ? "**failed**: " : "n/a: ") \
 					    TW[k] "\n"
-				else if (pass == 1 && TS[k] == "done" && TL[k] > 0)
+				else if (kind == "state" && TS[k] == "done" && TL[k] > 0)
 					out = out what TL[k] " of " COUNT[SZ[s]] " messages lost in the " \
 					    "worst run (the rate counts delivered ones)\n"
-				else if (pass == 3 && TS[k] == "done" && TSP[k] > 0.2)
+				else if (kind == "spread" && TS[k] == "done" && TSP[k] > 0.2)
 					out = out what sprintf("the runs spread over %.0f%% of the " \
 					    "median\n", TSP[k] * 100)
-				else if (pass == 4 && TF[k] > 0)
+				else if (kind == "full" && TF[k] > 0)
 					out = out what "writers were refused \"full\" " TF[k] " times " \
-					    "and retried after " P["full_backoff_ns"] / 1000 " µs\n"
+					    "and retried after " V["backoff_us"] " µs\n"
 			}
 	return out
 }
 # ---- Chart data -------------------------------------------------------------
 
-function write_dat(    w, file, line, s, m, i, st, k) {
+function write_dat(    w, file, line, s, m, i, st, k, x) {
 	# The chart script learns the writer counts here, so that it names
 	# neither them nor their files.
 	file = dat "/chart.gp"
