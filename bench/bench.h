@@ -59,6 +59,40 @@ typedef struct bench_mech {
 	void (*cleanup)(const char *name);
 } bench_mech;
 
+/*
+ * Settings the report states in its text: it reads them from the data
+ * file, so they are written here once.
+ */
+/*
+ * A throughput reader that has not received everything after this long,
+ * plus this much a message (a quarter of the slowest healthy peer's rate),
+ * is killed as stalled.
+ */
+#define BENCH_WATCHDOG_MS 5000
+#define BENCH_WATCHDOG_US_PER_MSG 20
+/* A receive that waits this long means a message was lost. */
+#define BENCH_RECV_TIMEOUT_MS 5000
+/* A writer refused with "full" sleeps this long before trying again. */
+#define BENCH_FULL_BACKOFF_NS 50000
+/* A lost UDP datagram ends the run after this long without traffic. */
+#define BENCH_UDP_IDLE_MS 300
+/*
+ * Descriptors the scale test's owner keeps free for writers' connections:
+ * creating up to the limit would leave no room to accept a single writer.
+ */
+#define BENCH_SCALE_FD_HEADROOM 256
+/* Writer handles held open at once to measure what one costs. */
+#define BENCH_SCALE_PROBE 100
+/* The message each scale-test writer sends. */
+#define BENCH_SCALE_MSG 64
+/* The largest payload of one UDP/IPv4 datagram. */
+#define BENCH_UDP_MAX_PAYLOAD 65507
+/*
+ * The receive buffer asked for by UDP readers, the peer and the remote
+ * part's raw path alike: no loss at 4 MiB, and as much as mailslotd takes.
+ */
+#define BENCH_UDP_RCVBUF (4 << 20)
+
 /* Largest message any run sends, and the receive buffer size. */
 #define BENCH_MAX_MSG 65536
 
@@ -216,10 +250,10 @@ typedef struct bench_results {
 #define BENCH_PART_REMOTE 8
 
 /*
- * bench_report writes the Markdown report to md_path and the chart data
- * (tput1.dat, tput8.dat, scale.dat) into data_dir.  0 on success.
+ * bench_report writes every figure of the run to `path` (results.tsv),
+ * from which bench/report.awk makes the report and the chart data.
+ * 0 on success.
  */
-int bench_report(const bench_results *r, const char *md_path,
-    const char *data_dir);
+int bench_report(const bench_results *r, const char *path);
 
 #endif /* MSL_BENCH_H */

@@ -30,12 +30,8 @@ static const long full_counts[BENCH_NSIZES] = { 300000, 300000, 300000,
 #define LAT_ROUNDS 10000
 #define LAT_ROUNDS_QUICK 1000
 
-/* A receive that waits this long means a message was lost. */
-#define RECV_TIMEOUT_MS 5000
 /* Control messages come at once unless a process is stuck. */
 #define CTL_TIMEOUT_MS 30000
-/* A writer refused with "full" sleeps this long before trying again. */
-#define FULL_BACKOFF_NS 50000
 
 static unsigned name_seq;
 
@@ -55,7 +51,7 @@ static int
 send_all(const bench_mech *m, void *tx, const void *buf, size_t len,
     long *full)
 {
-	static const struct timespec backoff = { 0, FULL_BACKOFF_NS };
+	static const struct timespec backoff = { 0, BENCH_FULL_BACKOFF_NS };
 
 	for (;;) {
 		int r = m->send(tx, buf, len);
@@ -102,7 +98,7 @@ tput_reader(const bench_proc *self, void *arg)
 
 	snprintf(h.name, sizeof(h.name), "%s", job->name);
 	rx = buf != NULL ? m->rx_open(h.name, job->size, job->writers,
-				 RECV_TIMEOUT_MS) :
+				 BENCH_RECV_TIMEOUT_MS) :
 			   NULL;
 	h.ok = rx != NULL;
 	if (bench_put(self->to, &h, sizeof(h)) != 0 || rx == NULL)
@@ -175,7 +171,7 @@ tput_writer(const bench_proc *self, void *arg)
 static int
 tput_watchdog_ms(long count)
 {
-	return 5000 + (int)(count / 50);
+	return BENCH_WATCHDOG_MS + (int)(count * BENCH_WATCHDOG_US_PER_MSG / 1000);
 }
 
 /*
@@ -364,7 +360,7 @@ lat_side(const bench_proc *self, void *arg)
 			return 1;
 	}
 	snprintf(h.name, sizeof(h.name), "%s", job->name);
-	rx = buf != NULL ? m->rx_open(h.name, job->size, 1, RECV_TIMEOUT_MS) :
+	rx = buf != NULL ? m->rx_open(h.name, job->size, 1, BENCH_RECV_TIMEOUT_MS) :
 			   NULL;
 	h.ok = rx != NULL;
 	if (bench_put(self->to, &h, sizeof(h)) != 0 || rx == NULL)
@@ -495,7 +491,7 @@ lat_once(const bench_mech *m, size_t size, int rounds, const int cpu[2],
 			    "stalled after %d of %d round trips: a message "
 			    "written was not read within %d ms (p50 until then "
 			    "%.1f µs)",
-			    done, rounds, RECV_TIMEOUT_MS, out->stalled_p50);
+			    done, rounds, BENCH_RECV_TIMEOUT_MS, out->stalled_p50);
 			*why = out->note;
 			goto out;
 		}
@@ -579,7 +575,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: msl_bench [--quick] [--runs n] [--mech id,...] "
 	    "[--parts tput,lat,scale,remote]\n"
-	    "                 [--scale n] [--md file] [--data dir]\n"
+	    "                 [--scale n] [--data dir]\n"
 	    "                 [--remote NS_A,NS_B,IP_B]\n"
 	    "mechanisms:");
 	for (size_t i = 0; i < sizeof(all_mechs) / sizeof(all_mechs[0]); i++)
@@ -774,7 +770,6 @@ main(int argc, char **argv)
 		{ "mech", required_argument, NULL, 'm' },
 		{ "parts", required_argument, NULL, 'p' },
 		{ "scale", required_argument, NULL, 's' },
-		{ "md", required_argument, NULL, 'o' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "remote", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -782,12 +777,13 @@ main(int argc, char **argv)
 	};
 	static bench_results r;
 	const char *mechs = NULL, *parts = "tput,lat,scale,remote";
-	const char *md = "benchmarks.md", *data = ".";
+	const char *data = ".";
+	char results[4096];
 	int c, runs = -1, scale = -1;
 	uint64_t t0 = bench_now();
 	time_t now = time(NULL);
 
-	while ((c = getopt_long(argc, argv, "qr:m:p:s:o:d:R:h", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "qr:m:p:s:d:R:h", opts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'q':
@@ -804,9 +800,6 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			scale = atoi(optarg);
-			break;
-		case 'o':
-			md = optarg;
 			break;
 		case 'd':
 			data = optarg;
@@ -846,5 +839,6 @@ main(int argc, char **argv)
 	r.load_end = bench_proc_num("/proc/loadavg", -1);
 	r.seconds = (double)(bench_now() - t0) / 1e9;
 	fprintf(stderr, "msl_bench: finished in %.0f s\n", r.seconds);
-	return bench_report(&r, md, data) == 0 ? 0 : 1;
+	snprintf(results, sizeof(results), "%s/results.tsv", data);
+	return bench_report(&r, results) == 0 ? 0 : 1;
 }

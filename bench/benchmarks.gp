@@ -3,7 +3,10 @@
 set terminal pngcairo size 2000,640 font "sans,10"
 set output out
 set datafile missing "?"
-set multiplot layout 1,4 title "libmailslot benchmarks" font ",13"
+# report.awk lists the writer counts of the throughput panels in chart.gp
+# and writes each one's rates to tput<count>.dat.
+load dir."/chart.gp"
+set multiplot layout 1, words(tput_writers) + 2 title "libmailslot benchmarks" font ",13"
 
 # Message rates span three orders of magnitude across sizes: log scale.
 set logscale y
@@ -12,12 +15,12 @@ set xlabel "message size (bytes)"
 set ylabel "messages per second"
 set format y "%.0s%c"
 set key below left Left reverse maxrows 4 font ",8" noenhanced
-set title "Throughput, 1 writer → 1 reader"
-plot for [i=3:*] dir."/tput1.dat" using 1:i:xtic(2) with linespoints \
-	lw 2 pt 7 lc i title columnheader(i)
-set title "Throughput, 8 writers → 1 reader"
-plot for [i=3:*] dir."/tput8.dat" using 1:i:xtic(2) with linespoints \
-	lw 2 pt 7 lc i title columnheader(i)
+# One panel per writer count.
+do for [w in tput_writers] {
+	set title sprintf("Throughput, %s writer%s → 1 reader", w, w eq "1" ? "" : "s")
+	plot for [i=3:*] dir."/tput".w.".dat" using 1:i:xtic(2) with linespoints \
+		lw 2 pt 7 lc i title columnheader(i)
+}
 
 # A flat line here is O(1) per endpoint, whatever already exists.
 unset logscale y

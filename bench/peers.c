@@ -24,12 +24,6 @@
 
 #include "bench.h"
 
-/* The largest payload of one UDP/IPv4 datagram. */
-#define UDP_MAX_PAYLOAD 65507
-/* The receive buffer asked for on the UDP reader: no loss at 4 MiB. */
-#define UDP_RCVBUF (4 << 20)
-/* A lost UDP datagram ends the run after this long without traffic. */
-#define UDP_IDLE_MS 300
 
 typedef struct sock_ep {
 	int fd;
@@ -583,7 +577,7 @@ static const char *
 udp_na(size_t size, int writers)
 {
 	(void)writers;
-	if (size > UDP_MAX_PAYLOAD)
+	if (size > BENCH_UDP_MAX_PAYLOAD)
 		return "above the largest UDP/IPv4 payload (65,507 B)";
 	return NULL;
 }
@@ -594,7 +588,7 @@ udp_rx_open(char *name, size_t size, int writers, int timeout_ms)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int want = UDP_RCVBUF, got = 0;
+	int want = BENCH_UDP_RCVBUF, got = 0;
 	socklen_t glen = sizeof(got);
 
 	(void)size;
@@ -616,7 +610,7 @@ udp_rx_open(char *name, size_t size, int writers, int timeout_ms)
 		close(fd);
 		return NULL;
 	}
-	set_rcvtimeo(fd, timeout_ms < UDP_IDLE_MS ? timeout_ms : UDP_IDLE_MS);
+	set_rcvtimeo(fd, timeout_ms < BENCH_UDP_IDLE_MS ? timeout_ms : BENCH_UDP_IDLE_MS);
 	snprintf(name, BENCH_NAME_MAX, "%u", (unsigned)ntohs(sa.sin_port));
 	return ep_new(fd);
 }

@@ -85,7 +85,7 @@ remote_reader(const bench_proc *self, void *arg)
 			goto out;
 	} else {
 		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(REMOTE_PORT) };
-		int rcv = 4 << 20; /* as much buffer as mailslotd takes */
+		int rcv = BENCH_UDP_RCVBUF;
 		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			goto out;

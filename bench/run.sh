@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh BUILD_DIR [msl_bench options] - run the benchmark built in
-# BUILD_DIR (it builds nothing) and write docs/benchmarks.md and
-# docs/benchmarks.png.  Extra options go to msl_bench, e.g. --quick.
+# BUILD_DIR (it builds nothing) and write docs/benchmarks.md, the figures
+# it is made from (docs/benchmarks.tsv) and docs/benchmarks.png.  Extra
+# options go to msl_bench, e.g. --quick.
 set -eu
 
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
@@ -50,7 +51,12 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1; then
 		remote=
 	fi
 fi
-"$bin" --md "$work/benchmarks.md" --data "$work" ${remote:+--remote "$remote"} "$@"
+"$bin" --data "$work" ${remote:+--remote "$remote"} "$@"
+# The figures are kept beside the report: report.awk makes the same report
+# from them again (awk -f bench/report.awk docs/benchmarks.tsv
+# bench/report.md.in).
+awk -v dat="$work" -f "$here/report.awk" "$work/results.tsv" "$here/report.md.in" \
+    >"$work/benchmarks.md"
 if command -v gnuplot >/dev/null 2>&1; then
 	# A partial run (say --parts scale) has nothing to draw in some panels.
 	if gnuplot -e "dir='$work'; out='$work/benchmarks.png'" \
@@ -60,5 +66,6 @@ if command -v gnuplot >/dev/null 2>&1; then
 		echo "run.sh: gnuplot failed: the chart was not updated" >&2
 	fi
 fi
+mv "$work/results.tsv" "$docs/benchmarks.tsv"
 mv "$work/benchmarks.md" "$docs/benchmarks.md"
 echo "run.sh: wrote $docs/benchmarks.md"

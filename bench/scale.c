@@ -17,17 +17,9 @@
 
 #include "bench.h"
 
-#define SCALE_MSG 64
 /* A read that waits this long means the message was not delivered. */
 #define SCALE_RECV_TIMEOUT_MS 2000
 #define SCALE_CTL_TIMEOUT_MS 300000
-/*
- * Descriptors the owner keeps free for writers' connections: creating up
- * to the limit would leave no room to accept a single writer.
- */
-#define SCALE_FD_HEADROOM 256
-/* Writer handles held open at once to measure what one costs. */
-#define SCALE_PROBE 100
 
 typedef struct scale_job {
 	const bench_mech *m;
@@ -64,7 +56,7 @@ scale_owner(const bench_proc *self, void *arg)
 	bench_scale *out = job->out;
 	int step = job->target / BENCH_SCALE_STEPS, n = 0, fds0, per = 1, max;
 	void **rx = calloc((size_t)job->target, sizeof(*rx));
-	char name[BENCH_NAME_MAX], buf[SCALE_MSG * 2], go;
+	char name[BENCH_NAME_MAX], buf[BENCH_SCALE_MSG * 2], go;
 	size_t rss0;
 	long slab0;
 	uint64_t t, ts;
@@ -80,10 +72,10 @@ scale_owner(const bench_proc *self, void *arg)
 	 */
 	out->nofile = nofile_limit();
 	scale_name(name, sizeof(name), job, -1);
-	warm = m->rx_open(name, SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
+	warm = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 	fds0 = bench_count_fds();
 	scale_name(name, sizeof(name), job, -2);
-	warm2 = m->rx_open(name, SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
+	warm2 = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 	if (warm2 != NULL) {
 		per = bench_count_fds() - fds0;
 		m->rx_close(warm2);
@@ -93,7 +85,7 @@ scale_owner(const bench_proc *self, void *arg)
 	if (per < 1)
 		per = 1;
 	fds0 = bench_count_fds();
-	max = (int)((out->nofile - fds0 - SCALE_FD_HEADROOM) / per);
+	max = (int)((out->nofile - fds0 - BENCH_SCALE_FD_HEADROOM) / per);
 	if (max < job->target) {
 		out->capped = 1;
 	} else {
@@ -104,7 +96,7 @@ scale_owner(const bench_proc *self, void *arg)
 	t = ts = bench_now();
 	while (n < max) {
 		scale_name(name, sizeof(name), job, n);
-		rx[n] = m->rx_open(name, SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
+		rx[n] = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 		if (rx[n] == NULL)
 			break;
 		n++;
@@ -136,7 +128,7 @@ scale_owner(const bench_proc *self, void *arg)
 	}
 	t = bench_now();
 	for (int i = 0; i < n; i++) {
-		if (m->recv(rx[i], buf, sizeof(buf)) != SCALE_MSG)
+		if (m->recv(rx[i], buf, sizeof(buf)) != BENCH_SCALE_MSG)
 			break;
 		out->read++;
 	}
@@ -160,12 +152,12 @@ static void
 scale_probe(const scale_job *job, int limit)
 {
 	const bench_mech *m = job->m;
-	void *tx[SCALE_PROBE];
+	void *tx[BENCH_SCALE_PROBE];
 	int k = 0, fds0 = bench_count_fds();
 	size_t rss0 = bench_rss();
 	char name[BENCH_NAME_MAX];
 
-	for (; k < SCALE_PROBE && k < limit; k++) {
+	for (; k < BENCH_SCALE_PROBE && k < limit; k++) {
 		scale_name(name, sizeof(name), job, k);
 		tx[k] = m->tx_open(name);
 		if (tx[k] == NULL)
@@ -184,13 +176,13 @@ scale_probe(const scale_job *job, int limit)
 static int
 scale_writer(const bench_proc *self, void *arg)
 {
-	static const struct timespec backoff = { 0, 50000 };
+	static const struct timespec backoff = { 0, BENCH_FULL_BACKOFF_NS };
 	scale_job *job = arg;
 	const bench_mech *m = job->m;
 	bench_scale *out = job->out;
 	int step = job->target / BENCH_SCALE_STEPS, n = 0, s = 0;
 	int limit = out->created;
-	char name[BENCH_NAME_MAX], msg[SCALE_MSG];
+	char name[BENCH_NAME_MAX], msg[BENCH_SCALE_MSG];
 	size_t rss0;
 	uint64_t t, ts;
 

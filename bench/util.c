@@ -227,3 +227,15 @@ bench_reap(bench_proc *p, int grace_ms)
 
 /* The remote path's sizes (remote.c): the 424-byte limit allows no more. */
 const size_t bench_remote_sizes[BENCH_REMOTE_NSIZES] = { 64, 400 };
+
+const char *
+bench_fmt_rate(char *out, size_t cap, double mps)
+{
+	if (mps >= 1e6)
+		snprintf(out, cap, "%.2f M", mps / 1e6);
+	else if (mps >= 1e3)
+		snprintf(out, cap, "%.0f k", mps / 1e3);
+	else
+		snprintf(out, cap, "%.0f", mps);
+	return out;
+}

@@ -10,10 +10,12 @@
  * otherwise:
  *  - Functions return a mailslot_err; MAILSLOT_OK (0) is success and
  *    results come back through out-parameters, which are written only on
- *    success.  errno is not part of the contract.
- *  - Handles are opaque.  A handle may be used from several threads at
- *    once; each call is internally serialised per handle.  Closing a
- *    handle while another thread still uses it is undefined.
+ *    success (mailslot_read's BUFSIZE, which reports the size needed, is
+ *    the one exception).  errno is not part of the contract.
+ *  - Handles are opaque and owned by the caller until it closes them.  A
+ *    handle may be used from several threads at once; each call is
+ *    internally serialised per handle.  Closing a handle while another
+ *    thread still uses it is undefined.
  *  - Timeouts are in milliseconds; MAILSLOT_WAIT_FOREVER blocks without
  *    limit and 0 never blocks.
  *
@@ -101,22 +103,29 @@ typedef enum mailslot_err {
 #define MAILSLOT_OK MAILSLOT_E_OK
 
 /*
- * mailslot_strerror returns a static, read-only sentence describing err.
- * Unknown values give "unknown mailslot error".  Thread-safe.
+ * The four views of the table below are pure functions of err: they never
+ * fail, make no system call and are thread-safe.  Strings are static and
+ * read-only.
+ *
+ * mailslot_strerror returns a sentence describing err; unknown values give
+ * "unknown mailslot error".
  */
 MAILSLOT_API const char *mailslot_strerror(mailslot_err err);
 
-/* mailslot_errno returns the errno value closest to err (0 for OK). */
+/* mailslot_errno returns the errno value closest to err (0 for OK, EIO for
+ * an unknown value). */
 MAILSLOT_API int mailslot_errno(mailslot_err err);
 
-/* mailslot_win32_error returns the Win32 GetLastError() code for err. */
+/* mailslot_win32_error returns the Win32 GetLastError() code for err (31,
+ * ERROR_GEN_FAILURE, for an unknown value). */
 MAILSLOT_API uint32_t mailslot_win32_error(mailslot_err err);
 
 /* mailslot_win32_error_name returns the Win32 symbol of err's code, such
- * as "ERROR_BAD_NETPATH", for messages.  Thread-safe. */
+ * as "ERROR_BAD_NETPATH", for messages ("ERROR_GEN_FAILURE" if unknown). */
 MAILSLOT_API const char *mailslot_win32_error_name(mailslot_err err);
 
-/* mailslot_error_name returns "MAILSLOT_E_NAME" for err, for logs. */
+/* mailslot_error_name returns "MAILSLOT_E_NAME" for err, for logs
+ * ("MAILSLOT_E_UNKNOWN" if unknown). */
 MAILSLOT_API const char *mailslot_error_name(mailslot_err err);
 
 /*
@@ -159,10 +168,11 @@ typedef struct mailslot_name {
  * mailslot_name_parse parses `text` in any of the accepted forms:
  * "\\.\mailslot\x", "//./mailslot/x", "\\host\mailslot\x", "\\*\mailslot\x"
  * or, when `allow_short` is non-zero, a bare "x" (taken as local).
- * Errors: NULLNAME (text is NULL), BADNAME (not a mailslot name, empty
- * path, or an empty path component), NAMELEN (path longer than
- * MAILSLOT_NAME_MAX).  A host that is neither "." nor "*" is reported as
- * SCOPE_COMPUTER; the caller decides whether it names a domain.
+ * Errors: NULLNAME (text is NULL), BADNAME (not a mailslot name, an empty
+ * path, an empty path component, a control character, or a host of 64
+ * bytes or more), NAMELEN (path longer than MAILSLOT_NAME_MAX).  A host
+ * that is neither "." nor "*" is reported as SCOPE_COMPUTER; the caller
+ * decides whether it names a domain.  `out` must not be NULL.
  * Pure function: no system calls, thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_name_parse(
@@ -207,8 +217,10 @@ MAILSLOT_API void mailslot_options_init(mailslot_options *opt);
  * the defaults.  The name stays taken until mailslot_close or the death of
  * the process, kill -9 included.
  * Errors: NULLNAME, BADNAME (also for remote names: a process cannot
- * create a remote mailslot), NAMELEN, EXISTS, INVAL (bad options), NOMEM,
- * SYS.  Does not block.  The caller owns the handle.
+ * create a remote mailslot), NAMELEN, EXISTS, INVAL (out is NULL, an
+ * unknown access rule or flag, or a $MAILSLOT_NAMESPACE too long for a
+ * socket address), NOMEM, SYS.  Does not block.  Thread-safe.  The caller
+ * owns the handle and frees it with mailslot_close.
  */
 MAILSLOT_API mailslot_err mailslot_create(
     const char *name, const mailslot_options *opt, mailslot_server **out);
@@ -229,17 +241,19 @@ typedef struct mailslot_msginfo {
  * mailslot_read reads the next whole message into buf (capacity `cap`),
  * waiting up to the mailslot's read timeout.  On success *len is the
  * message size (0 for an empty message) and, if `info` is not NULL, it
- * describes the sender.
+ * describes the sender.  `len` may be NULL; `buf` may be NULL when cap is 0.
  * Errors: TIMEOUT (nothing arrived in time; immediately when the timeout
  * is 0), BUFSIZE (cap is smaller than the next message; *len is set to the
- * size needed and the message stays queued), BADHANDLE, NOMEM, SYS.
- * Blocks up to the timeout.  Thread-safe: concurrent readers each get
- * different messages.
+ * size needed and the message stays queued), BADHANDLE (s is NULL), INVAL
+ * (buf is NULL and cap is not 0).
+ * Blocks up to the timeout, which is read when the call starts.
+ * Thread-safe: concurrent readers each get different messages.
  */
 MAILSLOT_API mailslot_err mailslot_read(mailslot_server *s, void *buf,
     size_t cap, size_t *len, mailslot_msginfo *info);
 
-/* mailslot_read_for is mailslot_read with an explicit timeout. */
+/* mailslot_read_for is mailslot_read with an explicit timeout, in place
+ * of the mailslot's; same errors. */
 MAILSLOT_API mailslot_err mailslot_read_for(mailslot_server *s, void *buf,
     size_t cap, size_t *len, mailslot_msginfo *info, uint32_t timeout_ms);
 
@@ -255,12 +269,19 @@ typedef struct mailslot_info {
 /*
  * mailslot_get_info reports the queue state.  Every message whose write
  * returned before this call is counted (while the queue is under quota).
- * Errors: BADHANDLE, SYS.  Does not block.
+ * Errors: BADHANDLE (s is NULL), INVAL (out is NULL).  Never waits for a
+ * message; it reads the writers' pipes under the handle's lock, so it may
+ * wait briefly for a read that holds it.  Thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_get_info(
     mailslot_server *s, mailslot_info *out);
 
-/* mailslot_set_timeout changes the read timeout of later reads. */
+/*
+ * mailslot_set_timeout changes the read timeout of later mailslot_read
+ * calls (0, milliseconds, or MAILSLOT_WAIT_FOREVER); a read already
+ * waiting keeps the timeout it started with.  Errors: BADHANDLE (s is
+ * NULL).  Does not block.  Thread-safe.
+ */
 MAILSLOT_API mailslot_err mailslot_set_timeout(
     mailslot_server *s, uint32_t timeout_ms);
 
@@ -269,17 +290,25 @@ MAILSLOT_API mailslot_err mailslot_set_timeout(
  * readable (POLLIN/EPOLLIN) while a message is queued, for use in
  * epoll/libuv/GLib loops.  It may also wake spuriously; call
  * mailslot_read_for(..., 0) and expect TIMEOUT then.  Never read or close
- * it.  Returns -1 for a NULL handle.
+ * it; it stays valid until mailslot_close.  Returns -1 for a NULL handle.
+ * Thread-safe.
  */
 MAILSLOT_API int mailslot_fd(mailslot_server *s);
 
-/* mailslot_server_name copies the canonical local name ("\\.\mailslot\x"). */
+/*
+ * mailslot_server_name returns the canonical local name ("\\.\mailslot\x",
+ * with the case it was created with and '\' between components).  It does
+ * not copy: the string belongs to the handle, never changes, and is valid
+ * until mailslot_close.  Returns "" for a NULL handle.  Does not block.
+ */
 MAILSLOT_API const char *mailslot_server_name(const mailslot_server *s);
 
 /*
  * mailslot_close closes the server handle: queued messages are discarded,
  * the name is free again at once, and every client's next write fails with
- * MAILSLOT_E_GONE.  Accepts NULL.
+ * MAILSLOT_E_GONE.  Accepts NULL.  The handle, its descriptor (mailslot_fd)
+ * and its name (mailslot_server_name) are invalid afterwards; no other
+ * thread may be using it.
  */
 MAILSLOT_API void mailslot_close(mailslot_server *s);
 
@@ -293,9 +322,21 @@ typedef struct mailslot_client mailslot_client;
  * mailslot_open opens `name` for writing.  Local names connect to the
  * server directly; \\Computer, \\Domain and \\* names send NetBIOS
  * datagrams (see README, "Network mailslots").
- * Errors: NULLNAME, BADNAME, NAMELEN, NOTFOUND (no such local mailslot),
- * ACCESS (the mailslot refuses this process), NETWORK, NOMEM, SYS.
- * Blocks briefly (a local handshake, or name resolution for remote names).
+ * Errors: INVAL (out is NULL, or a $MAILSLOT_NAMESPACE too long for a
+ * socket address), NULLNAME, BADNAME, NAMELEN, NOTFOUND (no such local
+ * mailslot, or it closed during the handshake), ACCESS (the mailslot
+ * refuses this process), TIMEOUT (the mailslot's process did not answer
+ * the handshake within 5 s, e.g. it is stopped), PROTO (the answer was
+ * not a mailslot's), BADNETPATH (a remote host, other than * and the
+ * configured workgroup, that neither the hosts file, DNS nor a NetBIOS
+ * name query resolves, or that is no valid NetBIOS name), NOMEM (out of
+ * memory or of file descriptors), SYS.
+ * Blocks: a local open waits for the handshake (at most 5 s), and before
+ * it, while the mailslot's queue of connections not yet accepted is full,
+ * for room in it; a remote open asks the local mailslotd (at most 5 s),
+ * then getaddrinfo (as long as the resolver takes) and, for an unknown
+ * computer, a NetBIOS name query (3 tries, 250 ms apart).  Thread-safe.
+ * The caller owns the handle and frees it with mailslot_client_close.
  */
 MAILSLOT_API mailslot_err mailslot_open(const char *name, mailslot_client **out);
 
@@ -303,17 +344,23 @@ MAILSLOT_API mailslot_err mailslot_open(const char *name, mailslot_client **out)
  * mailslot_write appends one whole message (len may be 0) atomically to the
  * mailslot.  FIFO across all writers holds: a message whose write returned
  * is read before any message written afterwards.
- * Errors: MSGSIZE (above the mailslot's maximum), FULL (the mailslot's
- * quota is used up; nothing was written), GONE (the server closed or
- * died), BADNETPATH (a broadcast write above the datagram limit), TIMEOUT
- * (the server stopped draining for too long; the handle is then unusable),
- * BADHANDLE, SYS.  Normally does not block; it waits only while the
- * server is draining a full pipe.  Thread-safe.
+ * Errors: BADHANDLE (c is NULL), INVAL (data is NULL and len is not 0),
+ * MSGSIZE (above the mailslot's maximum, or a \\Computer write larger
+ * than one datagram), FULL (the mailslot's quota is used up, or its server
+ * drained nothing for 10 s; nothing was written), GONE (the server closed
+ * or died), TIMEOUT (the server stopped draining for 10 s in the middle
+ * of a large message; the handle is then unusable), BADNETPATH (a
+ * \\Domain or \\* write above the datagram limit), NETWORK (a remote
+ * write that no interface took), SYS.
+ * Normally does not block; it waits, at most 10 s, only while the
+ * server's pipe is full and the server is alive and under quota.
+ * Thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_write(
     mailslot_client *c, const void *data, size_t len);
 
-/* mailslot_client_close closes the client handle.  Accepts NULL. */
+/* mailslot_client_close closes the client handle; what it wrote stays
+ * queued for the reader.  Accepts NULL; no other thread may be using it. */
 MAILSLOT_API void mailslot_client_close(mailslot_client *c);
 
 /* ------------------------------------------------------------------ */
@@ -333,9 +380,13 @@ typedef struct mailslot_entry {
 typedef int (*mailslot_list_cb)(const mailslot_entry *e, void *arg);
 
 /*
- * mailslot_list calls cb once for every live local mailslot in this
- * namespace; a non-zero return from cb stops the walk.
- * Errors: SYS (cannot read the socket table).  Blocks briefly per entry.
+ * mailslot_list calls cb, from the calling thread, once for every live
+ * local mailslot in this namespace; a non-zero return from cb stops the
+ * walk.  The entry is valid only during the call of cb.
+ * Errors: INVAL (cb is NULL, or a $MAILSLOT_NAMESPACE too long for a
+ * socket address), SYS (cannot read the socket table).  Blocks for one
+ * handshake per mailslot, at most 2 s for one whose owner does not
+ * answer (it is then left out).  Thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_list(mailslot_list_cb cb, void *arg);
 
@@ -350,9 +401,11 @@ typedef int (*mailslot_stat_cb)(const char *name, uint64_t value, void *arg);
  * (datagrams received, delivered, and dropped by reason; see mailslotd(8))
  * and calls cb once per counter, in a stable order; a non-zero return
  * from cb stops the walk.  Names are lower-case words joined by '_' and
- * point at static storage only for the duration of the call.
- * Errors: NODAEMON (no mailslotd in this network namespace), PROTO.
- * Blocks for one local round trip (at most 5 s).  Thread-safe.
+ * are valid only during the call of cb.
+ * Errors: INVAL (cb is NULL), NODAEMON (no mailslotd in this network
+ * namespace, or it did not answer within 5 s), PROTO (a malformed
+ * answer), SYS.  Blocks for one local round trip (at most 5 s).
+ * Thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_daemon_stats(mailslot_stat_cb cb, void *arg);
 

@@ -4,8 +4,9 @@
  * Windows code that uses mailslots compiles against this header unchanged
  * (minus its GUI calls) and behaves as on Windows: the same return values
  * and the same GetLastError() codes, as verified on real Windows by Wine's
- * conformance test (docs: shared spec §10).  Only mailslot names are
- * handled: CreateFile on any other path fails with ERROR_NOT_SUPPORTED.
+ * conformance test (docs/windows.md §10 in the source tree).  Only mailslot
+ * names are handled: CreateFile on any other path fails with
+ * ERROR_NOT_SUPPORTED.
  *
  * Handles are small integers disguised as pointers, as on Windows, so a
  * stale or made-up handle fails with ERROR_INVALID_HANDLE instead of
@@ -88,28 +89,45 @@ typedef struct _OVERLAPPED {
 #define FILE_ATTRIBUTE_NORMAL 0x00000080u
 #define FILE_FLAG_OVERLAPPED 0x40000000u
 
-/* The error codes that mailslot calls set (winerror.h values). */
+/*
+ * The error codes that mailslot calls set (winerror.h values).  The first
+ * group is every code in the Win32 column of MAILSLOT_ERROR_TABLE, which is
+ * what GetLastError() reports; the check below fails to compile if one of
+ * them disagrees with the table.  The second group is codes that Windows
+ * programs name next to mailslot calls.
+ */
 #define ERROR_SUCCESS 0L
-#define NO_ERROR 0L
 #define ERROR_FILE_NOT_FOUND 2L
 #define ERROR_PATH_NOT_FOUND 3L
 #define ERROR_ACCESS_DENIED 5L
 #define ERROR_INVALID_HANDLE 6L
 #define ERROR_NOT_ENOUGH_MEMORY 8L
 #define ERROR_GEN_FAILURE 31L
-#define ERROR_SHARING_VIOLATION 32L
 #define ERROR_HANDLE_EOF 38L
 #define ERROR_NOT_SUPPORTED 50L
+#define ERROR_REM_NOT_LIST 51L
 #define ERROR_BAD_NETPATH 53L
-#define ERROR_NETWORK_UNREACHABLE 51L
 #define ERROR_INVALID_PARAMETER 87L
 #define ERROR_SEM_TIMEOUT 121L
 #define ERROR_INSUFFICIENT_BUFFER 122L
 #define ERROR_INVALID_NAME 123L
 #define ERROR_ALREADY_EXISTS 183L
 #define ERROR_FILENAME_EXCED_RANGE 206L
-#define ERROR_IO_PENDING 997L
+#define ERROR_INTERNAL_ERROR 1359L
+#define RPC_S_SERVER_UNAVAILABLE 1722L
 #define ERROR_NOT_ENOUGH_QUOTA 1816L
+
+#define NO_ERROR 0L
+#define ERROR_SHARING_VIOLATION 32L
+#define ERROR_IO_PENDING 997L
+#define ERROR_NETWORK_UNREACHABLE 1231L
+
+/* One array type per table row; a row whose symbol above has another value
+ * than the table's gives an array of size -1, which does not compile. */
+#define MAILSLOT_W32_CHECK_(name, val, eno, w32, w32name, text)               \
+	typedef char mailslot_w32_check_##name##_[(w32name) == (w32) ? 1 : -1];
+MAILSLOT_ERROR_TABLE(MAILSLOT_W32_CHECK_)
+#undef MAILSLOT_W32_CHECK_
 
 /* TCHAR and friends. */
 #ifdef UNICODE

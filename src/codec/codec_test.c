@@ -1,9 +1,9 @@
 /*
  * codec_test.c - unit tests of the pure wire codecs.
  *
- * The reference bytes come from the wire specification (spec §1.3 name
- * table, §1.7 examples A and B) and from the RFC 1002 §4.2.12 layout, not
- * from the encoders under test.
+ * The reference bytes come from docs/protocol.md (the §1.3 table of name
+ * encodings, the §1.7 examples A and B) and from the RFC 1002 §4.2.12
+ * layout, not from the encoders under test.
  */
 #include <stdio.h>
 #include <string.h>
@@ -132,7 +132,7 @@ test_buf_cursors(void)
 
 /* ---- msl_nbname ------------------------------------------------------ */
 
-/* Spec §1.3: the encoded-name table. */
+/* docs/protocol.md §1.3: the table of encodings. */
 static const struct {
 	const char *name;
 	uint8_t suffix;
@@ -191,11 +191,11 @@ test_nbname_make(void)
 	struct msl_nbname n;
 	char long_label[65];
 
-	/* Spec §1.3: upper-cased and space padded. */
+	/* docs/protocol.md §1.3: upper-cased and space padded. */
 	n = mkname("linuxBox", 0x20, NULL);
 	MSL_CHECK(memcmp(n.nb_raw, "LINUXBOX       \x20", 16) == 0);
 	MSL_CHECK_EQ(msl_nbname_suffix(&n), 0x20);
-	/* Spec §1.3: "*" is padded with 0x00. */
+	/* docs/protocol.md §1.3: "*" is padded with 0x00. */
 	n = mkname("*", 0x00, "");
 	MSL_CHECK(memcmp(n.nb_raw, "*\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0);
 	/* Fifteen characters fit; sixteen do not; nor does nothing. */
@@ -406,7 +406,7 @@ test_nbname_casecmp(void)
 	MSL_CHECK(msl_nbname_casecmp(&c, &d) < 0);
 }
 
-/* ---- Examples A and B (spec §1.7) ------------------------------------ */
+/* ---- Examples A and B (docs/protocol.md §1.7) ------------------------ */
 
 static void
 test_example_a_parse(void)
@@ -420,7 +420,7 @@ test_example_a_parse(void)
 
 	MSL_CHECK_EQ(msl_vec_a_len, 0xde);
 	MSL_CHECK_EQ(msl_mdgm_parse(msl_vec_a, msl_vec_a_len, &m), MSL_PE_OK);
-	/* RFC 1002 §4.4.1 header as constructed in the spec. */
+	/* RFC 1002 §4.4.1 header as docs/protocol.md §1.7 builds it. */
 	MSL_CHECK_EQ(d->dg_type, MSL_NBDGM_DIRECT_UNIQUE);
 	MSL_CHECK_EQ(d->dg_flags, 0x0e);
 	MSL_CHECK_EQ(MSL_NBDGM_NODE_TYPE(d->dg_flags), MSL_NBDGM_NODE_H);
@@ -435,7 +435,7 @@ test_example_a_parse(void)
 	check_fmt(&d->dg_dst, "LINUXBOX<00>");
 	MSL_CHECK(d->dg_data == msl_vec_a + MSL_VEC_SMB_OFF);
 	MSL_CHECK_EQ(d->dg_data_len, 140);
-	/* [MS-MAIL] §4 decoded fields, as listed in spec §1.7. */
+	/* [MS-MAIL] §4 decoded fields, as listed in docs/protocol.md §1.7. */
 	MSL_CHECK_EQ(s->sm_status, 0);
 	MSL_CHECK_EQ(s->sm_flags, 0x18);
 	MSL_CHECK_EQ(s->sm_flags2, 0x0004);
@@ -647,7 +647,7 @@ test_nbdgm_types(void)
 	MSL_CHECK_EQ(out.dg_data_len, 3);
 	MSL_CHECK(memcmp(out.dg_data, "xyz", 3) == 0);
 	MSL_CHECK(strcmp(out.dg_dst.nb_scope, "scope") == 0);
-	/* DGM_LENGTH is reported, not enforced (spec §1.6). */
+	/* DGM_LENGTH is reported, not enforced (docs/protocol.md §1.6). */
 	buf[11] = 7;
 	MSL_CHECK_EQ(msl_nbdgm_parse(buf, used, &out), MSL_PE_OK);
 	MSL_CHECK_EQ(out.dg_length, 7);
@@ -740,7 +740,8 @@ test_smbmail_profiles(void)
 	MSL_CHECK_EQ(s.sm_class, 2);
 	MSL_CHECK_EQ(s.sm_byte_count, used - 69);
 	MSL_CHECK_EQ(used, msl_smbmail_size(MSL_SMBMAIL_WINDOWS, 23, 3));
-	/* Spec §1.5, §8: the prefix goes out upper-case, the rest as is. */
+	/* docs/protocol.md §1.5, §8: the prefix goes out upper-case, the rest
+	 * as is. */
 	MSL_CHECK(memcmp(s.sm_name, "\\MAILSLOT\\Net\\Net_Logon", 24) == 0);
 	MSL_CHECK(memcmp(s.sm_data, "abc", 3) == 0);
 
@@ -756,7 +757,7 @@ test_smbmail_profiles(void)
 	MSL_CHECK_EQ(s.sm_byte_count, 27);
 	MSL_CHECK_EQ(used, 96);
 
-	/* Empty messages are real messages (spec §1.6 note, R8). */
+	/* Empty messages are real messages (docs/protocol.md §1.6). */
 	MSL_CHECK_EQ(msl_smbmail_build(MSL_SMBMAIL_WINDOWS, name, strlen(name),
 	    NULL, 0, buf, sizeof buf, &used), MSL_PE_OK);
 	MSL_CHECK_EQ(msl_smbmail_parse(buf, used, &s), MSL_PE_OK);
@@ -840,7 +841,7 @@ test_smbmail_limits(void)
 	MSL_CHECK_EQ(s.sm_data_len, 527);
 }
 
-/* ---- Every rejection reason of a mailslot datagram (spec §1.6) ------- */
+/* ---- Every rejection reason (docs/protocol.md §1.6) ----------------- */
 
 static void
 test_mdgm_reject(void)

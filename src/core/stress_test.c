@@ -87,7 +87,7 @@ test_8_writers_50000_each(void)
 
 	snprintf(nsb, sizeof nsb, "stress-%d", (int)getpid());
 	setenv("MAILSLOT_NAMESPACE", nsb, 1);
-	MSL_CHECK_EQ(mailslot_create("stress", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_ERR(mailslot_create("stress", NULL, &s), MAILSLOT_OK);
 	for (int i = 0; i < WRITERS; i++) {
 		pids[i] = fork();
 		MSL_CHECK(pids[i] >= 0);
@@ -97,7 +97,7 @@ test_8_writers_50000_each(void)
 	while (total < (long)WRITERS * PER_WRITER) {
 		size_t n;
 		mailslot_err e = mailslot_read_for(s, buf, sizeof buf, &n, NULL, 30000);
-		MSL_CHECK_EQ(e, MAILSLOT_OK);
+		MSL_CHECK_ERR(e, MAILSLOT_OK);
 		MSL_CHECK(n >= sizeof *r && r->writer < WRITERS);
 		if (r->seq != next[r->writer] || r->sum != sum_of(r->payload, n - sizeof *r) ||
 		    n - sizeof *r != (r->seq * 37u + r->writer) % 200)
@@ -116,7 +116,7 @@ test_8_writers_50000_each(void)
 	}
 	MSL_CHECK_EQ(bad, 0);
 	size_t n;
-	MSL_CHECK_EQ(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_E_TIMEOUT);
+	MSL_CHECK_ERR(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0), MAILSLOT_E_TIMEOUT);
 	printf("(%ld messages) ", total);
 	mailslot_close(s);
 }

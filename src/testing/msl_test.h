@@ -4,16 +4,32 @@
  * A test file defines `static void test_x(void)` functions, lists them with
  * MSL_TEST_LIST, and gets a main() that runs each one (or only those named
  * on the command line) and ends with the line "N passed, N failed", which
- * CTest and CI read.  A failed check reports file:line and the expression
- * and aborts only the current test.
+ * CTest and CI read.
+ *
+ * Every case runs in a process of its own, forked from main(), so nothing a
+ * case does can reach the next one: not a failed check in the middle of a
+ * sequence, not a crash, and not the state it leaves behind (environment,
+ * descriptors, threads, mailslot handles, the library's intake thread).  A
+ * case passes when its process returns from the test function.  A failed
+ * check prints file:line and the expression and ends the case; a case that
+ * dies by a signal is reported with the signal's name; a case still running
+ * after MSL_TEST_TIMEOUT seconds (environment, default 120) is killed and
+ * reported as timed out.  Each case is the leader of a process group, and
+ * the group is killed when the case ends, so helper processes it forked
+ * cannot outlive it.  AddressSanitizer and LeakSanitizer run in each case's
+ * process and report when it exits.
  */
 #ifndef MSL_TEST_H
 #define MSL_TEST_H
 
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct msl_test_case {
 	const char *name;
@@ -21,11 +37,12 @@ typedef struct msl_test_case {
 } msl_test_case;
 
 extern jmp_buf msl_test_jmp_;
-extern int msl_test_checks_;
+
+/* The exit status of a case whose check failed (it already said why). */
+#define MSL_TEST_CHECK_FAILED_ 99
 
 #define MSL_CHECK(expr)                                                      \
 	do {                                                                 \
-		msl_test_checks_++;                                          \
 		if (!(expr)) {                                               \
 			fprintf(stderr, "  %s:%d: check failed: %s\n",       \
 			    __FILE__, __LINE__, #expr);                      \
@@ -37,7 +54,6 @@ extern int msl_test_checks_;
 #define MSL_CHECK_EQ(a, b)                                                   \
 	do {                                                                 \
 		long long msl_a_ = (long long)(a), msl_b_ = (long long)(b);  \
-		msl_test_checks_++;                                          \
 		if (msl_a_ != msl_b_) {                                      \
 			fprintf(stderr,                                      \
 			    "  %s:%d: %s == %s failed: %lld != %lld\n",      \
@@ -46,38 +62,150 @@ extern int msl_test_checks_;
 		}                                                            \
 	} while (0)
 
+/*
+ * MSL_CHECK_ERR compares two mailslot_err values and prints both by name
+ * and sentence on failure ("MAILSLOT_E_TIMEOUT (no message arrived within
+ * the timeout)"), which says more than two numbers.  It calls libmailslot,
+ * so only files that include <mailslot/mailslot.h> and link the library
+ * use it; the codec test, which links only the codec, never expands it.
+ */
+#define MSL_CHECK_ERR(a, b)                                                  \
+	do {                                                                 \
+		mailslot_err msl_a_ = (a), msl_b_ = (b);                     \
+		if (msl_a_ != msl_b_) {                                      \
+			fprintf(stderr,                                      \
+			    "  %s:%d: %s == %s failed: %s (%s) != %s (%s)\n", \
+			    __FILE__, __LINE__, #a, #b,                      \
+			    mailslot_error_name(msl_a_),                     \
+			    mailslot_strerror(msl_a_),                       \
+			    mailslot_error_name(msl_b_),                     \
+			    mailslot_strerror(msl_b_));                      \
+			longjmp(msl_test_jmp_, 1);                           \
+		}                                                            \
+	} while (0)
+
+/*
+ * MSL_CHECK_W32ERR compares two Win32 error codes (GetLastError() values)
+ * and prints both with their symbol ("121 (ERROR_SEM_TIMEOUT)"), found
+ * through the library's error table; a code the table does not produce
+ * prints as "?".  Like MSL_CHECK_ERR it needs libmailslot.
+ */
+#define MSL_W32_NAME_(code, out)                                             \
+	for (int msl_e_ = 0; msl_e_ < MAILSLOT_ERR_COUNT_; msl_e_++)         \
+		if (mailslot_win32_error((mailslot_err)msl_e_) == (code))    \
+			(out) = mailslot_win32_error_name((mailslot_err)msl_e_)
+
+#define MSL_CHECK_W32ERR(a, b)                                               \
+	do {                                                                 \
+		unsigned long msl_a_ = (a), msl_b_ = (b);                    \
+		const char *msl_na_ = "?", *msl_nb_ = "?";                   \
+		if (msl_a_ != msl_b_) {                                      \
+			MSL_W32_NAME_(msl_a_, msl_na_);                      \
+			MSL_W32_NAME_(msl_b_, msl_nb_);                      \
+			fprintf(stderr,                                      \
+			    "  %s:%d: %s == %s failed: %lu (%s) != %lu (%s)\n", \
+			    __FILE__, __LINE__, #a, #b, msl_a_, msl_na_,     \
+			    msl_b_, msl_nb_);                                \
+			longjmp(msl_test_jmp_, 1);                           \
+		}                                                            \
+	} while (0)
+
 #define MSL_TEST(fn) { #fn, fn }
+
+/* The case running now, which the timeout handler kills (with its group). */
+static volatile pid_t msl_test_child_;
+static volatile sig_atomic_t msl_test_timed_out_;
+
+static void
+msl_test_on_alarm_(int sig)
+{
+	(void)sig;
+	msl_test_timed_out_ = 1;
+	kill(-msl_test_child_, SIGKILL);
+}
+
+/* msl_test_run_ runs one case in its own process and says whether it passed. */
+static int
+msl_test_run_(const msl_test_case *tc, unsigned timeout_s)
+{
+	int st;
+	pid_t p = fork();
+	if (p < 0) {
+		printf("FAILED (fork: %s)\n", strerror(errno));
+		return 0;
+	}
+	if (p == 0) {
+		setpgid(0, 0);
+		signal(SIGALRM, SIG_DFL);
+		/* exit(), not _exit(): LeakSanitizer reports at exit. */
+		if (setjmp(msl_test_jmp_) != 0)
+			exit(MSL_TEST_CHECK_FAILED_);
+		tc->fn();
+		exit(0);
+	}
+	/* Both sides set the group, so that a kill finds it at once. */
+	setpgid(p, p);
+	msl_test_child_ = p;
+	msl_test_timed_out_ = 0;
+	alarm(timeout_s);
+	while (waitpid(p, &st, 0) < 0)
+		if (errno != EINTR) {
+			printf("FAILED (waitpid: %s)\n", strerror(errno));
+			return 0;
+		}
+	alarm(0);
+	kill(-p, SIGKILL);
+	if (msl_test_timed_out_)
+		printf("FAILED (timed out after %u s)\n", timeout_s);
+	else if (WIFSIGNALED(st))
+		printf("FAILED (killed by SIG%s: %s)\n", sigabbrev_np(WTERMSIG(st)),
+		    strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) == MSL_TEST_CHECK_FAILED_)
+		printf("FAILED\n");
+	else if (WEXITSTATUS(st) != 0)
+		printf("FAILED (exit status %d)\n", WEXITSTATUS(st));
+	else
+		printf("ok\n");
+	return !msl_test_timed_out_ && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static int
+msl_test_main_(int argc, char **argv, const msl_test_case *cases, size_t n)
+{
+	int pass = 0, fail = 0;
+	const char *t = getenv("MSL_TEST_TIMEOUT");
+	unsigned timeout_s = t && atoi(t) > 0 ? (unsigned)atoi(t) : 120;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = msl_test_on_alarm_;
+	sigaction(SIGALRM, &sa, NULL);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	for (size_t i = 0; i < n; i++) {
+		int want = argc < 2;
+		for (int a = 1; a < argc; a++)
+			if (strcmp(argv[a], cases[i].name) == 0)
+				want = 1;
+		if (!want)
+			continue;
+		printf("%-40s ", cases[i].name);
+		if (msl_test_run_(&cases[i], timeout_s))
+			pass++;
+		else
+			fail++;
+	}
+	printf("%d passed, %d failed\n", pass, fail);
+	return fail ? 1 : 0;
+}
 
 /* MSL_TEST_LIST defines main(); its arguments are MSL_TEST(...) entries. */
 #define MSL_TEST_LIST(...)                                                   \
 	jmp_buf msl_test_jmp_;                                               \
-	int msl_test_checks_;                                                \
 	static const msl_test_case msl_cases_[] = { __VA_ARGS__ };           \
 	int main(int argc, char **argv)                                      \
 	{                                                                    \
-		volatile int pass = 0, fail = 0;                                    \
-		size_t n = sizeof msl_cases_ / sizeof msl_cases_[0];         \
-		setvbuf(stdout, NULL, _IONBF, 0);                            \
-		for (volatile size_t i = 0; i < n; i++) {                          \
-			int want = argc < 2;                                 \
-			for (int a = 1; a < argc; a++)                       \
-				if (strcmp(argv[a], msl_cases_[i].name) == 0) \
-					want = 1;                            \
-			if (!want)                                           \
-				continue;                                    \
-			printf("%-40s ", msl_cases_[i].name);                \
-			fflush(stdout);                                      \
-			if (setjmp(msl_test_jmp_) == 0) {                    \
-				msl_cases_[i].fn();                          \
-				printf("ok\n");                              \
-				pass++;                                      \
-			} else {                                             \
-				printf("FAILED\n");                          \
-				fail++;                                      \
-			}                                                    \
-		}                                                            \
-		printf("%d passed, %d failed\n", pass, fail);                \
-		return fail ? 1 : 0;                                         \
+		return msl_test_main_(argc, argv, msl_cases_,                \
+		    sizeof msl_cases_ / sizeof msl_cases_[0]);               \
 	}
 
 #endif /* MSL_TEST_H */

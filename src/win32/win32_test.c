@@ -35,7 +35,7 @@ test_wide_names(void)
 	MSL_CHECK_EQ(n, sizeof(WCHAR) * 3);
 	MSL_CHECK(buf[0] == L'h' && buf[2] == 0);
 	MSL_CHECK(CreateMailslotW(NULL, 0, 0, NULL) == INVALID_HANDLE_VALUE);
-	MSL_CHECK_EQ(GetLastError(), ERROR_PATH_NOT_FOUND);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_PATH_NOT_FOUND);
 	CloseHandle(c);
 	CloseHandle(s);
 }
@@ -53,17 +53,17 @@ test_set_info_and_handles(void)
 	MSL_CHECK_EQ(t, 50);
 	DWORD t0 = GetTickCount();
 	MSL_CHECK(!ReadFile(s, b, sizeof b, &n, NULL));
-	MSL_CHECK_EQ(GetLastError(), ERROR_SEM_TIMEOUT);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_SEM_TIMEOUT);
 	MSL_CHECK(GetTickCount() - t0 >= 40);
 	HANDLE c = CreateFileA("\\\\.\\mailslot\\set", GENERIC_WRITE, FILE_SHARE_READ, NULL,
 	    OPEN_EXISTING, 0, NULL);
 	MSL_CHECK(!SetMailslotInfo(c, 0));
-	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_INVALID_HANDLE);
 	MSL_CHECK(!GetMailslotInfo(c, NULL, NULL, NULL, NULL));
-	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_INVALID_PARAMETER);
 	/* nMaxMessageSize is enforced. */
 	MSL_CHECK(!WriteFile(c, "0123456789A", 11, &n, NULL));
-	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_INVALID_PARAMETER);
 	MSL_CHECK(MailslotServerOf(s) != NULL && MailslotClientOf(c) != NULL);
 	MSL_CHECK(MailslotServerOf(c) == NULL);
 	MSL_CHECK(!CloseHandle((HANDLE)(uintptr_t)4000));
@@ -87,11 +87,11 @@ test_remote_size_limit(void)
 	    OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	MSL_CHECK(c != INVALID_HANDLE_VALUE);
 	MSL_CHECK(!WriteFile(c, big, sizeof big, &n, NULL));
-	MSL_CHECK_EQ(GetLastError(), ERROR_BAD_NETPATH);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_BAD_NETPATH);
 	MSL_CHECK_EQ(n, 0);
 	/* A remote name is not one a server can create. */
 	MSL_CHECK(CreateMailslotA("\\\\*\\mailslot\\w32net", 0, 0, NULL) == INVALID_HANDLE_VALUE);
-	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_NAME);
+	MSL_CHECK_W32ERR(GetLastError(), ERROR_INVALID_NAME);
 	CloseHandle(c);
 }
 
