@@ -5,7 +5,7 @@
  *
  * It writes DIR/<target>/<seed>.bin for every target, overwriting files
  * of the same name and leaving others (such as inputs a fuzzer found)
- * alone.  The seeds are the spec §1.7 examples, built variants of them,
+ * alone.  The seeds are the docs/protocol.md §1.7 examples, built variants of them,
  * and cut or damaged copies that reach each rejection path.  The result
  * is committed, so that CTest replays it without running this program.
  */

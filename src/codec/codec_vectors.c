@@ -5,7 +5,7 @@
 #include "codec_vectors.h"
 
 /*
- * Spec §1.7 Example A: the Windows client write of [MS-MAIL] §4 (SMB part
+ * docs/protocol.md §1.7 Example A: the Windows client write of [MS-MAIL] §4 (SMB part
  * verbatim, from offset 0x52), in a constructed NetBIOS header:
  * DIRECT_UNIQUE, FLAGS 0x0E, DGM_ID 0x8001, 192.168.1.10:138,
  * WINCLIENT<00> -> LINUXBOX<00>, \MAILSLOT\test1\sample_mailslot, 36 bytes
@@ -44,7 +44,7 @@ const uint8_t msl_vec_a[] = {
 const size_t msl_vec_a_len = sizeof msl_vec_a;
 
 /*
- * Spec §1.7 Example B: a Samba-style write (no padding): DIRECT_GROUP,
+ * docs/protocol.md §1.7 Example B: a Samba-style write (no padding): DIRECT_GROUP,
  * FLAGS 0x0A, DGM_ID 0x1234, 192.168.1.20:138, LINUXBOX<00> ->
  * WORKGROUP<00>, \MAILSLOT\TEST, "Hello, mailslot!", priority 1.
  */

@@ -2,7 +2,7 @@
  * fuzz_smbmail.c - round-trip fuzz target of msl_smbmail.
  *
  * Properties: an accepted message has its name and data inside the input,
- * the name is NUL-terminated before DataOffset (spec §1.6 rules 6-7); it
+ * the name is NUL-terminated before DataOffset (docs/protocol.md §1.6 rules 6-7); it
  * builds in both profiles unless that exceeds the 512-byte cap, and the
  * build parses to the same name and data with the profile's fields.  The
  * input also drives the builder directly.
@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_build(data, size);
 	if (msl_smbmail_parse(data, size, &s) != MSL_PE_OK)
 		return 0;
-	/* Spec §1.6 rules 6-8, restated on the result. */
+	/* docs/protocol.md §1.6 rules 6-8, restated on the result. */
 	MSL_FUZZ_ASSERT((const uint8_t *)s.sm_name ==
 	    data + MSL_SMBMAIL_NAME_OFF);
 	MSL_FUZZ_ASSERT(MSL_SMBMAIL_NAME_OFF + s.sm_name_len < size);

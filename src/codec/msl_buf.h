@@ -67,7 +67,7 @@ msl_perr msl_wr_finish(const struct msl_wr *w, size_t *used);
 
 /*
  * ASCII-only case helpers.  NetBIOS names and mailslot names are compared
- * without regard to case ([MS-MAIL] §2.2.1, spec §1.6 rule 7), and the
+ * without regard to case ([MS-MAIL] §2.2.1, docs/protocol.md §1.6 rule 7), and the
  * comparison must not depend on the process locale.
  */
 uint8_t msl_toupper(uint8_t c);

@@ -12,7 +12,7 @@ msl_mdgm_parse(const uint8_t *buf, size_t len, struct msl_mdgm *out)
 
 	if (out == NULL)
 		return MSL_PE_INVAL;
-	/* Spec §1.6 rule 1: only DIRECT_UNIQUE, DIRECT_GROUP and BROADCAST
+	/* docs/protocol.md §1.6 rule 1: only DIRECT_UNIQUE, DIRECT_GROUP and BROADCAST
 	 * carry mailslot writes.  The type is judged before the length, so
 	 * that a short DATAGRAM ERROR or query counts as a foreign type. */
 	if (len > 0 && (buf[0] < MSL_NBDGM_DIRECT_UNIQUE ||
@@ -20,14 +20,14 @@ msl_mdgm_parse(const uint8_t *buf, size_t len, struct msl_mdgm *out)
 		memset(out, 0, sizeof *out);
 		return MSL_PE_BADTYPE;
 	}
-	/* Spec §1.6 rules 1-3: the NetBIOS header and both names; fragments
+	/* docs/protocol.md §1.6 rules 1-3: the NetBIOS header and both names; fragments
 	 * come back as MSL_PE_FRAGMENT with the header filled in. */
 	err = msl_nbdgm_parse(buf, len, &out->md_dgm);
 	if (err != MSL_PE_OK) {
 		memset(&out->md_smb, 0, sizeof out->md_smb);
 		return err;
 	}
-	/* Spec §1.6 rules 5-8: the SMB mailslot write in the user data. */
+	/* docs/protocol.md §1.6 rules 5-8: the SMB mailslot write in the user data. */
 	return msl_smbmail_parse(out->md_dgm.dg_data, out->md_dgm.dg_data_len,
 	    &out->md_smb);
 }
@@ -56,7 +56,7 @@ msl_mdgm_build(const struct msl_mdgm_send *in, uint8_t *buf, size_t cap,
 	if (smb_len > MSL_SMBMAIL_MAX)
 		return MSL_PE_TOOBIG;
 
-	/* RFC 1002 §4.4.1, spec §1.2 and §8: FLAGS is FIRST with the node
+	/* RFC 1002 §4.4.1, docs/protocol.md §1.2 and §8: FLAGS is FIRST with the node
 	 * type, M is clear, PACKET_OFFSET is 0. */
 	memset(&dg, 0, sizeof dg);
 	dg.dg_type = in->ms_type;
@@ -74,7 +74,7 @@ msl_mdgm_build(const struct msl_mdgm_send *in, uint8_t *buf, size_t cap,
 		*used = head_len + smb_len;
 		return MSL_PE_NOSPACE;
 	}
-	/* Spec §1.1: the SMB message is the datagram's USER_DATA. */
+	/* docs/protocol.md §1.1: the SMB message is the datagram's USER_DATA. */
 	err = msl_smbmail_build(in->ms_profile, in->ms_mailslot,
 	    in->ms_mailslot_len, in->ms_data, in->ms_data_len, buf + head_len,
 	    cap - head_len, &smb_used);

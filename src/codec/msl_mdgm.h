@@ -1,7 +1,7 @@
 /*
  * msl_mdgm.h - a whole mailslot datagram: one UDP payload for port 138.
  *
- * Spec §0 and §1.1: a remote mailslot write is a NetBIOS datagram
+ * docs/protocol.md §0 and §1.1: a remote mailslot write is a NetBIOS datagram
  * (RFC 1002 §4.4.2) whose user data is an SMB_COM_TRANSACTION mailslot
  * write ([MS-MAIL] §2.2.1).  This layer joins msl_nbdgm and msl_smbmail
  * so that the daemon calls one function per received datagram and gets
@@ -38,7 +38,7 @@ struct msl_mdgm {
 /*
  * What to send.  ms_type is MSL_NBDGM_DIRECT_UNIQUE for a unique
  * destination name, MSL_NBDGM_DIRECT_GROUP for a group name, or
- * MSL_NBDGM_BROADCAST ([MS-MAIL] note <13>, spec §1.2, §2.2).  ms_node is
+ * MSL_NBDGM_BROADCAST ([MS-MAIL] note <13>, docs/protocol.md §1.2, §2.2).  ms_node is
  * the sender's node type (MSL_NBDGM_NODE_*): FLAGS becomes F | SNT.
  * ms_src_ip is host order.  ms_mailslot is the full "\MAILSLOT\..." name,
  * ms_mailslot_len bytes without a NUL.
@@ -60,7 +60,7 @@ struct msl_mdgm_send {
 
 /*
  * msl_mdgm_parse checks one received UDP payload against every receiver
- * rule of spec §1.6 that does not depend on the node's state (rules 1-3
+ * rule of docs/protocol.md §1.6 that does not depend on the node's state (rules 1-3
  * and 5-8; rule 4, "is the destination one of our names", is the
  * caller's).  On MSL_PE_OK both halves of *out are filled.  On failure the
  * result says why the datagram must be dropped:
@@ -78,7 +78,7 @@ msl_perr msl_mdgm_parse(const uint8_t *buf, size_t len, struct msl_mdgm *out);
 
 /*
  * msl_mdgm_build writes the whole UDP payload for in.  PACKET_OFFSET is 0
- * and the datagram is never fragmented (spec §3.2, §8).  Results:
+ * and the datagram is never fragmented (docs/protocol.md §3.2, §8).  Results:
  * MSL_PE_OK; MSL_PE_INVAL for a type outside 0x10..0x12, a node type
  * above 3, an unencodable name or a bad mailslot name; MSL_PE_TOOBIG when
  * the SMB message would exceed 512 bytes; MSL_PE_NOSPACE when cap is too

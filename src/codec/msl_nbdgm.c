@@ -72,7 +72,7 @@ msl_nbdgm_parse(const uint8_t *buf, size_t len, struct msl_nbdgm *out)
 	out->dg_offset = msl_rd_be16(&r);
 	if (!msl_rd_ok(&r))
 		return MSL_PE_TRUNCATED;
-	/* RFC 1002 §4.4.1 and spec §3.2: F clear or M set marks a fragment.
+	/* RFC 1002 §4.4.1 and docs/protocol.md §3.2: F clear or M set marks a fragment.
 	 * Nobody sends them, the second one carries no names, and the
 	 * caller drops them; the header is enough to log the drop. */
 	if ((out->dg_flags & MSL_NBDGM_FLAG_FIRST) == 0 ||
@@ -124,7 +124,7 @@ msl_nbdgm_wr(struct msl_wr *w, const struct msl_nbdgm *in, size_t user_len)
 
 	/* RFC 1002 §5.3.1: "DGM_LENGTH = length of data + length of second
 	 * level encoded source and destination names"; the 14-byte header
-	 * is not counted (spec §1.2). */
+	 * is not counted (docs/protocol.md §1.2). */
 	body = msl_nbname_wire_len(&in->dg_src) +
 	    msl_nbname_wire_len(&in->dg_dst);
 	if (user_len > UINT16_MAX - body)

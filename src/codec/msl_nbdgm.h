@@ -1,7 +1,7 @@
 /*
  * msl_nbdgm.h - the NetBIOS datagram service header (UDP 138).
  *
- * RFC 1002 §4.4.1 and §4.4.2, spec §1.2.  All fields are big-endian.
+ * RFC 1002 §4.4.1 and §4.4.2, docs/protocol.md §1.2.  All fields are big-endian.
  * A DIRECT_UNIQUE, DIRECT_GROUP or BROADCAST datagram is
  *
  *   +0  MSG_TYPE     1    +4  SOURCE_IP    4    +12 PACKET_OFFSET 2
@@ -42,7 +42,7 @@
 #define MSL_NBDGM_SNT_SHIFT 2
 
 /* RFC 1002 §4.4.1: SNT, the source end-node type.  Microsoft sends the
- * NBDD value 3 for an H-node ([MS-MAIL] note <13>, spec §1.2). */
+ * NBDD value 3 for an H-node ([MS-MAIL] note <13>, docs/protocol.md §1.2). */
 #define MSL_NBDGM_NODE_B 0
 #define MSL_NBDGM_NODE_P 1
 #define MSL_NBDGM_NODE_M 2
@@ -59,7 +59,7 @@
 #define MSL_NBDGM_SHORT_HDR_LEN 10
 
 /* MSL_NBDGM_FLAGS is the FLAGS byte of an unfragmented datagram sent by a
- * node of the given type: F set, M clear (spec §1.2, §8). */
+ * node of the given type: F set, M clear (docs/protocol.md §1.2, §8). */
 #define MSL_NBDGM_FLAGS(node)                                                \
 	((uint8_t)(MSL_NBDGM_FLAG_FIRST |                                    \
 	    (((node) << MSL_NBDGM_SNT_SHIFT) & MSL_NBDGM_SNT_MASK)))
@@ -97,8 +97,8 @@ struct msl_nbdgm {
  * after the names, up to the end of buf; they stay valid as long as buf.
  *
  * DGM_LENGTH is reported in dg_length but not enforced: Samba's
- * parse_dgram() and Wireshark (spec §6) record it without checking it,
- * and the spec's receiver rules (§1.6) do not use it.  The received
+ * parse_dgram() and Wireshark (docs/protocol.md §6) record it without checking it,
+ * and the receiver rules (docs/protocol.md §1.6) do not use it.  The received
  * length is the truth; the caller may compare the two for statistics.
  *
  * Results: MSL_PE_OK; MSL_PE_TRUNCATED; MSL_PE_BADTYPE for a MSG_TYPE

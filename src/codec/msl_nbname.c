@@ -8,7 +8,7 @@
 /*
  * RFC 1035 §4.1.4: a length byte whose top two bits are 11 is a
  * compression pointer, and 01 and 10 are reserved label types.  Senders
- * do not compress names in NetBIOS datagrams (spec §1.3), so every length
+ * do not compress names in NetBIOS datagrams (docs/protocol.md §1.3), so every length
  * byte with either bit set is refused.
  */
 #define MSL_LABEL_TYPE_MASK 0xc0
@@ -59,7 +59,7 @@ msl_nbname_make(struct msl_nbname *out, const char *name, uint8_t suffix,
 	if (!msl_scope_ok(scope, slen))
 		return MSL_PE_INVAL;
 
-	/* Spec §1.3: names are upper-cased and space padded, except the
+	/* docs/protocol.md §1.3: names are upper-cased and space padded, except the
 	 * wildcard "*", which Samba and Windows pad with 0x00. */
 	pad = nlen == 1 && name[0] == '*' ? 0x00 : 0x20;
 	memset(out->nb_raw, pad, MSL_NBNAME_CHARS);
@@ -93,7 +93,7 @@ msl_nbname_l1_decode(const uint8_t in[MSL_NBNAME_L1_LEN],
     uint8_t raw[MSL_NBNAME_LEN])
 {
 	/* Only 'A'..'P' can come out of the encoding; Samba's parser
-	 * refuses anything else too (spec §1.3), and so do we, so that a
+	 * refuses anything else too (docs/protocol.md §1.3), and so do we, so that a
 	 * decoded name always encodes back to the same bytes. */
 	for (size_t i = 0; i < MSL_NBNAME_L1_LEN; i++)
 		if (in[i] < 'A' || in[i] > 'P')
@@ -266,7 +266,7 @@ msl_nbname_format(const struct msl_nbname *n, char *buf, size_t cap)
 	size_t end = MSL_NBNAME_CHARS;
 	uint8_t suffix = msl_nbname_suffix(n);
 
-	/* Spec §1.3: names are padded with spaces, and "*" with 0x00; the
+	/* docs/protocol.md §1.3: names are padded with spaces, and "*" with 0x00; the
 	 * padding is not part of the name a person reads. */
 	while (end > 0 && (n->nb_raw[end - 1] == ' ' ||
 	    n->nb_raw[end - 1] == '\0'))
@@ -293,7 +293,7 @@ msl_nbname_casecmp(const struct msl_nbname *a, const struct msl_nbname *b)
 	size_t common;
 	int c;
 
-	/* Spec §1.6 rule 4: names are compared without regard to case, but
+	/* docs/protocol.md §1.6 rule 4: names are compared without regard to case, but
 	 * the suffix is a number and must match exactly. */
 	c = msl_casecmp(a->nb_raw, b->nb_raw, MSL_NBNAME_CHARS);
 	if (c != 0)
@@ -301,7 +301,7 @@ msl_nbname_casecmp(const struct msl_nbname *a, const struct msl_nbname *b)
 	if (a->nb_raw[MSL_NBNAME_CHARS] != b->nb_raw[MSL_NBNAME_CHARS])
 		return a->nb_raw[MSL_NBNAME_CHARS] <
 		    b->nb_raw[MSL_NBNAME_CHARS] ? -1 : 1;
-	/* Spec §1.6 rule 4: "with the same scope"; scopes are domain names,
+	/* docs/protocol.md §1.6 rule 4: "with the same scope"; scopes are domain names,
 	 * which DNS compares without regard to case. */
 	common = a->nb_scope_len < b->nb_scope_len ? a->nb_scope_len :
 	    b->nb_scope_len;

@@ -3,7 +3,7 @@
  *
  * A NetBIOS name is 16 bytes: up to 15 characters, upper-cased and padded
  * with spaces, then a suffix byte that tells the service ("name type").
- * The wildcard name "*" is padded with 0x00 instead ([MS-NBTE] §1.8, spec
+ * The wildcard name "*" is padded with 0x00 instead ([MS-NBTE] §1.8, docs/protocol.md
  * §1.3).  On the wire the 16 bytes are first-level encoded into 32
  * characters 'A'..'P' (RFC 1001 §14.1) and then second-level encoded as a
  * DNS-style label sequence with optional scope labels (RFC 1002 §4.1):
@@ -42,7 +42,7 @@
 	(MSL_NBNAME_CHARS * 4 + 4 + 1 + MSL_NBNAME_SCOPE_MAX * 4 + 1)
 
 /* Suffix bytes that mailslots use ([MS-NBTE] note <2>, [MS-BRWS] §2.1.1,
- * [MS-MAIL] §3.2.3, [MS-MSRP] §2.1.2; spec §1.3). */
+ * [MS-MAIL] §3.2.3, [MS-MSRP] §2.1.2; docs/protocol.md §1.3). */
 #define MSL_NBSUFFIX_WORKSTATION 0x00
 #define MSL_NBSUFFIX_BROWSE_GROUP 0x01
 #define MSL_NBSUFFIX_MESSENGER 0x03

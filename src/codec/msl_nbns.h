@@ -1,7 +1,7 @@
 /*
  * msl_nbns.h - NetBIOS name service queries and answers (UDP 137).
  *
- * Only what a mailslot node needs (spec §2.3, §4.1): asking for a name's
+ * Only what a mailslot node needs (docs/protocol.md §2.3, §4.1): asking for a name's
  * address, and answering when someone asks for ours.  RFC 1002 §4.2.1.1
  * header, all big-endian:
  *

@@ -10,7 +10,7 @@
 /* [MS-CIFS] §2.2.3.1: every SMB message starts with these four bytes. */
 static const uint8_t msl_smb_magic[4] = { 0xff, 'S', 'M', 'B' };
 
-/* The values in which the two sender profiles differ (spec §1.4, §1.5). */
+/* The values in which the two sender profiles differ (docs/protocol.md §1.4, §1.5). */
 struct msl_smbmail_style {
 	uint8_t st_flags;
 	uint16_t st_flags2;
@@ -34,7 +34,7 @@ static const struct msl_smbmail_style msl_smbmail_styles[] = {
 	[MSL_SMBMAIL_WINDOWS] = { 0x18, 0x0004, 0xfeff, 2, 0x0002, true, 0,
 	    true },
 	/* Samba send_mailslot(): a zeroed header, priority 1, no padding
-	 * (spec §1.4, §1.5). */
+	 * (docs/protocol.md §1.4, §1.5). */
 	[MSL_SMBMAIL_SAMBA] = { 0, 0, 0, 0, 0, false, 1, false },
 };
 
@@ -125,7 +125,7 @@ msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
 		return msl_rd_ok(&r) ? MSL_PE_BADWORDCOUNT : MSL_PE_TRUNCATED;
 
 	/* [MS-MAIL] §2.2.1, [MS-CIFS] §2.2.4.33.1: the transaction words,
-	 * in wire order (spec §1.5 gives the offsets). */
+	 * in wire order (docs/protocol.md §1.5 gives the offsets). */
 	out->sm_total_param = msl_rd_le16(&r);
 	out->sm_total_data = msl_rd_le16(&r);
 	out->sm_max_param = msl_rd_le16(&r);
@@ -148,13 +148,13 @@ msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
 	if (!msl_rd_ok(&r))
 		return MSL_PE_TRUNCATED;
 	/* [MS-MAIL] §2.2.1: SetupCount MUST be 3 and the opcode MUST be 1
-	 * (write); spec §1.6 rule 5. */
+	 * (write); docs/protocol.md §1.6 rule 5. */
 	if (setup_count != MSL_SMBMAIL_SETUP_COUNT)
 		return MSL_PE_BADSETUP;
 	if (out->sm_opcode != MSL_SMBMAIL_OPCODE_WRITE)
 		return MSL_PE_BADOPCODE;
 
-	/* Spec §1.6 rule 7: the name is the NUL-terminated string at offset
+	/* docs/protocol.md §1.6 rule 7: the name is the NUL-terminated string at offset
 	 * 69 and starts, in any case, with "\MAILSLOT\". */
 	rest = msl_rd_left(&r);
 	p = msl_rd_bytes(&r, rest);
@@ -164,7 +164,7 @@ msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
 	name_len = (size_t)(nul - p);
 	if (!msl_smbmail_name_ok((const char *)p, name_len))
 		return MSL_PE_BADNAME;
-	/* Spec §1.6 rule 6: the name ends before DataOffset, and the data
+	/* docs/protocol.md §1.6 rule 6: the name ends before DataOffset, and the data
 	 * lies inside the message.  The data is found only through
 	 * DataOffset and DataCount (rule 8, [MS-MAIL] §3.2.5.1), never from
 	 * ByteCount or the name length, because Windows pads and Samba
@@ -220,7 +220,7 @@ msl_smbmail_build(enum msl_smbmail_profile profile, const char *name,
 	msl_wr_le16(&w, 0);			/* UID */
 	msl_wr_le16(&w, 0);			/* MID */
 
-	/* [MS-MAIL] §2.2.1: the SMB_COM_TRANSACTION words (spec §1.5). */
+	/* [MS-MAIL] §2.2.1: the SMB_COM_TRANSACTION words (docs/protocol.md §1.5). */
 	msl_wr_u8(&w, MSL_SMBMAIL_WORD_COUNT);
 	msl_wr_le16(&w, 0);			/* TotalParameterCount: MUST be 0 */
 	msl_wr_le16(&w, (uint16_t)data_len);	/* TotalDataCount = DataCount */
@@ -243,7 +243,7 @@ msl_smbmail_build(enum msl_smbmail_profile profile, const char *name,
 	/* [MS-MAIL] §2.2.1: ByteCount counts name, NUL, padding and data. */
 	msl_wr_le16(&w, (uint16_t)(total - MSL_SMBMAIL_NAME_OFF));
 
-	/* Spec §1.5 and §8: the prefix goes out upper-case, as Windows
+	/* docs/protocol.md §1.5 and §8: the prefix goes out upper-case, as Windows
 	 * sends it, and the rest of the name as the caller gave it. */
 	msl_wr_bytes(&w, MSL_SMBMAIL_PREFIX, MSL_SMBMAIL_PREFIX_LEN);
 	msl_wr_bytes(&w, name + MSL_SMBMAIL_PREFIX_LEN,

@@ -1,7 +1,7 @@
 /*
  * msl_smbmail.h - the SMB_COM_TRANSACTION mailslot write.
  *
- * [MS-MAIL] §2.2.1 with the layout of [MS-CIFS] §2.2.4.33.1; spec §1.4,
+ * [MS-MAIL] §2.2.1 with the layout of [MS-CIFS] §2.2.4.33.1; docs/protocol.md §1.4,
  * §1.5.  It is the user data of a NetBIOS datagram.  Everything in it is
  * little-endian.  Offsets are from the start of the SMB message:
  *
@@ -31,7 +31,7 @@
 #define MSL_SMBMAIL_SETUP_COUNT 3
 #define MSL_SMBMAIL_OPCODE_WRITE 1
 #define MSL_SMBMAIL_CLASS_UNRELIABLE 2
-/* Spec §1.5: the name starts at SMB offset 69. */
+/* docs/protocol.md §1.5: the name starts at SMB offset 69. */
 #define MSL_SMBMAIL_NAME_OFF 69
 /* [MS-MAIL] §2.2.1: the case-insensitive prefix of every name. */
 #define MSL_SMBMAIL_PREFIX "\\MAILSLOT\\"
@@ -40,7 +40,7 @@
 #define MSL_SMBMAIL_MAX 512
 
 /*
- * The two sender profiles seen on the wire (spec §1.4, §1.5, §8).
+ * The two sender profiles seen on the wire (docs/protocol.md §1.4, §1.5, §8).
  *  - MSL_SMBMAIL_WINDOWS: what a Windows WriteFile() sends in the
  *    [MS-MAIL] §4 capture: Flags 0x18, Flags2 0x0004, PID 0xFEFF,
  *    MaxParameterCount 2, transaction Flags 0x0002 (no response),
@@ -57,7 +57,7 @@ enum msl_smbmail_profile {
 /*
  * A parsed mailslot write.  Every header field is kept for logs and
  * tests, although a receiver ignores all but DataCount and DataOffset
- * ([MS-MAIL] §2.2.1, spec §1.6).  sm_name views the name in the input; it
+ * ([MS-MAIL] §2.2.1, docs/protocol.md §1.6).  sm_name views the name in the input; it
  * is sm_name_len bytes long and the input has its NUL right after it.
  * sm_data views sm_data_len bytes of message, which may be zero.  The
  * views are valid as long as the input buffer.
@@ -95,7 +95,7 @@ struct msl_smbmail {
 };
 
 /*
- * msl_smbmail_parse applies the receiver rules of spec §1.6 (rules 5 to 8)
+ * msl_smbmail_parse applies the receiver rules of docs/protocol.md §1.6 (rules 5 to 8)
  * to one SMB message of len bytes.  A DataCount of 0 is accepted: this
  * library supports empty messages, although nmbd drops them.  Results:
  * MSL_PE_OK; MSL_PE_TRUNCATED when the fixed 69 bytes are not all there;
@@ -134,7 +134,7 @@ size_t msl_smbmail_size(enum msl_smbmail_profile profile, size_t name_len,
 /*
  * msl_smbmail_build writes a mailslot write for name (name_len bytes) and
  * data_len bytes of data in the given profile.  The "\MAILSLOT\" prefix is
- * written upper-case and the rest of the name as given (spec §1.5, §8).
+ * written upper-case and the rest of the name as given (docs/protocol.md §1.5, §8).
  * Results: MSL_PE_OK; MSL_PE_INVAL for a name msl_smbmail_name_ok refuses,
  * an unknown profile or NULL data with a nonzero length; MSL_PE_TOOBIG
  * when the message would exceed MSL_SMBMAIL_MAX ([MS-MAIL] §3.1.4.1: such

@@ -55,7 +55,7 @@ struct msl_ctl_info {
 };
 
 /* An outbox record: the daemon builds the datagram with its own name, its
- * egress address and its port (so replies reach port 138, spec §2.3), and
+ * egress address and its port (so replies reach port 138, docs/protocol.md §2.3), and
  * sends it to its datagram port, whatever the writer would like. */
 #define MSL_CTL_SEND_BCAST 0x1u /* dst_ip ignored: every interface's broadcast */
 struct msl_ctl_send {

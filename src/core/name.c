@@ -3,7 +3,7 @@
  *
  * Pure code: no system calls, so it can be fuzzed and reused by the daemon.
  * Windows compares mailslot names case-insensitively and accepts '/' for
- * '\' (win32-semantics §1.2, §1.3); the key is the path folded to lower
+ * '\' (docs/windows.md §1.2, §1.3); the key is the path folded to lower
  * case, and two names are the same mailslot exactly when their keys are
  * equal.
  */

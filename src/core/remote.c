@@ -3,7 +3,7 @@
  * datagram (RFC 1002 §4.4) carrying an SMB mailslot write ([MS-MAIL]
  * §2.2.1) per message, on UDP 138.
  *
- * The destination is worked out once, at open (spec §2.2, §2.3):
+ * The destination is worked out once, at open (docs/protocol.md §2.2, §2.3):
  *  - "*" and the configured workgroup are group names: DIRECT_GROUP to
  *    NAME<00> on every interface's directed broadcast address;
  *  - any other host is looked up with getaddrinfo (hosts file, DNS) and
@@ -12,7 +12,7 @@
  *  - a name nobody resolves fails with MAILSLOT_E_BADNETPATH.
  * When mailslotd runs, the datagram is handed to it through its outbox (a
  * local mailslot, see ctl.h) so that it leaves from port 138 with the
- * node's name, and replies come back (spec §2.3); otherwise this process
+ * node's name, and replies come back (docs/protocol.md §2.3); otherwise this process
  * sends it from an ephemeral port.
  */
 #include <errno.h>
@@ -111,7 +111,7 @@ nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
 }
 
 /* netbios_of turns a host name into the NetBIOS name it stands for: its
- * first DNS label, upper-cased, at most 15 characters (spec §1.3). */
+ * first DNS label, upper-cased, at most 15 characters (docs/protocol.md §1.3). */
 static int
 netbios_of(const char *host, char out[MSL_NBNAME_LEN])
 {
@@ -137,7 +137,7 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 	int group = 0;
 
 	if (n->scope == MAILSLOT_SCOPE_PRIMARY || msl_strcaseeq(n->host, r->conf.workgroup)) {
-		/* Spec §2.2: the primary domain is WORKGROUP<00>, a group. */
+		/* docs/protocol.md §2.2: the primary domain is WORKGROUP<00>, a group. */
 		memcpy(r->dst, r->conf.workgroup, sizeof r->dst);
 		r->type = MSL_NBDGM_DIRECT_GROUP;
 		r->bcast = 1;
@@ -145,7 +145,7 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 	}
 	if (inet_pton(AF_INET, n->host, &lit) == 1) {
 		/* An address names no NetBIOS name: send a NetBIOS broadcast
-		 * datagram (type 0x12, destination "*", spec §1.2) to it alone,
+		 * datagram (type 0x12, destination "*", docs/protocol.md §1.2) to it alone,
 		 * which a receiver takes for all of its names. */
 		strcpy(r->dst, "*");
 		r->type = MSL_NBDGM_BROADCAST;
@@ -246,7 +246,7 @@ send_self(struct msl_remote *r, const void *data, size_t len)
 		return MAILSLOT_E_NETWORK;
 	for (int i = 0; i < nd; i++) {
 		size_t used;
-		/* Spec §1.2: SOURCE_IP is the address of the interface the
+		/* docs/protocol.md §1.2: SOURCE_IP is the address of the interface the
 		 * datagram leaves by. */
 		if (msl_net_build_dgram(r->type, r->conf.name, srcs[i], r->udp_port, r->dst,
 		    MSL_NBSUFFIX_WORKSTATION, r->mailslot, data, len, buf, &used) != MSL_PE_OK)
@@ -254,7 +254,7 @@ send_self(struct msl_remote *r, const void *data, size_t len)
 		if (msl_udp_send(r->udp, buf, used, dsts[i], r->conf.port) == 0)
 			sent++;
 	}
-	/* Datagrams are unreliable (spec §3): one interface that took it is
+	/* Datagrams are unreliable (docs/protocol.md §3): one interface that took it is
 	 * success, as on Windows. */
 	return sent > 0 ? MAILSLOT_OK : MAILSLOT_E_NETWORK;
 }
@@ -286,7 +286,7 @@ msl_remote_write(struct msl_remote *r, const void *data, size_t len)
 {
 	mailslot_err e;
 
-	/* Spec §3.1: the broadcast limit is ERROR_BAD_NETPATH on Windows;
+	/* docs/protocol.md §3.1: the broadcast limit is ERROR_BAD_NETPATH on Windows;
 	 * a direct write that cannot fit one datagram fails as too large. */
 	if (len > r->limit)
 		return r->bcast || r->type == MSL_NBDGM_DIRECT_GROUP ? MAILSLOT_E_BADNETPATH

@@ -46,7 +46,7 @@
 	X(drop_local_only)      /* the mailslot refuses remote messages   */ \
 	X(drop_full)            /* the mailslot is over its quota         */ \
 	X(drop_over_max_size)   /* above the mailslot's maximum size      */ \
-	X(drop_duplicate)       /* the same datagram seen again (§4.4)    */ \
+	X(drop_duplicate)       /* seen again (docs/protocol.md §4.4)     */ \
 	X(drop_delivery_error)  /* the local transport failed otherwise   */ \
 	X(nbns_queries)         /* name queries read on UDP 137           */ \
 	X(nbns_answered)        /* ... answered for our names             */ \
@@ -75,9 +75,9 @@ struct msld_stats {
  * name queries and local clients get their turn. */
 #define MSLD_BATCH 32
 #define MSLD_RX_ROUNDS 4
-/* A receive slot has room well above nmbd's 576 bytes (spec §8); a longer
+/* A receive slot has room well above nmbd's 576 bytes (docs/protocol.md §8); a longer
  * payload is cut, and no valid datagram is longer, since the SMB part is
- * at most MSL_SMBMAIL_MAX bytes (spec §3.1). */
+ * at most MSL_SMBMAIL_MAX bytes (docs/protocol.md §3.1). */
 #define MSLD_RX_MAX 2048
 /* Datagrams for local writers sent per sendmmsg(2) call. */
 #define MSLD_TX 64

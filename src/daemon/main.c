@@ -6,7 +6,7 @@
  * in the local mailslot of that name, answers NetBIOS name queries for the
  * node's name on UDP 137 so that peers can resolve \\THISHOST, and sends
  * datagrams for local writers of \\host, \\domain and \\* names so that
- * they leave from port 138 (spec §2.3: Windows replies go to 138).
+ * they leave from port 138 (docs/protocol.md §2.3: Windows replies go to 138).
  *
  * One thread, one epoll set, no queue of its own: a datagram is parsed and
  * delivered (or dropped and counted) before the next one is read, so

@@ -74,7 +74,7 @@ fnv1a(const uint8_t *p, size_t n)
 }
 
 /* duplicate records a datagram and tells whether it was seen within the
- * window (keyed as spec §4.4 recommends: source, DGM_ID, length, hash). */
+ * window (keyed as docs/protocol.md §4.4 recommends: source, DGM_ID, length, hash). */
 static int
 duplicate(struct msld *d, const struct msld_dgram *in, uint16_t id)
 {
@@ -149,7 +149,7 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	 * silently, but counted. */
 	if ((pe = msl_mdgm_parse(in->buf, in->len, &m)) != MSL_PE_OK)
 		return drop(d, v, MSLD_C_drop_malformed, pe);
-	/* Spec §1.6 rule 4 and §4.2: our name, our workgroup or "*", any
+	/* docs/protocol.md §1.6 rule 4 and §4.2: our name, our workgroup or "*", any
 	 * suffix, whatever the message type says. */
 	const struct msl_nbname *dst = &m.md_dgm.dg_dst;
 	if (!name_is(dst, d->conf.name) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*"))

@@ -135,7 +135,7 @@ msld_udp_open(struct msld *d, uint16_t port, const char *what)
 		msld_log(d, MSL_LOG_ERROR, "cannot open a UDP socket: %s", strerror(errno));
 		return -1;
 	}
-	/* Spec §4.1: one wildcard socket with IP_PKTINFO sees unicast and
+	/* docs/protocol.md §4.1: one wildcard socket with IP_PKTINFO sees unicast and
 	 * broadcast alike, and tells which interface each came in by. */
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
 	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
@@ -143,7 +143,7 @@ msld_udp_open(struct msld *d, uint16_t port, const char *what)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
 	/*
 	 * No SO_REUSEADDR: nmbd sets it, and so a second owner of the port
-	 * would silently share unicast traffic with it (spec §4.1).  Failing
+	 * would silently share unicast traffic with it (docs/protocol.md §4.1).  Failing
 	 * here is the point.
 	 */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {

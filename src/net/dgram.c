@@ -18,7 +18,7 @@ msl_net_build_dgram(uint8_t type, const char *src, uint32_t src_ip,
 	static uint16_t next_id;
 	struct msl_mdgm_send s = {
 		.ms_type = type,
-		/* Spec §8: a node without WINS is a B-node. */
+		/* docs/protocol.md §8: a node without WINS is a B-node. */
 		.ms_node = MSL_NBDGM_NODE_B,
 		.ms_src_ip = ntohl(src_ip),
 		.ms_src_port = src_port,
@@ -38,7 +38,7 @@ msl_net_build_dgram(uint8_t type, const char *src, uint32_t src_ip,
 		__atomic_compare_exchange_n(&next_id, &zero, seed, 0, __ATOMIC_RELAXED,
 		    __ATOMIC_RELAXED);
 	s.ms_id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
-	/* Spec §2.4: the source name is the sender's <00> name. */
+	/* docs/protocol.md §2.4: the source name is the sender's <00> name. */
 	if ((e = msl_nbname_make(&s.ms_src, src, MSL_NBSUFFIX_WORKSTATION, NULL)) != MSL_PE_OK)
 		return e;
 	if ((e = msl_nbname_make(&s.ms_dst, dst, suffix, NULL)) != MSL_PE_OK)

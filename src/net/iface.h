@@ -35,7 +35,7 @@ int msl_net_src_for(uint32_t dst, uint32_t *src);
 
 /*
  * msl_net_targets lists where one datagram goes: with bcast, every
- * interface's directed broadcast (spec §2.3, [MS-NBTE] §3.1.4: broadcast
+ * interface's directed broadcast (docs/protocol.md §2.3, [MS-NBTE] §3.1.4: broadcast
  * on all interfaces) with that interface's address as the source; else
  * dst alone with the source the kernel would pick.  Returns the count.
  * The answer is cached for a second, so a sender may ask per datagram.

@@ -252,7 +252,7 @@ ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
 	if (s.kind == MSL_H_FREE)
 		return msl_fail(ERROR_INVALID_HANDLE);
 	if (s.kind == MSL_H_CLIENT)
-		return msl_fail(ERROR_INVALID_PARAMETER); /* Windows: shared spec §2.5 */
+		return msl_fail(ERROR_INVALID_PARAMETER); /* Windows: docs/windows.md §2.5 */
 	if (lpOverlapped != NULL)
 		return msl_fail(ERROR_NOT_SUPPORTED);
 	e = mailslot_read(s.u.srv, lpBuffer, nNumberOfBytesToRead, &got, NULL);

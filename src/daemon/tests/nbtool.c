@@ -48,7 +48,7 @@
 
 #include "msl_codec.h"
 
-/* Offsets in a payload without NetBIOS scope (spec §1.1, §1.5). */
+/* Offsets in a payload without NetBIOS scope (docs/protocol.md §1.1, §1.5). */
 enum {
 	OFF_TYPE = 0,
 	OFF_FLAGS = 1,
