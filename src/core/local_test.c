@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
@@ -18,6 +19,10 @@
 
 #include "core.h"
 #include "msl_test.h"
+#include "slot.h"
+
+/* Set by hold_lock once it holds a server's lock. */
+static int held_flag;
 
 /* Each test uses its own namespace, so suites can run in parallel. */
 static void
@@ -363,6 +368,48 @@ test_pollable_fd(void)
 	mailslot_close(s);
 }
 
+/* hold_lock plays the intake thread in the middle of a handshake: it holds
+ * the server's lock for a moment, as a callback does. */
+static void *
+hold_lock(void *arg)
+{
+	struct mailslot_server *s = arg;
+	struct timespec brief = { 0, 50 * 1000 * 1000 };
+
+	pthread_mutex_lock(&s->mu);
+	__atomic_store_n(&held_flag, 1, __ATOMIC_RELEASE);
+	nanosleep(&brief, NULL);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/*
+ * A fork() while another thread holds a server's lock must not hand the
+ * child that lock held: its mailslot_close would hang forever.
+ */
+static void
+test_fork_while_server_locked(void)
+{
+	mailslot_server *s;
+	pthread_t th;
+
+	fresh_namespace("forklock");
+	MSL_CHECK_ERR(mailslot_create("forklock", NULL, &s), MAILSLOT_OK);
+	held_flag = 0;
+	MSL_CHECK_EQ(pthread_create(&th, NULL, hold_lock, s), 0);
+	while (!__atomic_load_n(&held_flag, __ATOMIC_ACQUIRE))
+		sched_yield();
+	pid_t p = fork();
+	if (p == 0) {
+		alarm(5); /* a hang is this test's failure */
+		mailslot_close(s);
+		_exit(0);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	pthread_join(th, NULL);
+	mailslot_close(s);
+}
+
 static void
 test_close_makes_writes_fail_and_frees_name(void)
 {
@@ -372,16 +419,7 @@ test_close_makes_writes_fail_and_frees_name(void)
 	fresh_namespace("close");
 	MSL_CHECK_ERR(mailslot_create("gone", NULL, &s), MAILSLOT_OK);
 	MSL_CHECK_ERR(mailslot_open("gone", &c), MAILSLOT_OK);
-	/*
-	 * The intake thread answers the handshake with the server's lock held
-	 * and may still hold it when mailslot_open returns.  The library does
-	 * not yet release that lock across fork(), so a child forked at that
-	 * moment inherits it held and hangs in mailslot_close.  Taking the lock
-	 * once (mailslot_get_info does) waits until the thread is done; remove
-	 * this when fork() is safe at any time.
-	 */
 	mailslot_info in;
-	MSL_CHECK_ERR(mailslot_get_info(s, &in), MAILSLOT_OK);
 	/* A child of fork() that closes its copy leaves the mailslot alone. */
 	pid_t p = fork();
 	if (p == 0) {
@@ -786,6 +824,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_quota_full_then_recovers),
     MSL_TEST(test_pollable_fd),
     MSL_TEST(test_close_makes_writes_fail_and_frees_name),
+    MSL_TEST(test_fork_while_server_locked),
     MSL_TEST(test_kill9_server),
     MSL_TEST(test_writer_churn),
     MSL_TEST(test_pingpong_never_stalls),

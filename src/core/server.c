@@ -66,6 +66,76 @@ msl_on_pipes(void *srv)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/*
+ * Every open server of this process.  fork() takes all their locks first,
+ * so that a child never inherits one that another thread held (the intake
+ * thread holds one while it answers a handshake): its copy of the mailslot
+ * could then never be closed.  Lock order: msl_all_mu, then each s->mu,
+ * then the intake loop's own lock, which is why these handlers are
+ * registered after the loop's (prepare handlers run in reverse order).
+ */
+static pthread_mutex_t msl_all_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct mailslot_server *msl_all;
+static pthread_once_t msl_all_once = PTHREAD_ONCE_INIT;
+
+static void
+msl_all_prepare(void)
+{
+	pthread_mutex_lock(&msl_all_mu);
+	for (struct mailslot_server *s = msl_all; s != NULL; s = s->all_next)
+		pthread_mutex_lock(&s->mu);
+}
+
+static void
+msl_all_parent(void)
+{
+	for (struct mailslot_server *s = msl_all; s != NULL; s = s->all_next)
+		pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&msl_all_mu);
+}
+
+static void
+msl_all_child(void)
+{
+	/* The locking thread is this one; fresh locks are simplest. */
+	for (struct mailslot_server *s = msl_all; s != NULL; s = s->all_next)
+		pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&msl_all_mu, NULL);
+}
+
+static void
+msl_all_register(void)
+{
+	pthread_atfork(msl_all_prepare, msl_all_parent, msl_all_child);
+}
+
+static void
+msl_all_add(struct mailslot_server *s)
+{
+	pthread_once(&msl_all_once, msl_all_register);
+	pthread_mutex_lock(&msl_all_mu);
+	s->all_prev = NULL;
+	s->all_next = msl_all;
+	if (msl_all != NULL)
+		msl_all->all_prev = s;
+	msl_all = s;
+	pthread_mutex_unlock(&msl_all_mu);
+}
+
+static void
+msl_all_remove(struct mailslot_server *s)
+{
+	pthread_mutex_lock(&msl_all_mu);
+	if (s->all_prev != NULL)
+		s->all_prev->all_next = s->all_next;
+	else if (msl_all == s)
+		msl_all = s->all_next;
+	if (s->all_next != NULL)
+		s->all_next->all_prev = s->all_prev;
+	s->all_next = s->all_prev = NULL;
+	pthread_mutex_unlock(&msl_all_mu);
+}
+
 /* msl_server_free runs in the intake thread once no callback can hold s. */
 static void
 msl_server_free(void *srv)
@@ -147,6 +217,7 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 		e = MAILSLOT_E_NOMEM;
 		goto fail;
 	}
+	msl_all_add(s);
 	*out = s;
 	return MAILSLOT_OK;
 fail:
@@ -336,6 +407,7 @@ mailslot_close(mailslot_server *s)
 {
 	if (s == NULL)
 		return;
+	msl_all_remove(s);
 	pthread_mutex_lock(&s->mu);
 	s->closing = 1;
 	msl_live_store(&s->live, MSL_LIVE_CLOSED);

@@ -85,6 +85,8 @@ struct mailslot_server {
 	size_t nconns;   /* connections in conns, the dead included    */
 	uint64_t conn_ids;
 	msl_live_slot live; /* the mailslot's word in the live page     */
+	/* Every open server of the process (server.c, for fork()). */
+	struct mailslot_server *all_next, *all_prev;
 	/* The intake thread's view (server.c). */
 	int closing;
 	msl_watch *w_listen, *w_pipes;
