@@ -167,18 +167,23 @@ typedef LPTHREAD_START_ROUTINE PTHREAD_START_ROUTINE;
 
 /* Codes set by the waits, threads, overlapped I/O and handle functions. */
 #define ERROR_NOACCESS 998L
-#define ERROR_INVALID_FUNCTION 1L
 #define ERROR_TOO_MANY_OPEN_FILES 4L
-#define ERROR_OUTOFMEMORY 14L
-#define ERROR_BAD_LENGTH 24L
-#define ERROR_NO_MORE_FILES 18L
-#define ERROR_NOT_OWNER 288L
 #define ERROR_BAD_EXE_FORMAT 193L
-#define ERROR_INVALID_FLAGS 1004L
 #define ERROR_OPERATION_ABORTED 995L
 #define ERROR_IO_INCOMPLETE 996L
 #define ERROR_NOT_FOUND 1168L
 #define ERROR_REMOTE_MAILSLOTS_DEPRECATED 3025L
+
+/* HRESULTs, as <winerror.h> has them (strsafe.h returns them). */
+#define S_OK ((HRESULT)0L)
+#define S_FALSE ((HRESULT)1L)
+#define E_FAIL ((HRESULT)0x80004005L)
+#define E_INVALIDARG ((HRESULT)0x80070057L)
+#define E_OUTOFMEMORY ((HRESULT)0x8007000EL)
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#define HRESULT_FROM_WIN32(x) \
+	((HRESULT)(x) <= 0 ? (HRESULT)(x) : (HRESULT)(((x) & 0x0000FFFF) | 0x80070000))
 
 /* Waits. */
 #define INFINITE 0xFFFFFFFFu
@@ -488,10 +493,13 @@ MAILSLOT_API mailslot_client *MailslotClientOf(HANDLE h);
 /* ------------------------------------------------------------------ */
 
 /*
- * CreateEventA makes an unnamed event, manual or auto reset, initially
- * signaled or not.  Named events are not supported (ERROR_NOT_SUPPORTED
- * for a non-NULL lpName).  bInheritHandle is honoured.  The caller owns
- * the handle.  Errors: ERROR_NOT_SUPPORTED, ERROR_TOO_MANY_OPEN_FILES.
+ * CreateEventA makes an event, manual or auto reset, initially signaled
+ * or not; it fails with NULL.  A name (case-sensitive) is known in this
+ * process only: creating a name that exists opens that event, ignores the
+ * other arguments and sets ERROR_ALREADY_EXISTS, as Windows does; other
+ * processes do not see it (pass an inheritable handle instead).
+ * bInheritHandle is honoured.  The caller owns the handle.
+ * Errors: ERROR_NOT_ENOUGH_MEMORY, ERROR_TOO_MANY_OPEN_FILES.
  */
 MAILSLOT_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
     BOOL bManualReset, BOOL bInitialState, LPCSTR lpName);
@@ -713,6 +721,18 @@ MAILSLOT_API int MailslotPrintfW(LPCWSTR fmt, ...);
  * for _tmain and wmain.
  */
 MAILSLOT_API int MailslotRunWideMain(int argc, char **argv, int (*fn)(int, WCHAR **));
+
+/*
+ * MailslotRunWinMainA / W are what _tWinMain's main() calls: fn gets a
+ * made-up instance handle, NULL, the command line after the program name
+ * (arguments joined by spaces, quoted when they hold a space) and
+ * SW_SHOWDEFAULT.
+ */
+#define SW_SHOWDEFAULT 10
+MAILSLOT_API int MailslotRunWinMainA(int argc, char **argv,
+    int (*fn)(HINSTANCE, HINSTANCE, LPSTR, int));
+MAILSLOT_API int MailslotRunWinMainW(int argc, char **argv,
+    int (*fn)(HINSTANCE, HINSTANCE, LPWSTR, int));
 
 #ifndef MAILSLOT_NO_MESSAGE
 #define MAILSLOT_NO_MESSAGE ((DWORD)-1)

@@ -164,6 +164,56 @@ MailslotRunWideMain(int argc, char **argv, int (*fn)(int, WCHAR **))
 	return r;
 }
 
+/* msw_cmdline joins argv[1..] as Windows passes a command line. */
+static char *
+msw_cmdline(int argc, char **argv)
+{
+	size_t n = 1;
+	char *s, *p;
+	int i;
+	for (i = 1; i < argc; i++)
+		n += strlen(argv[i]) + 3;
+	if ((p = s = malloc(n)) == NULL)
+		return NULL;
+	for (i = 1; i < argc; i++) {
+		int q = argv[i][0] == '\0' || strpbrk(argv[i], " \t") != NULL;
+		if (i > 1)
+			*p++ = ' ';
+		if (q)
+			*p++ = '"';
+		p = stpcpy(p, argv[i]);
+		if (q)
+			*p++ = '"';
+	}
+	*p = '\0';
+	return s;
+}
+
+int
+MailslotRunWinMainA(int argc, char **argv, int (*fn)(HINSTANCE, HINSTANCE, LPSTR, int))
+{
+	char *cl = msw_cmdline(argc, argv);
+	int r;
+	if (cl == NULL)
+		return 1;
+	r = fn((HINSTANCE)(uintptr_t)0x400000, NULL, cl, SW_SHOWDEFAULT);
+	free(cl);
+	return r;
+}
+
+int
+MailslotRunWinMainW(int argc, char **argv, int (*fn)(HINSTANCE, HINSTANCE, LPWSTR, int))
+{
+	char *cl = msw_cmdline(argc, argv);
+	LPWSTR w = msw_to_utf16(cl);
+	int r = 1;
+	if (w != NULL)
+		r = fn((HINSTANCE)(uintptr_t)0x400000, NULL, w, SW_SHOWDEFAULT);
+	free(w);
+	free(cl);
+	return r;
+}
+
 /* ------------------------------------------------------------------ */
 /* lstr*                                                               */
 /* ------------------------------------------------------------------ */

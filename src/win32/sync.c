@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -500,19 +501,55 @@ SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Event functions fail with NULL, not INVALID_HANDLE_VALUE, as on Windows. */
-static HANDLE
-msw_event_new(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, int named)
+/* msw_named_cb finds a live event of this process by its name. */
+struct msw_named {
+	const char *name;
+	msw_obj *found;
+};
+
+static int
+msw_named_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 {
+	struct msw_named *n = arg;
+	(void)h;
+	(void)flags;
+	if (o->kind == MSW_K_EVENT && o->name != NULL && strcmp(o->name, n->name) == 0) {
+		n->found = o;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Event functions fail with NULL, not INVALID_HANDLE_VALUE, as on Windows.
+ * Names are case-sensitive, as Windows object names are, and live in this
+ * process only: a second CreateEvent of a name gives a new handle to the
+ * same event and ERROR_ALREADY_EXISTS.
+ */
+static HANDLE
+msw_event_new(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, const char *name)
+{
+	struct msw_named n = { name, NULL };
 	msw_obj *o;
 	HANDLE h;
 	int fd;
-	if (named)
-		return msw_fail(ERROR_NOT_SUPPORTED), NULL;
 	msw_fork_hooks();
+	if (name != NULL) {
+		msw_init();
+		pthread_mutex_lock(&msw_mu);
+		msw_table_walk_locked(msw_named_cb, &n);
+		h = n.found ? msw_handle_new_locked(n.found, msw_inherit_flag(sa)) : NULL;
+		pthread_mutex_unlock(&msw_mu);
+		if (n.found != NULL) {
+			msw_set_error(h != NULL ? ERROR_ALREADY_EXISTS : ERROR_NOT_ENOUGH_MEMORY);
+			return h;
+		}
+	}
 	if ((fd = msw_eventfd(initial)) < 0)
 		return msw_fail(ERROR_TOO_MANY_OPEN_FILES), NULL;
-	if ((o = msw_obj_new(MSW_K_EVENT, fd, manual != 0)) == NULL) {
+	if ((o = msw_obj_new(MSW_K_EVENT, fd, manual != 0)) == NULL ||
+	    (name != NULL && (o->name = strdup(name)) == NULL)) {
+		free(o);
 		close(fd);
 		return msw_fail(ERROR_NOT_ENOUGH_MEMORY), NULL;
 	}
@@ -524,13 +561,20 @@ msw_event_new(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, int named)
 HANDLE WINAPI
 CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL bManualReset, BOOL bInitialState, LPCSTR lpName)
 {
-	return msw_event_new(sa, bManualReset, bInitialState, lpName != NULL);
+	return msw_event_new(sa, bManualReset, bInitialState, lpName);
 }
 
 HANDLE WINAPI
 CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL bManualReset, BOOL bInitialState, LPCWSTR lpName)
 {
-	return msw_event_new(sa, bManualReset, bInitialState, lpName != NULL);
+	int ok;
+	char *n = msw_to_utf8(lpName, &ok);
+	HANDLE h;
+	if (!ok)
+		return msw_fail(ERROR_NOT_ENOUGH_MEMORY), NULL;
+	h = msw_event_new(sa, bManualReset, bInitialState, n);
+	free(n);
+	return h;
 }
 
 HANDLE WINAPI
@@ -540,13 +584,20 @@ CreateEventExA(LPSECURITY_ATTRIBUTES sa, LPCSTR lpName, DWORD dwFlags, DWORD dwD
 	if (dwFlags & ~(CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET))
 		return msw_fail(ERROR_INVALID_PARAMETER), NULL;
 	return msw_event_new(sa, (dwFlags & CREATE_EVENT_MANUAL_RESET) != 0,
-	    (dwFlags & CREATE_EVENT_INITIAL_SET) != 0, lpName != NULL);
+	    (dwFlags & CREATE_EVENT_INITIAL_SET) != 0, lpName);
 }
 
 HANDLE WINAPI
 CreateEventExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
 {
-	return CreateEventExA(sa, lpName != NULL ? "" : NULL, dwFlags, dwDesiredAccess);
+	int ok;
+	char *n = msw_to_utf8(lpName, &ok);
+	HANDLE h;
+	if (!ok)
+		return msw_fail(ERROR_NOT_ENOUGH_MEMORY), NULL;
+	h = CreateEventExA(sa, n, dwFlags, dwDesiredAccess);
+	free(n);
+	return h;
 }
 
 /* msw_event_op applies op to an event handle's descriptor under msw_mu. */

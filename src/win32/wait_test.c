@@ -207,9 +207,20 @@ test_wait_limits_and_bad_handles(void)
 	HANDLE mix[2] = { good, h[1] };
 	MSL_CHECK_EQ(WaitForMultipleObjects(2, mix, FALSE, 0), WAIT_FAILED);
 	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
-	MSL_CHECK(CreateEventA(NULL, TRUE, FALSE, "named") == NULL);
-	MSL_CHECK_EQ(GetLastError(), ERROR_NOT_SUPPORTED);
 	CloseHandle(good);
+	/* Named events: the second CreateEvent opens the first one. */
+	HANDLE n1 = CreateEventA(NULL, TRUE, FALSE, "ExampleSlot");
+	MSL_CHECK(n1 != NULL && GetLastError() == ERROR_SUCCESS);
+	HANDLE n2 = CreateEventW(NULL, FALSE, TRUE, u"ExampleSlot");
+	MSL_CHECK(n2 != NULL && n2 != n1);
+	MSL_CHECK_EQ(GetLastError(), ERROR_ALREADY_EXISTS);
+	SetEvent(n2);
+	MSL_CHECK_EQ(WaitForSingleObject(n1, 0), WAIT_OBJECT_0);
+	HANDLE n3 = CreateEventA(NULL, TRUE, FALSE, "exampleslot"); /* names are case-sensitive */
+	MSL_CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+	CloseHandle(n1);
+	CloseHandle(n2);
+	CloseHandle(n3);
 }
 
 /* A handle closed while another thread waits on it: the wait goes on. */
