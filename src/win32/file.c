@@ -59,10 +59,13 @@ msw_destroy_kind(msw_obj *o)
 		mailslot_client_close(o->cli);
 	if (o->proxy_fd >= 0)
 		close(o->proxy_fd);
-	if (o->kind == MSW_K_THREAD && o->thread != NULL) {
+	if (o->kind == MSW_K_THREAD && (o->thread != NULL || o->proc != NULL)) {
 		pthread_mutex_lock(&msw_mu);
-		msw_tls_unref_locked(o->thread);
-		pthread_mutex_unlock(&msw_mu);
+		if (o->thread != NULL)
+			msw_tls_unref_locked(o->thread);
+		if (o->proc != NULL)
+			msw_unref_locked(o->proc);
+		msw_unlock();
 	}
 }
 
@@ -181,7 +184,7 @@ ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
 	else if (o->kind != MSW_K_SERVER)
 		err = ERROR_INVALID_HANDLE;
 	else if (o->proxy_fd >= 0)
-		err = (DWORD)msw_proxy_read(o, lpBuffer, nNumberOfBytesToRead, &n, MAILSLOT_WAIT_FOREVER - 1);
+		err = (DWORD)msw_proxy_read(o, lpBuffer, nNumberOfBytesToRead, &n);
 	else if ((e = mailslot_read(o->srv, lpBuffer, nNumberOfBytesToRead, &got, NULL)) != MAILSLOT_OK)
 		err = mailslot_win32_error(e);
 	else
@@ -388,7 +391,7 @@ SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout)
 	if (o == NULL || o->kind != MSW_K_SERVER)
 		err = ERROR_INVALID_HANDLE;
 	else if (o->proxy_fd >= 0)
-		err = ERROR_NOT_SUPPORTED;
+		err = (DWORD)msw_proxy_set_timeout(o, lReadTimeout);
 	else
 		mailslot_set_timeout(o->srv, lReadTimeout);
 	msw_unref(o);

@@ -95,6 +95,7 @@ struct msw_obj {
 	pid_t pid;
 	int reaped;
 	msw_tls *thread;   /* thread object: its thread's state */
+	msw_obj *proc;     /* a CreateProcess main-thread object: its process */
 	int gate;          /* CREATE_SUSPENDED: eventfd the new thread waits on */
 	LPTHREAD_START_ROUTINE start;
 	LPVOID start_arg;
@@ -153,7 +154,12 @@ LPWSTR msw_to_utf16(const char *s);
 
 /* Inheritance over exec (process.c). */
 void msw_inherit_import(void);
-int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got, DWORD timeout_ms);
+int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got);
 int msw_proxy_info(msw_obj *o, mailslot_info *info);
+int msw_proxy_set_timeout(msw_obj *o, DWORD timeout);
+void msw_fork_prepare_locked(void);
+void msw_fork_parent_locked(void);
+void msw_fork_child_locked(void);
+BOOL msw_exit_code_locked(msw_obj *o, DWORD *code);
 
 #endif /* MSW_H */

@@ -178,17 +178,20 @@ static void
 msw_fork_prepare(void)
 {
 	pthread_mutex_lock(&msw_mu);
+	msw_fork_prepare_locked();
 }
 
 static void
 msw_fork_parent(void)
 {
+	msw_fork_parent_locked();
 	pthread_mutex_unlock(&msw_mu);
 }
 
 static void
 msw_fork_child(void)
 {
+	msw_fork_child_locked();
 	pthread_mutex_unlock(&msw_mu);
 	msw_tls_atfork_child();
 	msw_io_atfork_child();

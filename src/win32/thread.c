@@ -188,11 +188,12 @@ GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
 	pthread_mutex_lock(&msw_mu);
 	if ((o = msw_get_locked(hThread, NULL)) != NULL) {
 		kind = o->kind;
-		code = o->exited ? o->exit_code : STILL_ACTIVE;
+		if (o->proc != NULL) /* a CreateProcess main thread: the process's code */
+			msw_exit_code_locked(o->proc, &code);
+		else
+			code = o->exited ? o->exit_code : STILL_ACTIVE;
 	}
 	pthread_mutex_unlock(&msw_mu);
-	if (kind == MSW_K_PROCESS) /* a CreateProcess main-thread handle */
-		return GetExitCodeProcess(hThread, lpExitCode);
 	if (kind != MSW_K_THREAD)
 		return msw_fail(ERROR_INVALID_HANDLE);
 	if (lpExitCode == NULL)
