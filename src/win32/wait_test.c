@@ -223,7 +223,7 @@ test_wait_limits_and_bad_handles(void)
 	CloseHandle(n3);
 }
 
-/* A handle closed while another thread waits on it: the wait goes on. */
+/* Closes one handle of an event and sets it through the other. */
 static DWORD WINAPI
 close_then_set(LPVOID p)
 {
@@ -257,12 +257,13 @@ test_duplicate_and_handle_info(void)
 	SetEvent(d);
 	MSL_CHECK_EQ(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
 	ResetEvent(e);
+	/* One handle closed, the object lives on through the other. */
 	HANDLE pair[2] = { e, d };
 	HANDLE th = CreateThread(NULL, 0, close_then_set, pair, 0, NULL);
-	MSL_CHECK_EQ(WaitForSingleObject(e, BOUND), WAIT_OBJECT_0);
 	MSL_CHECK_EQ(WaitForSingleObject(th, BOUND), WAIT_OBJECT_0);
 	MSL_CHECK(!GetHandleInformation(e, &flags)); /* the thread closed it */
 	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	MSL_CHECK_EQ(WaitForSingleObject(d, 0), WAIT_OBJECT_0);
 	/* DUPLICATE_CLOSE_SOURCE moves the handle. */
 	HANDLE m = NULL;
 	MSL_CHECK(DuplicateHandle(GetCurrentProcess(), d, GetCurrentProcess(), &m, 0, FALSE,
