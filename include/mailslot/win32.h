@@ -300,9 +300,11 @@ MAILSLOT_API HANDLE WINAPI CreateMailslotW(LPCWSTR lpName, DWORD nMaxMessageSize
  * CreateFileA opens a client (write) handle to a mailslot name; the access,
  * share, disposition and flag arguments are accepted as Windows Vista and
  * later do (sharing is not enforced).  Remote names (\\host, \\domain,
- * \\*) follow the remote-mailslot policy: when $MAILSLOT_REMOTE_MAILSLOTS
- * is 0 they fail with ERROR_REMOTE_MAILSLOTS_DEPRECATED, as on Windows 11
- * 24H2 with "Enable remote mailslots" off (docs/porting.md).
+ * \\*) follow the remote-mailslot policy, Windows' "Enable remote
+ * mailslots": $MAILSLOT_REMOTE_MAILSLOTS=no, or the key "enable remote
+ * mailslots = no" in $MAILSLOT_CONFIG (default /etc/mailslot/mailslot.conf),
+ * makes them fail with ERROR_REMOTE_MAILSLOTS_DEPRECATED before anything
+ * is sent, as Windows 11 24H2 does by default; ours is on (porting.md).
  * Fails with ERROR_FILE_NOT_FOUND (no such local mailslot),
  * ERROR_ACCESS_DENIED (the mailslot refuses this user),
  * ERROR_PATH_NOT_FOUND (NULL), ERROR_NOT_SUPPORTED (not a mailslot name:

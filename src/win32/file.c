@@ -9,6 +9,7 @@
  * signaled state: set when an overlapped operation without an event
  * completes, reset when one starts.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -91,20 +92,58 @@ CreateMailslotA(LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
 	return msw_file_new(MSW_K_SERVER, s, NULL, lpSecurityAttributes);
 }
 
+/* msw_bool reads yes/no words; -1 for anything else. */
+static int
+msw_bool(const char *v)
+{
+	static const char *yes[] = { "1", "yes", "on", "true", "enabled" };
+	static const char *no[] = { "0", "no", "off", "false", "disabled" };
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /*
- * msw_remote_allowed is the remote-mailslot policy: Windows 11 24H2 ships
- * it off ("Enable remote mailslots"); here $MAILSLOT_REMOTE_MAILSLOTS=0
- * turns it off and anything else, or nothing, leaves it on (porting.md
- * says why).
+ * msw_conf_remote reads "enable remote mailslots = yes|no" from the
+ * library's configuration file ($MAILSLOT_CONFIG, else
+ * /etc/mailslot/mailslot.conf); -1 when the file or key is absent.
+ */
+static int
+msw_conf_remote(void)
+{
+	const char *path = getenv("MAILSLOT_CONFIG");
+	char line[256];
+	int r = -1;
+	FILE *f = fopen(path && *path ? path : "/etc/mailslot/mailslot.conf", "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char val[64];
+		if (sscanf(line, " enable remote mailslots = %63s", val) == 1)
+			r = msw_bool(val);
+	}
+	fclose(f);
+	return r;
+}
+
+/*
+ * msw_remote_allowed is the remote-mailslot policy, Windows' "Enable
+ * remote mailslots": $MAILSLOT_REMOTE_MAILSLOTS (yes/no) wins, then the
+ * configuration key, then our default, on (docs/porting.md says why;
+ * Windows 11 24H2 ships it off).
  */
 static int
 msw_remote_allowed(void)
 {
 	const char *v = getenv("MAILSLOT_REMOTE_MAILSLOTS");
-	if (v == NULL || *v == '\0')
-		return 1;
-	return !(strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 || strcasecmp(v, "off") == 0 ||
-	    strcasecmp(v, "false") == 0);
+	int r = v != NULL && *v ? msw_bool(v) : -1;
+	if (r < 0)
+		r = msw_conf_remote();
+	return r != 0;
 }
 
 HANDLE WINAPI

@@ -48,6 +48,11 @@ child_reader(char **argv)
 		return 13;
 	if (ReadFile(s, buf, 4, &n, NULL) || GetLastError() != ERROR_SEM_TIMEOUT)
 		return 14; /* the mailslot's own timeout (100 ms) applies */
+	/* A client handle answers GetMailslotInfo (Windows 8+), here from another process. */
+	DWORD mx = 1, next = 1;
+	if (!GetMailslotInfo(c, &mx, &next, &count, NULL) || mx != 0 || next != MAILSLOT_NO_MESSAGE ||
+	    count != 0)
+		return 30;
 	if (!WriteFile(c, "from child", 10, &n, NULL))
 		return 15;
 	if (!SetEvent(ev))
