@@ -321,7 +321,9 @@ MAILSLOT_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess
 
 /*
  * ReadFile on a server handle reads one whole message.
- * Without lpOverlapped it blocks up to the mailslot's read timeout.
+ * Without lpOverlapped it blocks up to the mailslot's read timeout.  A
+ * server handle inherited over exec or fork reads through its parent and
+ * takes no OVERLAPPED (ERROR_NOT_SUPPORTED).
  * With lpOverlapped it never blocks: a queued message is read at once
  * (TRUE, *lpNumberOfBytesRead set, the OVERLAPPED completed and its event
  * set), as Windows completes it; an empty mailslot with timeout 0 fails at
@@ -381,7 +383,9 @@ MAILSLOT_API BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
  * and maximum size are known (next size MAILSLOT_NO_MESSAGE when the count
  * is 0, else unknown and reported as 0; timeout 0): see docs/porting.md.
  * Errors: ERROR_INVALID_HANDLE; ERROR_FILE_NOT_FOUND (a client whose
- * server is gone).  Does not block (a client handle: one local lookup).
+ * server is gone); ERROR_INVALID_PARAMETER (a client of a remote name).
+ * Does not block (a client handle: one local lookup; a server inherited
+ * over exec or fork: one round trip to the parent).
  */
 MAILSLOT_API BOOL WINAPI GetMailslotInfo(HANDLE hMailslot, LPDWORD lpMaxMessageSize,
     LPDWORD lpNextSize, LPDWORD lpMessageCount, LPDWORD lpReadTimeout);
@@ -574,8 +578,9 @@ MAILSLOT_API ULONGLONG WINAPI GetTickCount64(void);
  * CreateThread runs lpStartAddress(lpParameter) in a new thread and
  * returns a handle that is signaled when the thread ends.  dwStackSize 0
  * means the default; CREATE_SUSPENDED holds the thread until
- * ResumeThread.  *lpThreadId (optional) gets its id.  The caller owns the
- * handle; the thread runs on when it is closed.
+ * ResumeThread.  *lpThreadId (optional) gets its kernel id, for which the
+ * call waits until the thread has started.  The caller owns the handle;
+ * the thread runs on when it is closed.
  * Errors: ERROR_NOT_ENOUGH_MEMORY, ERROR_INVALID_PARAMETER (NULL routine).
  */
 MAILSLOT_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,

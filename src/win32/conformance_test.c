@@ -1,11 +1,11 @@
 /*
  * conformance_test.c - Wine's kernel32 mailslot conformance sequence
- * (shared spec §10, the [WIN-TEST] items that real Windows passes),
+ * (the assertions of its newest version that pass on real Windows),
  * written only against <mailslot/win32.h>.
  *
  * It is built twice: by CMake like every suite, and by win32_pkgconfig.sh
  * against an installed prefix with `cc prog.c $(pkg-config --cflags --libs
- * mailslot)`, as a user would build it.  Step numbers are the spec's.
+ * mailslot)`, as a user would build it.  Step numbers follow the sequence.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,7 +185,7 @@ main(void)
 	ok(118, CloseHandle(hSlot));
 	ok(118, !CloseHandle(hSlot) && GetLastError() == ERROR_INVALID_HANDLE);
 
-	/* Beyond §10: writes after the server closed fail (shared spec §5.4). */
+	/* Beyond the sequence: writes after the server closed fail (porting.md). */
 	hSlot = CreateMailslotA(szmspath, 0, 0, NULL);
 	hWriter = CreateFileA(szmspath, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
 	ok(200, hSlot != INVALID_HANDLE_VALUE && hWriter != INVALID_HANDLE_VALUE);

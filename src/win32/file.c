@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "msw.h"
@@ -60,6 +61,8 @@ msw_destroy_kind(msw_obj *o)
 		mailslot_client_close(o->cli);
 	if (o->proxy_fd >= 0)
 		close(o->proxy_fd);
+	if (o->kind == MSW_K_PROCESS && o->pid > 0 && !o->exited && !o->reaped)
+		waitpid(o->pid, NULL, WNOHANG); /* an ended child is not left a zombie */
 	if (o->kind == MSW_K_THREAD && (o->thread != NULL || o->proc != NULL)) {
 		pthread_mutex_lock(&msw_mu);
 		if (o->thread != NULL)
