@@ -195,7 +195,6 @@ msw_io_start_locked(void)
 	pthread_attr_t a;
 	pthread_t th;
 	struct epoll_event ev = { .events = EPOLLIN };
-	msw_obj *o;
 	if (msw_io_pid == getpid())
 		return 0;
 	if (msw_io_ep < 0 && (msw_io_ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
@@ -204,11 +203,6 @@ msw_io_start_locked(void)
 		return -1;
 	ev.data.ptr = NULL;
 	epoll_ctl(msw_io_ep, EPOLL_CTL_ADD, msw_io_wake, &ev);
-	/* After fork: the servers the parent was reading join the new set. */
-	for (o = msw_busy; o != NULL; o = o->io_next) {
-		ev.data.ptr = o;
-		epoll_ctl(msw_io_ep, EPOLL_CTL_ADD, mailslot_fd(o->srv), &ev);
-	}
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&th, &a, msw_io_main, NULL) != 0) {
@@ -233,6 +227,8 @@ msw_io_atfork_child(void)
 		close(msw_io_wake);
 	msw_io_ep = msw_io_wake = -1;
 	msw_io_pid = 0;
+	/* The pending reads were the parent's (process.c turned its servers into proxies). */
+	msw_busy = NULL;
 }
 
 /* msw_begin_locked resets the OVERLAPPED's event and the file handle, as Windows does when I/O starts. */

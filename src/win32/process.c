@@ -307,6 +307,14 @@ msw_fork_child_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 	(void)h;
 	(void)flags;
 	(void)arg;
+	if (o->kind == MSW_K_SERVER || o->kind == MSW_K_CLIENT) {
+		/* The handle's signaled state is this process's own from now on. */
+		int fd = msw_eventfd(0);
+		if (fd >= 0) {
+			close(o->fd);
+			o->fd = fd;
+		}
+	}
 	if (o->kind == MSW_K_CLIENT && o->cli != NULL && o->name != NULL)
 		o->cli = NULL; /* the parent's; reopened at the first write */
 	if (o->kind == MSW_K_SERVER && o->srv != NULL) {
@@ -330,6 +338,7 @@ msw_fork_child_locked(void)
 		msw_table_walk_locked(msw_fork_child_cb, NULL);
 	for (int i = 0; i < msw_nforking; i++) {
 		close(msw_forking[i]->sock);
+		msw_forking[i]->o->refs--; /* the broker's reference is the parent's */
 		free(msw_forking[i]);
 	}
 	msw_nforking = 0;
