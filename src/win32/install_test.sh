@@ -35,7 +35,7 @@ for p in ms_server ms_client; do
 done
 # Programs shaped like Microsoft's three samples, ANSI and UNICODE, with
 # only the compat directory added: <windows.h>, <tchar.h>, <strsafe.h>.
-for p in create_slot write_slot read_slot pair_server pair_client; do
+for p in create_slot write_slot read_slot pair_server pair_client winmain; do
   for defs in "" "-DUNICODE -D_UNICODE"; do
     # shellcheck disable=SC2046,SC2086
     check "sample $p builds ${defs:-ANSI}" cc $extra $defs -o "$tmp/s_$p" "$src/src/win32/samples/$p.c" -I"$compat" $(pkg-config --cflags --libs mailslot)

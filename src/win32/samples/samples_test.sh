@@ -54,6 +54,12 @@ for mode in ansi unicode; do
   check "$mode: pair client wrote $n bytes" test "$out" = "Send: wrote $n bytes"
   check "$mode: pair server exits 0" finish
   check "$mode: pair server got the text" grep -qF "Receive: got $n bytes: $text" "$tmp/pair_$mode.out"
+
+  # _tWinMain gets the command line after the program name.
+  start_reader winmain_$mode "$bin/sample_pair_server_$mode" '\\.\mailslot\win' 1
+  check "$mode: _tWinMain program exits 0" "$bin/sample_winmain_$mode" '\\.\mailslot\win' two words
+  check "$mode: server for _tWinMain exits 0" finish
+  check "$mode: _tWinMain's command line" grep -qF ": two words" "$tmp/winmain_$mode.out"
 done
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
