@@ -570,14 +570,8 @@ CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL bManualReset, BOOL bInitialState, LP
 HANDLE WINAPI
 CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL bManualReset, BOOL bInitialState, LPCWSTR lpName)
 {
-	int ok;
-	char *n = msw_to_utf8(lpName, &ok);
-	HANDLE h;
-	if (!ok)
-		return msw_fail(ERROR_NOT_ENOUGH_MEMORY), NULL;
-	h = msw_event_new(sa, bManualReset, bInitialState, n);
-	free(n);
-	return h;
+	return CreateEventExW(sa, lpName, (bManualReset ? CREATE_EVENT_MANUAL_RESET : 0) |
+	    (bInitialState ? CREATE_EVENT_INITIAL_SET : 0), EVENT_ALL_ACCESS);
 }
 
 HANDLE WINAPI
