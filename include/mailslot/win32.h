@@ -322,8 +322,8 @@ MAILSLOT_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess
 /*
  * ReadFile on a server handle reads one whole message.
  * Without lpOverlapped it blocks up to the mailslot's read timeout.  A
- * server handle inherited over exec or fork reads through its parent and
- * takes no OVERLAPPED (ERROR_NOT_SUPPORTED).
+ * server handle inherited over exec or fork reads through its parent, with
+ * the same rules (its cancellations complete when the parent answers).
  * With lpOverlapped it never blocks: a queued message is read at once
  * (TRUE, *lpNumberOfBytesRead set, the OVERLAPPED completed and its event
  * set), as Windows completes it; an empty mailslot with timeout 0 fails at
@@ -430,7 +430,9 @@ MAILSLOT_API BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOver
  * CancelIo cancels the calling thread's pending operations on hFile;
  * CancelIoEx cancels any thread's, only lpOverlapped's when it is not
  * NULL.  Cancelled operations complete at once with
- * ERROR_OPERATION_ABORTED (their event set, their routine queued).
+ * ERROR_OPERATION_ABORTED (their event set, their routine queued); on a
+ * server handle inherited over exec or fork they complete when the parent
+ * answers, so wait with GetOverlappedResult(..., TRUE).
  * Errors: ERROR_INVALID_HANDLE; CancelIoEx: ERROR_NOT_FOUND when nothing
  * matched.  Closing the last handle of a mailslot cancels its reads too.
  */

@@ -61,6 +61,8 @@ msw_destroy_kind(msw_obj *o)
 		mailslot_client_close(o->cli);
 	if (o->proxy_fd >= 0)
 		close(o->proxy_fd);
+	if (o->proxy_afd >= 0)
+		close(o->proxy_afd);
 	if (o->kind == MSW_K_PROCESS && o->pid > 0 && !o->exited && !o->reaped)
 		waitpid(o->pid, NULL, WNOHANG); /* an ended child is not left a zombie */
 	if (o->kind == MSW_K_THREAD && (o->thread != NULL || o->proc != NULL)) {

@@ -73,6 +73,7 @@ msw_obj_new(int kind, int fd, int manual)
 	o->manual = manual;
 	o->gate = -1;
 	o->proxy_fd = -1;
+	o->proxy_afd = -1;
 	o->io_tail = &o->io_head;
 	return o;
 }

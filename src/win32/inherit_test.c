@@ -38,32 +38,59 @@ child_reader(char **argv)
 	HANDLE c = arg_handle(argv[5]), go = arg_handle(argv[6]);
 	char buf[64];
 	DWORD n, flags, count;
+	OVERLAPPED ov;
 	if (!GetHandleInformation(s, &flags) || flags != HANDLE_FLAG_INHERIT)
 		return 10;
 	if (GetHandleInformation(priv, &flags) || GetLastError() != ERROR_INVALID_HANDLE)
 		return 11; /* not inheritable, so not here */
-	if (!GetMailslotInfo(s, NULL, NULL, &count, NULL) || count != 1)
+	if (!GetMailslotInfo(s, NULL, NULL, &count, NULL) || count != 2)
 		return 12;
 	if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != 8 || memcmp(buf, "to child", 8) != 0)
 		return 13;
+	/* Overlapped, through the parent: a queued message completes at once. */
+	memset(&ov, 0, sizeof ov);
+	ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+	if (!ReadFile(s, buf, sizeof buf, &n, &ov) || n != 6 || memcmp(buf, "second", 6) != 0)
+		return 40;
 	if (ReadFile(s, buf, 4, &n, NULL) || GetLastError() != ERROR_SEM_TIMEOUT)
 		return 14; /* the mailslot's own timeout (100 ms) applies */
+	/* A pending read times out with the mailslot's timeout, kept by the parent. */
+	if (ReadFile(s, buf, sizeof buf, NULL, &ov) || GetLastError() != ERROR_IO_PENDING)
+		return 41;
+	if (GetOverlappedResult(s, &ov, &n, TRUE) || GetLastError() != ERROR_SEM_TIMEOUT)
+		return 42;
 	/* A client handle answers GetMailslotInfo (Windows 8+), here from another process. */
 	DWORD mx = 1, next = 1;
 	if (!GetMailslotInfo(c, &mx, &next, &count, NULL) || mx != 0 || next != MAILSLOT_NO_MESSAGE ||
 	    count != 0)
 		return 30;
+	if (!SetMailslotInfo(s, MAILSLOT_WAIT_FOREVER))
+		return 43;
+	/* Cancelled while pending. */
+	if (ReadFile(s, buf, sizeof buf, NULL, &ov) || GetLastError() != ERROR_IO_PENDING)
+		return 44;
+	if (!CancelIoEx(s, &ov) || GetOverlappedResult(s, &ov, &n, TRUE) ||
+	    GetLastError() != ERROR_OPERATION_ABORTED)
+		return 45;
 	if (!WriteFile(c, "from child", 10, &n, NULL))
 		return 15;
 	if (!SetEvent(ev))
 		return 16;
-	/* The parent closes its server handle now; this one keeps the name. */
+	/* The parent reads that and closes its server handle; this one keeps the name. */
 	if (WaitForSingleObject(go, BOUND) != WAIT_OBJECT_0)
 		return 17;
-	if (!WriteFile(c, "still here", 10, &n, NULL))
+	/* Pending until the parent writes, which it does once ev is set again. */
+	if (ReadFile(s, buf, sizeof buf, NULL, &ov) || GetLastError() != ERROR_IO_PENDING)
+		return 46;
+	if (!SetEvent(ev) || WaitForSingleObject(ov.hEvent, BOUND) != WAIT_OBJECT_0)
+		return 48;
+	if (!GetOverlappedResult(s, &ov, &n, FALSE) || n != 10 || memcmp(buf, "still here", 10) != 0)
+		return 47;
+	if (!WriteFile(c, "mine", 4, &n, NULL))
 		return 18;
-	if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != 10)
+	if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != 4)
 		return 19;
+	CloseHandle(ov.hEvent);
 	CloseHandle(s);
 	return 0;
 }
@@ -132,6 +159,7 @@ test_exec_child_reads_inherited_mailslot(void)
 	HANDLE mine = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
 	MSL_CHECK(s != INVALID_HANDLE_VALUE && c != INVALID_HANDLE_VALUE && ev && go && priv);
 	MSL_CHECK(WriteFile(mine, "to child", 8, &n, NULL));
+	MSL_CHECK(WriteFile(mine, "second", 6, &n, NULL));
 	snprintf(cl, sizeof cl, "\"%s\" reader %lu %lu %lu %lu %lu", self,
 	    (unsigned long)(uintptr_t)s, (unsigned long)(uintptr_t)ev,
 	    (unsigned long)(uintptr_t)priv, (unsigned long)(uintptr_t)c,
@@ -140,7 +168,13 @@ test_exec_child_reads_inherited_mailslot(void)
 	si.cb = sizeof si;
 	MSL_CHECK(CreateProcessA(NULL, cl, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
 	MSL_CHECK(pi.dwProcessId != 0);
-	MSL_CHECK_EQ(WaitForSingleObject(ev, BOUND), WAIT_OBJECT_0);
+	/* The child signals ev, or ends early with the number of its failed step. */
+	HANDLE evp[2] = { ev, pi.hProcess };
+	if (WaitForMultipleObjects(2, evp, FALSE, BOUND) != WAIT_OBJECT_0) {
+		GetExitCodeProcess(pi.hProcess, &code);
+		fprintf(stderr, "  child step %lu failed\n", (unsigned long)code);
+		MSL_CHECK(0);
+	}
 	/* The child wrote through its inherited client handle. */
 	MSL_CHECK(ReadFile(s, buf, sizeof buf, &n, NULL));
 	MSL_CHECK(n == 10 && memcmp(buf, "from child", 10) == 0);
@@ -148,7 +182,11 @@ test_exec_child_reads_inherited_mailslot(void)
 	MSL_CHECK(CloseHandle(s));
 	MSL_CHECK(CreateMailslotA(name, 0, 0, NULL) == INVALID_HANDLE_VALUE);
 	MSL_CHECK_EQ(GetLastError(), ERROR_ALREADY_EXISTS);
+	MSL_CHECK(ResetEvent(ev)); /* the same event in both processes */
 	SetEvent(go);
+	/* The child's overlapped read is pending: a write from here completes it. */
+	MSL_CHECK_EQ(WaitForMultipleObjects(2, evp, FALSE, BOUND), WAIT_OBJECT_0);
+	MSL_CHECK(WriteFile(mine, "still here", 10, &n, NULL));
 	MSL_CHECK_EQ(WaitForSingleObject(pi.hProcess, BOUND), WAIT_OBJECT_0);
 	MSL_CHECK_EQ(WaitForSingleObject(pi.hThread, 0), WAIT_OBJECT_0);
 	MSL_CHECK(GetExitCodeProcess(pi.hProcess, &code));
@@ -218,11 +256,11 @@ test_forked_child_reads_inherited_mailslot(void)
 	if (pid == 0) {
 		OVERLAPPED ov;
 		memset(&ov, 0, sizeof ov);
-		/* Through the parent, reads are synchronous only. */
-		if (ReadFile(s, buf, sizeof buf, NULL, &ov) || GetLastError() != ERROR_NOT_SUPPORTED)
+		/* An overlapped read, pending until the outside writer writes. */
+		if (ReadFile(s, buf, sizeof buf, NULL, &ov) || GetLastError() != ERROR_IO_PENDING)
 			_exit(4);
 		SetEvent(ready); /* an eventfd: the parent sees it */
-		if (!ReadFile(s, buf, sizeof buf, &n, NULL))
+		if (WaitForSingleObject(s, BOUND) != WAIT_OBJECT_0 || !GetOverlappedResult(s, &ov, &n, FALSE))
 			_exit(1);
 		if (n != 10 || memcmp(buf, "over fork", 10) != 0)
 			_exit(2);

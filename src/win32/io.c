@@ -10,6 +10,7 @@
  * on Windows.  Pending reads of one server are served in issue order.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -26,7 +27,10 @@ struct msw_io {
 	DWORD cap;
 	uint64_t deadline; /* UINT64_MAX: none */
 	LPOVERLAPPED_COMPLETION_ROUTINE routine;
+	uint32_t id;       /* a proxied read: its name on the parent's channel */
 };
+
+static uint32_t msw_io_ids;
 
 static int msw_io_ep = -1;
 static int msw_io_wake = -1;
@@ -47,8 +51,30 @@ msw_status_error(uint32_t status)
 		return ERROR_INSUFFICIENT_BUFFER;
 	case MSW_STATUS_PENDING:
 		return ERROR_IO_INCOMPLETE;
+	case MSW_STATUS_END_OF_FILE:
+		return ERROR_HANDLE_EOF;
 	default:
 		return ERROR_GEN_FAILURE;
+	}
+}
+
+/* The NTSTATUS for a Win32 error that a proxied read reports. */
+static uint32_t
+msw_win32_status(DWORD err)
+{
+	switch (err) {
+	case 0:
+		return MSW_STATUS_SUCCESS;
+	case ERROR_SEM_TIMEOUT:
+		return MSW_STATUS_IO_TIMEOUT;
+	case ERROR_INSUFFICIENT_BUFFER:
+		return MSW_STATUS_BUFFER_TOO_SMALL;
+	case ERROR_OPERATION_ABORTED:
+		return MSW_STATUS_CANCELLED;
+	case ERROR_HANDLE_EOF:
+		return MSW_STATUS_END_OF_FILE;
+	default:
+		return 0xC0000001u; /* STATUS_UNSUCCESSFUL */
 	}
 }
 
@@ -103,6 +129,13 @@ msw_finish_locked(msw_obj *file, msw_obj *event, msw_tls *t, LPOVERLAPPED ov,
 	}
 }
 
+/* The descriptor that says a busy server has news: its own, or its parent's channel. */
+static int
+msw_io_fd(msw_obj *o)
+{
+	return o->proxy_afd >= 0 ? o->proxy_afd : mailslot_fd(o->srv);
+}
+
 /* msw_idle_locked takes a server with no pending read off the I/O thread. */
 static void
 msw_idle_locked(msw_obj *o)
@@ -111,7 +144,7 @@ msw_idle_locked(msw_obj *o)
 	if (!o->io_busy || o->io_head != NULL)
 		return;
 	if (msw_io_ep >= 0)
-		epoll_ctl(msw_io_ep, EPOLL_CTL_DEL, mailslot_fd(o->srv), NULL);
+		epoll_ctl(msw_io_ep, EPOLL_CTL_DEL, msw_io_fd(o), NULL);
 	for (pp = &msw_busy; *pp != NULL; pp = &(*pp)->io_next)
 		if (*pp == o) {
 			*pp = o->io_next;
@@ -142,11 +175,52 @@ msw_complete_locked(msw_io *op, uint32_t status, DWORD bytes)
 	free(op);
 }
 
+/* msw_find_op gives the buffer of o's pending proxied read id, if it is still pending. */
+static void *
+msw_find_op(msw_obj *o, uint32_t id, DWORD *cap)
+{
+	for (msw_io *op = o->io_head; op != NULL; op = op->next)
+		if (op->id == id) {
+			*cap = op->cap;
+			return op->buf;
+		}
+	return NULL;
+}
+
+/*
+ * msw_pump_proxy_locked takes the parent's replies for a proxied server:
+ * each completes the read it names (the data already in its buffer).  The
+ * parent's end closing fails what is left with ERROR_HANDLE_EOF.
+ */
+static void
+msw_pump_proxy_locked(msw_obj *o)
+{
+	struct pollfd pf = { .fd = o->proxy_afd, .events = POLLIN };
+	while (o->io_head != NULL && poll(&pf, 1, 0) == 1) {
+		uint32_t id;
+		DWORD err, len;
+		msw_io *op;
+		if (msw_proxy_areply(o, &id, &err, msw_find_op, &len) != 0) {
+			while (o->io_head != NULL)
+				msw_complete_locked(o->io_head, MSW_STATUS_END_OF_FILE, 0);
+			return;
+		}
+		for (op = o->io_head; op != NULL && op->id != id; op = op->next)
+			;
+		if (op != NULL)
+			msw_complete_locked(op, msw_win32_status(err), err == 0 ? len : 0);
+	}
+}
+
 /* msw_pump_locked completes what it can of o's reads; *next gets the next deadline. */
 static void
 msw_pump_locked(msw_obj *o, uint64_t now, uint64_t *next)
 {
 	msw_io *op, *nx;
+	if (o->proxy_afd >= 0) {
+		msw_pump_proxy_locked(o); /* the parent keeps the time */
+		return;
+	}
 	for (op = o->io_head; op != NULL; op = nx) {
 		nx = op->next;
 		if (op->deadline <= now)
@@ -260,6 +334,7 @@ msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
 	msw_io *op;
 	DWORD err = 0;
 	size_t len = 0;
+	int held = 0;
 
 	if (got)
 		*got = 0;
@@ -274,41 +349,79 @@ msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
 		err = ERROR_INVALID_HANDLE;
 	else if (o->kind == MSW_K_CLIENT)
 		err = ERROR_INVALID_PARAMETER;
-	else if (o->proxy_fd >= 0)
-		err = ERROR_NOT_SUPPORTED; /* inherited over exec: synchronous reads only */
+	else if (o->proxy_fd >= 0 && o->proxy_afd < 0)
+		err = ERROR_NOT_SUPPORTED; /* a parent without the asynchronous channel */
 	else
 		err = msw_begin_locked(o, ov, routine, &ev);
 	if (err != 0) {
 		pthread_mutex_unlock(&msw_mu);
 		return msw_fail(err);
 	}
-	if (o->io_head == NULL) {
-		/* A queued message completes the read at once, as on Windows. */
-		e = mailslot_read_for(o->srv, buf, n, &len, NULL, 0);
-		if (e == MAILSLOT_OK) {
-			msw_finish_locked(o, ev, t, ov, routine, MSW_STATUS_SUCCESS, (DWORD)len);
-			pthread_mutex_unlock(&msw_mu);
+	if (o->proxy_fd >= 0) {
+		/* Through the parent: the same rules, asked for in round trips made unlocked. */
+		int idle = o->io_head == NULL;
+		DWORD perr = ERROR_SEM_TIMEOUT, plen = 0;
+		o->refs++;
+		if (ev != NULL)
+			ev->refs++;
+		pthread_mutex_unlock(&msw_mu);
+		if (idle)
+			perr = (DWORD)msw_proxy_tryread(o, buf, n, &plen);
+		if (perr == ERROR_SEM_TIMEOUT)
+			perr = msw_proxy_info(o, &info) != 0 ? ERROR_HANDLE_EOF :
+			    info.read_timeout_ms == 0 ? ERROR_SEM_TIMEOUT : ERROR_IO_PENDING;
+		pthread_mutex_lock(&msw_mu);
+		if (perr == 0)
+			msw_finish_locked(o, ev, t, ov, routine, MSW_STATUS_SUCCESS, plen);
+		if (perr == ERROR_IO_PENDING && msw_get_locked(h, NULL) != o)
+			perr = ERROR_INVALID_HANDLE; /* closed meanwhile */
+		if (perr != ERROR_IO_PENDING) {
+			msw_unref_locked(o);
+			if (ev != NULL)
+				msw_unref_locked(ev);
+			msw_unlock();
+			if (perr != 0)
+				return msw_fail(perr);
 			if (got)
-				*got = (DWORD)len;
+				*got = plen;
 			msw_set_error(ERROR_SUCCESS);
 			return TRUE;
 		}
-		if (e != MAILSLOT_E_TIMEOUT) {
+		held = 1; /* the references taken above go once the read holds its own */
+	} else {
+		if (o->io_head == NULL) {
+			/* A queued message completes the read at once, as on Windows. */
+			e = mailslot_read_for(o->srv, buf, n, &len, NULL, 0);
+			if (e == MAILSLOT_OK) {
+				msw_finish_locked(o, ev, t, ov, routine, MSW_STATUS_SUCCESS, (DWORD)len);
+				pthread_mutex_unlock(&msw_mu);
+				if (got)
+					*got = (DWORD)len;
+				msw_set_error(ERROR_SUCCESS);
+				return TRUE;
+			}
+			if (e != MAILSLOT_E_TIMEOUT) {
+				pthread_mutex_unlock(&msw_mu);
+				return msw_fail(mailslot_win32_error(e));
+			}
+		}
+		if ((e = mailslot_get_info(o->srv, &info)) != MAILSLOT_OK) {
 			pthread_mutex_unlock(&msw_mu);
 			return msw_fail(mailslot_win32_error(e));
 		}
-	}
-	if ((e = mailslot_get_info(o->srv, &info)) != MAILSLOT_OK) {
-		pthread_mutex_unlock(&msw_mu);
-		return msw_fail(mailslot_win32_error(e));
-	}
-	if (info.read_timeout_ms == 0) {
-		/* Timeout 0 fails at once, overlapped or not (Wine's test on Windows). */
-		pthread_mutex_unlock(&msw_mu);
-		return msw_fail(ERROR_SEM_TIMEOUT);
+		if (info.read_timeout_ms == 0) {
+			/* Timeout 0 fails at once, overlapped or not (Wine's test on Windows). */
+			pthread_mutex_unlock(&msw_mu);
+			return msw_fail(ERROR_SEM_TIMEOUT);
+		}
 	}
 	if ((op = calloc(1, sizeof *op)) == NULL || msw_io_start_locked() != 0) {
-		pthread_mutex_unlock(&msw_mu);
+		if (held) {
+			msw_unref_locked(o);
+			if (ev != NULL)
+				msw_unref_locked(ev);
+		}
+		msw_unlock();
 		free(op);
 		return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
 	}
@@ -322,8 +435,10 @@ msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
 	op->buf = buf;
 	op->cap = n;
 	op->routine = routine;
-	op->deadline = info.read_timeout_ms == MAILSLOT_WAIT_FOREVER ? UINT64_MAX :
-	    msw_now_ms() + info.read_timeout_ms;
+	/* A proxied read's time is kept by the parent, which owns the timeout. */
+	op->deadline = info.read_timeout_ms == MAILSLOT_WAIT_FOREVER || o->proxy_fd >= 0 ?
+	    UINT64_MAX : msw_now_ms() + info.read_timeout_ms;
+	op->id = ++msw_io_ids;
 	__atomic_store_n(&ov->InternalHigh, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&ov->Internal, (ULONG_PTR)MSW_STATUS_PENDING, __ATOMIC_RELEASE);
 	*o->io_tail = op;
@@ -334,10 +449,17 @@ msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
 		o->refs++;
 		o->io_next = msw_busy;
 		msw_busy = o;
-		epoll_ctl(msw_io_ep, EPOLL_CTL_ADD, mailslot_fd(o->srv), &eev);
+		epoll_ctl(msw_io_ep, EPOLL_CTL_ADD, msw_io_fd(o), &eev);
 	}
+	if (o->proxy_fd >= 0)
+		msw_proxy_arequest(o, 0, op->id, n); /* a failure shows as the channel's end */
 	msw_signal(msw_io_wake);
-	pthread_mutex_unlock(&msw_mu);
+	if (held) {
+		msw_unref_locked(o);
+		if (ev != NULL)
+			msw_unref_locked(ev);
+	}
+	msw_unlock();
 	if (routine != NULL) {
 		msw_set_error(ERROR_SUCCESS);
 		return TRUE;
@@ -388,7 +510,11 @@ msw_cancel(HANDLE h, LPOVERLAPPED ov, int mine_only, int *n)
 	for (op = o->io_head; op != NULL; op = nx) {
 		nx = op->next;
 		if ((ov == NULL || op->ov == ov) && (!mine_only || op->thread == t)) {
-			msw_complete_locked(op, MSW_STATUS_CANCELLED, 0);
+			/* A proxied read ends when the parent answers (aborted, or done first). */
+			if (o->proxy_afd >= 0)
+				msw_proxy_arequest(o, 1, op->id, 0);
+			else
+				msw_complete_locked(op, MSW_STATUS_CANCELLED, 0);
 			(*n)++;
 		}
 	}

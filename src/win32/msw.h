@@ -37,6 +37,7 @@ enum msw_kind {
 #define MSW_STATUS_CANCELLED 0xC0000120u
 #define MSW_STATUS_IO_TIMEOUT 0xC00000B5u
 #define MSW_STATUS_BUFFER_TOO_SMALL 0xC0000023u
+#define MSW_STATUS_END_OF_FILE 0xC0000011u
 
 typedef struct msw_obj msw_obj;
 typedef struct msw_io msw_io;
@@ -83,7 +84,8 @@ struct msw_obj {
 	/* Mailslot handles. */
 	mailslot_server *srv;
 	mailslot_client *cli;
-	int proxy_fd;      /* server inherited over exec: stream to the parent, or -1 */
+	int proxy_fd;      /* server inherited over exec or fork: stream to the parent, or -1 */
+	int proxy_afd;     /* its asynchronous channel (overlapped reads), or -1 */
 	char *name;        /* client: the name, to reopen over exec */
 	msw_io *io_head, **io_tail; /* server: pending reads, FIFO */
 	msw_obj *io_next;  /* in the I/O thread's list of busy servers */
@@ -157,6 +159,10 @@ void msw_inherit_import(void);
 int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got);
 int msw_proxy_info(msw_obj *o, mailslot_info *info);
 int msw_proxy_set_timeout(msw_obj *o, DWORD timeout);
+int msw_proxy_tryread(msw_obj *o, void *buf, DWORD cap, DWORD *got);
+int msw_proxy_arequest(msw_obj *o, int cancel, uint32_t id, DWORD cap);
+int msw_proxy_areply(msw_obj *o, uint32_t *id, DWORD *err,
+    void *(*find)(msw_obj *, uint32_t, DWORD *), DWORD *len);
 void msw_fork_prepare_locked(void);
 void msw_fork_parent_locked(void);
 void msw_fork_child_locked(void);

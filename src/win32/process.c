@@ -104,7 +104,14 @@ GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
 /* The broker: reads a server for a child that inherited it            */
 /* ------------------------------------------------------------------ */
 
-enum { MSW_P_READ = 1, MSW_P_INFO = 2, MSW_P_SETTIMEOUT = 3 };
+enum {
+	MSW_P_READ = 1,       /* read, with the mailslot's timeout */
+	MSW_P_INFO = 2,
+	MSW_P_SETTIMEOUT = 3,
+	MSW_P_TRYREAD = 4,    /* read what is queued, never wait */
+	MSW_P_AREAD = 5,      /* asynchronous channel: queue a read */
+	MSW_P_ACANCEL = 6     /* asynchronous channel: cancel one */
+};
 
 typedef struct msw_preq {
 	uint32_t op, cap, timeout;
@@ -130,10 +137,16 @@ msw_io_all(int fd, void *p, size_t n, int out)
 	return 0;
 }
 
+/* The asynchronous channel's reply: then len bytes of message. */
+typedef struct msw_arep {
+	uint32_t id, err, len;
+} msw_arep;
+
 typedef struct msw_broker {
 	msw_obj *o;    /* referenced */
 	int sock;      /* ours */
 	int child_end; /* the child's, closed here once it has forked */
+	int async;     /* serves the asynchronous channel */
 } msw_broker;
 
 static void *
@@ -147,11 +160,13 @@ msw_broker_main(void *arg)
 		size_t got = 0;
 		mailslot_info info;
 		mailslot_err e = MAILSLOT_OK;
-		if (q.op == MSW_P_READ) {
+		if (q.op == MSW_P_READ || q.op == MSW_P_TRYREAD) {
 			if ((buf = malloc(q.cap ? q.cap : 1)) == NULL)
 				e = MAILSLOT_E_NOMEM;
-			else
+			else if (q.op == MSW_P_READ)
 				e = mailslot_read(b->o->srv, buf, q.cap, &got, NULL);
+			else
+				e = mailslot_read_for(b->o->srv, buf, q.cap, &got, NULL, 0);
 			p.len = e == MAILSLOT_OK ? (uint32_t)got : 0;
 		} else if (q.op == MSW_P_INFO) {
 			e = mailslot_get_info(b->o->srv, &info);
@@ -165,17 +180,165 @@ msw_broker_main(void *arg)
 		p.err = e == MAILSLOT_OK ? 0 : mailslot_win32_error(e);
 		if (msw_io_all(b->sock, &p, sizeof p, 1) != 0 ||
 		    (p.len > 0 && msw_io_all(b->sock, buf, p.len, 1) != 0)) {
-			if (q.op == MSW_P_READ)
+			if (q.op != MSW_P_INFO)
 				free(buf);
 			break;
 		}
-		if (q.op == MSW_P_READ)
+		if (q.op != MSW_P_INFO)
 			free(buf);
 	}
 	close(b->sock);
 	msw_unref(b->o);
 	free(b);
 	return NULL;
+}
+
+/* A read queued on the asynchronous channel, in arrival order. */
+typedef struct msw_areq {
+	struct msw_areq *next;
+	uint32_t id, cap;
+	uint64_t deadline;
+} msw_areq;
+
+static int
+msw_areply(int sock, uint32_t id, uint32_t err, const void *data, uint32_t len)
+{
+	msw_arep r = { id, err, len };
+	return msw_io_all(sock, &r, sizeof r, 1) != 0 || (len > 0 && msw_io_all(sock, (void *)data, len, 1) != 0);
+}
+
+/*
+ * msw_abroker_main serves a child's overlapped reads: it queues them,
+ * completes them as messages arrive (polling the mailslot's descriptor),
+ * times them out with the mailslot's read timeout as it was when each
+ * arrived, and cancels on request.  A cancel that loses the race to a
+ * message leaves the read completed, as on Windows.
+ */
+static void *
+msw_abroker_main(void *arg)
+{
+	msw_broker *b = arg;
+	msw_areq *head = NULL, **tail = &head, *r;
+	mailslot_server *srv = b->o->srv;
+	for (;;) {
+		struct pollfd pf[2] = { { b->sock, POLLIN, 0 }, { mailslot_fd(srv), POLLIN, 0 } };
+		uint64_t now = msw_now_ms(), next = UINT64_MAX;
+		int tmo, fail = 0;
+		for (r = head; r != NULL; r = r->next)
+			if (r->deadline < next)
+				next = r->deadline;
+		tmo = next == UINT64_MAX ? -1 : next <= now ? 0 :
+		    next - now > 0x7fffffff ? 0x7fffffff : (int)(next - now);
+		poll(pf, head != NULL ? 2 : 1, tmo);
+		if (pf[0].revents != 0) {
+			msw_preq q;
+			if (msw_io_all(b->sock, &q, sizeof q, 0) != 0)
+				break; /* the child's handle is closed */
+			if (q.op == MSW_P_AREAD && (r = calloc(1, sizeof *r)) != NULL) {
+				mailslot_info info;
+				r->id = q.timeout; /* the id travels in the third word */
+				r->cap = q.cap;
+				r->deadline = mailslot_get_info(srv, &info) != MAILSLOT_OK ||
+				        info.read_timeout_ms == MAILSLOT_WAIT_FOREVER ? UINT64_MAX :
+				    msw_now_ms() + info.read_timeout_ms;
+				*tail = r;
+				tail = &r->next;
+			} else if (q.op == MSW_P_ACANCEL) {
+				msw_areq **pp;
+				for (pp = &head; *pp != NULL && (*pp)->id != q.timeout; pp = &(*pp)->next)
+					;
+				if ((r = *pp) != NULL) {
+					*pp = r->next;
+					if (tail == &r->next)
+						tail = pp;
+					fail |= msw_areply(b->sock, r->id, ERROR_OPERATION_ABORTED, NULL, 0);
+					free(r);
+				}
+			} else if (q.op != MSW_P_AREAD) {
+				break;
+			}
+		}
+		/* Serve the oldest reads while messages are there. */
+		while (!fail && head != NULL) {
+			void *buf = malloc(head->cap ? head->cap : 1);
+			size_t got = 0;
+			mailslot_err e = buf ? mailslot_read_for(srv, buf, head->cap, &got, NULL, 0) :
+			    MAILSLOT_E_NOMEM;
+			if (e == MAILSLOT_E_TIMEOUT) {
+				free(buf);
+				break;
+			}
+			r = head;
+			if ((head = r->next) == NULL)
+				tail = &head;
+			fail |= msw_areply(b->sock, r->id, e == MAILSLOT_OK ? 0 : mailslot_win32_error(e),
+			    buf, e == MAILSLOT_OK ? (uint32_t)got : 0);
+			free(buf);
+			free(r);
+		}
+		/* Then time out the reads whose time has come. */
+		now = msw_now_ms();
+		for (msw_areq **pp = &head; !fail && *pp != NULL;) {
+			if ((r = *pp)->deadline > now) {
+				pp = &r->next;
+				continue;
+			}
+			*pp = r->next;
+			fail |= msw_areply(b->sock, r->id, ERROR_SEM_TIMEOUT, NULL, 0);
+			free(r);
+		}
+		for (tail = &head; *tail != NULL; tail = &(*tail)->next)
+			;
+		if (fail)
+			break;
+	}
+	while ((r = head) != NULL) {
+		head = r->next;
+		free(r);
+	}
+	close(b->sock);
+	msw_unref(b->o);
+	free(b);
+	return NULL;
+}
+
+/*
+ * msw_proxy_aread queues an overlapped read on the asynchronous channel
+ * (id names it in the reply); msw_proxy_acancel asks to cancel it.  Both
+ * are called with msw_mu held, which keeps requests whole.
+ */
+int
+msw_proxy_arequest(msw_obj *o, int cancel, uint32_t id, DWORD cap)
+{
+	msw_preq q = { cancel ? MSW_P_ACANCEL : MSW_P_AREAD, cap, id };
+	return msw_io_all(o->proxy_afd, &q, sizeof q, 1);
+}
+
+/* msw_proxy_areply reads one reply: its id and error; the data goes to buf (cap bytes), or is dropped. */
+int
+msw_proxy_areply(msw_obj *o, uint32_t *id, DWORD *err, void *(*find)(msw_obj *, uint32_t, DWORD *),
+    DWORD *len)
+{
+	msw_arep r;
+	char sink[512];
+	DWORD cap = 0;
+	void *buf;
+	if (msw_io_all(o->proxy_afd, &r, sizeof r, 0) != 0)
+		return -1;
+	buf = find(o, r.id, &cap);
+	*id = r.id;
+	*err = r.err;
+	*len = r.len;
+	if (buf != NULL && r.len <= cap)
+		return r.len > 0 ? msw_io_all(o->proxy_afd, buf, r.len, 0) : 0;
+	for (uint32_t left = r.len; left > 0;) {
+		uint32_t n = left < sizeof sink ? left : (uint32_t)sizeof sink;
+		if (msw_io_all(o->proxy_afd, sink, n, 0) != 0)
+			return -1;
+		left -= n;
+	}
+	*err = buf != NULL ? ERROR_INSUFFICIENT_BUFFER : *err;
+	return 0;
 }
 
 /* One request at a time per process: requests from threads must not interleave. */
@@ -208,6 +371,13 @@ msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got)
 }
 
 int
+msw_proxy_tryread(msw_obj *o, void *buf, DWORD cap, DWORD *got)
+{
+	msw_preq q = { MSW_P_TRYREAD, cap, 0 };
+	return msw_proxy_call(o, &q, buf, cap, got);
+}
+
+int
 msw_proxy_info(msw_obj *o, mailslot_info *info)
 {
 	msw_preq q = { MSW_P_INFO, 0, 0 };
@@ -229,7 +399,7 @@ msw_broker_start(msw_broker *b)
 	pthread_attr_t a;
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &a, msw_broker_main, b) != 0) {
+	if (pthread_create(&th, &a, b->async ? msw_abroker_main : msw_broker_main, b) != 0) {
 		close(b->sock);
 		pthread_mutex_lock(&msw_mu);
 		msw_unref_locked(b->o);
@@ -266,18 +436,21 @@ msw_fork_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 	for (int i = 0; i < msw_nforking; i++)
 		if (msw_forking[i]->o == o)
 			return 0; /* a duplicate handle: one broker serves the object */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-		return 0;
-	if ((b = calloc(1, sizeof *b)) == NULL) {
-		close(sv[0]);
-		close(sv[1]);
-		return 0;
+	for (int async = 0; async < 2 && msw_nforking < 64; async++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+			return 0;
+		if ((b = calloc(1, sizeof *b)) == NULL) {
+			close(sv[0]);
+			close(sv[1]);
+			return 0;
+		}
+		b->o = o;
+		o->refs++;
+		b->sock = sv[0];
+		b->child_end = sv[1];
+		b->async = async;
+		msw_forking[msw_nforking++] = b;
 	}
-	b->o = o;
-	o->refs++;
-	b->sock = sv[0];
-	b->child_end = sv[1];
-	msw_forking[msw_nforking++] = b;
 	return 0;
 }
 
@@ -320,7 +493,9 @@ msw_fork_child_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 	if (o->kind == MSW_K_SERVER && o->srv != NULL) {
 		o->srv = NULL; /* the parent's: never touched here */
 		for (int i = 0; i < msw_nforking; i++)
-			if (msw_forking[i]->o == o)
+			if (msw_forking[i]->o == o && msw_forking[i]->async)
+				o->proxy_afd = msw_forking[i]->child_end;
+			else if (msw_forking[i]->o == o)
 				o->proxy_fd = msw_forking[i]->child_end;
 		/* Reads pending in the parent are the parent's. */
 		o->io_head = NULL;
@@ -421,21 +596,32 @@ msw_export_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 		break;
 	}
 	case MSW_K_SERVER: {
-		int sv[2];
-		msw_broker *b;
-		if (o->srv == NULL || x->nbrokers >= (int)(sizeof x->brokers / sizeof x->brokers[0]))
+		int child[2] = { -1, -1 };
+		if (o->srv == NULL || x->nbrokers + 2 > (int)(sizeof x->brokers / sizeof x->brokers[0]))
 			break; /* a proxy of our own parent is not passed on */
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
-		    (b = calloc(1, sizeof *b)) == NULL) {
-			x->err = ERROR_TOO_MANY_OPEN_FILES;
-			break;
+		for (int async = 0; async < 2; async++) {
+			int sv[2];
+			msw_broker *b;
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+			    (b = calloc(1, sizeof *b)) == NULL) {
+				x->err = ERROR_TOO_MANY_OPEN_FILES;
+				return 1;
+			}
+			b->o = o;
+			o->refs++;
+			b->sock = sv[0];
+			b->child_end = child[async] = sv[1];
+			b->async = async;
+			x->brokers[x->nbrokers++] = b;
 		}
-		b->o = o;
-		o->refs++;
-		b->sock = sv[0];
-		b->child_end = sv[1];
-		x->brokers[x->nbrokers++] = b;
-		msw_export_fd(x, h, 's', sv[1], "");
+		/* The synchronous channel is the fd; the asynchronous one rides in extra. */
+		snprintf(extra, sizeof extra, "%d", child[1]);
+		if (x->nfds >= (int)(sizeof x->fds / sizeof x->fds[0])) {
+			x->err = ERROR_TOO_MANY_OPEN_FILES;
+			return 1;
+		}
+		x->fds[x->nfds++] = child[1];
+		msw_export_fd(x, h, 's', child[0], extra);
 		break;
 	}
 	default:
@@ -472,11 +658,15 @@ msw_import_one(char kind, int fd, const char *extra)
 		}
 		break;
 	case 's': {
-		int sig = msw_eventfd(0);
-		if (sig >= 0 && (o = msw_obj_new(MSW_K_SERVER, sig, 1)) != NULL)
+		int sig = msw_eventfd(0), afd = atoi(extra);
+		if (afd <= 2 || fcntl(afd, F_SETFD, FD_CLOEXEC) != 0)
+			afd = -1; /* no asynchronous channel: synchronous reads only */
+		if (sig >= 0 && (o = msw_obj_new(MSW_K_SERVER, sig, 1)) != NULL) {
 			o->proxy_fd = fd;
-		else if (sig >= 0)
+			o->proxy_afd = afd;
+		} else if (sig >= 0) {
 			close(sig);
+		}
 		break;
 	}
 	case 'c': {
