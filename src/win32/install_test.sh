@@ -2,7 +2,8 @@
 # install_test.sh BUILD_DIR SOURCE_DIR [EXTRA_CFLAGS]: install into a fresh
 # prefix and build programs the way users do: the conformance test with
 # `cc prog.c $(pkg-config --cflags --libs mailslot)`, the classic Windows
-# server and client unchanged through pkg-config's compatdir, a static
+# server and client unchanged through pkg-config's compatdir, the
+# sample-shaped programs in ANSI and UNICODE builds, a static
 # link, and a CMake project using find_package(mailslot).
 set -u
 build=$1 src=$2 extra=${3:-}
@@ -31,6 +32,14 @@ compat=$(pkg-config --variable=compatdir mailslot)
 for p in ms_server ms_client; do
   # shellcheck disable=SC2046
   check "$p builds unchanged" cc $extra -o "$tmp/$p" "$src/demo/$p.c" -I"$compat" $(pkg-config --cflags --libs mailslot)
+done
+# Programs shaped like Microsoft's three samples, ANSI and UNICODE, with
+# only the compat directory added: <windows.h>, <tchar.h>, <strsafe.h>.
+for p in create_slot write_slot read_slot pair_server pair_client winmain; do
+  for defs in "" "-DUNICODE -D_UNICODE"; do
+    # shellcheck disable=SC2046,SC2086
+    check "sample $p builds ${defs:-ANSI}" cc $extra $defs -o "$tmp/s_$p" "$src/src/win32/samples/$p.c" -I"$compat" $(pkg-config --cflags --libs mailslot)
+  done
 done
 check "classic demo via installed library" env LD_LIBRARY_PATH="$libdir" "$src/demo/run-demo.sh" "$tmp/ms_server" "$tmp/ms_client" --test
 # shellcheck disable=SC2046

@@ -1,0 +1,171 @@
+/*
+ * msw.h - internals shared by the Win32 layer's files.
+ *
+ * Every Win32 object (mailslot server or client, event, thread, process)
+ * is an msw_obj; a HANDLE is a slot in one process-wide table that points
+ * at an object, so DuplicateHandle gives two slots and one object, as on
+ * Windows.  One mutex, msw_mu, guards the table, every object's state and
+ * every thread's APC queue: the layer does little under it (no call that
+ * can block), and one lock makes wait-all and handle closing simple to get
+ * right.
+ *
+ * Each waitable object has a descriptor, `fd`, that polls readable while
+ * the object is signaled (an eventfd, or a pidfd for a process), so waits
+ * are poll(2) and a Linux event loop can watch the same objects.
+ */
+#ifndef MSW_H
+#define MSW_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <mailslot/win32.h>
+
+enum msw_kind {
+	MSW_K_NONE = 0,
+	MSW_K_SERVER,
+	MSW_K_CLIENT,
+	MSW_K_EVENT,
+	MSW_K_THREAD,
+	MSW_K_PROCESS
+};
+
+/* NTSTATUS values kept in OVERLAPPED.Internal, as Windows keeps them. */
+#define MSW_STATUS_SUCCESS 0x00000000u
+#define MSW_STATUS_PENDING 0x00000103u
+#define MSW_STATUS_CANCELLED 0xC0000120u
+#define MSW_STATUS_IO_TIMEOUT 0xC00000B5u
+#define MSW_STATUS_BUFFER_TOO_SMALL 0xC0000023u
+#define MSW_STATUS_END_OF_FILE 0xC0000011u
+
+typedef struct msw_obj msw_obj;
+typedef struct msw_io msw_io;
+typedef struct msw_tls msw_tls;
+typedef struct msw_waiter msw_waiter;
+
+/* An APC queued to a thread: run only inside that thread's alertable waits. */
+typedef struct msw_apc {
+	struct msw_apc *next;
+	void (*fn)(struct msw_apc *a); /* runs the call, then frees a */
+	LPOVERLAPPED_COMPLETION_ROUTINE io_fn;
+	PAPCFUNC user_fn;
+	ULONG_PTR user_arg;
+	DWORD err, bytes;
+	LPOVERLAPPED ov;
+} msw_apc;
+
+/* Per-thread state of the layer; outlives its thread while referenced. */
+struct msw_tls {
+	int refs;          /* the thread itself + pending I/O + thread objects */
+	int alive;         /* cleared when the thread ends */
+	int wake;          /* eventfd: an APC was queued or a pulse marked us */
+	msw_apc *apc_head, **apc_tail;
+	pid_t tid;
+	msw_obj *self;     /* thread object, made on demand */
+};
+
+/* One object in one wait, linked into the object's waiter list. */
+struct msw_waiter {
+	msw_waiter *next;
+	msw_tls *t;
+	int pulsed;        /* PulseEvent released this wait */
+	int wait_all;
+};
+
+struct msw_obj {
+	int kind;
+	int refs;          /* table slots + pending I/O + calls in flight */
+	int handles;       /* table slots only */
+	int fd;            /* readable while signaled; -1 if none */
+	int manual;        /* 0: a satisfied wait resets it (auto-reset event) */
+	msw_waiter *waiters;
+
+	/* Mailslot handles. */
+	mailslot_server *srv;
+	mailslot_client *cli;
+	int proxy_fd;      /* server inherited over exec or fork: stream to the parent, or -1 */
+	int proxy_afd;     /* its asynchronous channel (overlapped reads), or -1 */
+	char *name;        /* client: the name, to reopen over exec */
+	msw_io *io_head, **io_tail; /* server: pending reads, FIFO */
+	msw_obj *io_next;  /* in the I/O thread's list of busy servers */
+	int io_busy;
+
+	/* Threads and processes. */
+	DWORD exit_code;
+	int exited;
+	pid_t pid;
+	int reaped;
+	msw_tls *thread;   /* thread object: its thread's state */
+	msw_obj *proc;     /* a CreateProcess main-thread object: its process */
+	int gate;          /* CREATE_SUSPENDED: eventfd the new thread waits on */
+	LPTHREAD_START_ROUTINE start;
+	LPVOID start_arg;
+};
+
+extern pthread_mutex_t msw_mu;
+
+/* Last error, per thread. */
+BOOL msw_fail(DWORD err);
+HANDLE msw_fail_h(DWORD err);
+void msw_set_error(DWORD err);
+
+/* Objects and handles (handles.c).  *_locked functions need msw_mu. */
+void msw_init(void); /* before the first lock: imports inherited handles */
+msw_obj *msw_obj_new(int kind, int fd, int manual);
+void msw_ref_locked(msw_obj *o);
+void msw_unref_locked(msw_obj *o);
+void msw_unlock(void); /* unlocks msw_mu, then destroys what died */
+msw_obj *msw_get_locked(HANDLE h, DWORD *flags);
+msw_obj *msw_get(HANDLE h); /* a reference for the caller, or NULL */
+void msw_unref(msw_obj *o);
+HANDLE msw_handle_new_locked(msw_obj *o, DWORD flags);
+HANDLE msw_handle_new(msw_obj *o, BOOL inherit); /* takes o's reference */
+DWORD msw_inherit_flag(LPSECURITY_ATTRIBUTES sa);
+int msw_handle_place(HANDLE h, msw_obj *o, DWORD flags);
+int msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), void *arg);
+void msw_destroy_kind(msw_obj *o); /* kind-specific teardown (file.c) */
+void msw_last_handle_locked(msw_obj *o); /* cancels pending I/O (io.c) */
+
+/* Signaling (sync.c). */
+void msw_signal(int fd);
+void msw_unsignal(int fd);
+int msw_eventfd(int initial);
+msw_tls *msw_tls_get(void);
+msw_tls *msw_tls_alloc(void);
+void msw_tls_adopt(msw_tls *t);
+void msw_fork_hooks(void);
+msw_obj *msw_thread_self_locked(msw_tls *t);
+void msw_thread_ended_locked(msw_tls *t);
+void msw_tls_unref_locked(msw_tls *t);
+void msw_queue_apc_locked(msw_tls *t, msw_apc *a);
+DWORD msw_wait(DWORD n, msw_obj *const *objs, BOOL all, DWORD ms, BOOL alertable);
+uint64_t msw_now_ms(void);
+
+/* Overlapped I/O (io.c). */
+BOOL msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
+    LPOVERLAPPED_COMPLETION_ROUTINE routine);
+BOOL msw_io_write_done(msw_obj *o, DWORD n, LPOVERLAPPED ov,
+    LPOVERLAPPED_COMPLETION_ROUTINE routine);
+void msw_io_atfork_child(void);
+DWORD msw_status_error(uint32_t status);
+
+/* Strings (strings.c). */
+char *msw_to_utf8(LPCWSTR w, int *ok);
+LPWSTR msw_to_utf16(const char *s);
+
+/* Inheritance over exec (process.c). */
+void msw_inherit_import(void);
+int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got);
+int msw_proxy_info(msw_obj *o, mailslot_info *info);
+int msw_proxy_set_timeout(msw_obj *o, DWORD timeout);
+int msw_proxy_tryread(msw_obj *o, void *buf, DWORD cap, DWORD *got);
+int msw_proxy_arequest(msw_obj *o, int cancel, uint32_t id, DWORD cap);
+int msw_proxy_areply(msw_obj *o, uint32_t *id, DWORD *err,
+    void *(*find)(msw_obj *, uint32_t, DWORD *), DWORD *len);
+void msw_fork_prepare_locked(void);
+void msw_fork_parent_locked(void);
+void msw_fork_child_locked(void);
+BOOL msw_exit_code_locked(msw_obj *o, DWORD *code);
+
+#endif /* MSW_H */
