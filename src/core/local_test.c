@@ -17,6 +17,7 @@
 
 #include <mailslot/mailslot.h>
 
+#include "../platform/platform.h"
 #include "core.h"
 #include "msl_test.h"
 #include "slot.h"
@@ -408,6 +409,49 @@ test_fork_while_server_locked(void)
 	MSL_CHECK_EQ(wait_child(p), 0);
 	pthread_join(th, NULL);
 	mailslot_close(s);
+}
+
+/*
+ * A child of fork() keeps copies of a server's descriptors after the
+ * parent closes it.  The parent's intake thread must not hear of that
+ * server again: a writer connecting to the name the child still holds
+ * would otherwise reach freed memory.
+ */
+static void
+test_forked_copy_outlives_close(void)
+{
+	mailslot_server *s, *s2;
+	mailslot_client *c;
+	mailslot_name n;
+	char hex[33];
+	int go[2], fd;
+
+	fresh_namespace("forkcopy");
+	MSL_CHECK_ERR(mailslot_create("held", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(pipe(go), 0);
+	pid_t p = fork();
+	if (p == 0) {
+		char b;
+		close(go[1]);
+		(void)read(go[0], &b, 1); /* hold every copy until told */
+		_exit(0);
+	}
+	close(go[0]);
+	mailslot_close(s);
+	/* The name is still bound by the child's copy: this connect queues. */
+	MSL_CHECK_ERR(mailslot_name_parse("held", 1, &n), MAILSLOT_OK);
+	msl_key_hash(n.key, hex);
+	MSL_CHECK_EQ(msl_connect_abstract(hex, 1, &fd), 0);
+	/* A handshake answered by the intake thread: it has been through the
+	 * batch that would have carried the stale event. */
+	MSL_CHECK_ERR(mailslot_create("other", NULL, &s2), MAILSLOT_OK);
+	MSL_CHECK_ERR(mailslot_open("other", &c), MAILSLOT_OK);
+	MSL_CHECK(round_trip(s2, c, "still here", 1000));
+	close(fd);
+	close(go[1]);
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_client_close(c);
+	mailslot_close(s2);
 }
 
 static void
@@ -825,6 +869,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_pollable_fd),
     MSL_TEST(test_close_makes_writes_fail_and_frees_name),
     MSL_TEST(test_fork_while_server_locked),
+    MSL_TEST(test_forked_copy_outlives_close),
     MSL_TEST(test_kill9_server),
     MSL_TEST(test_writer_churn),
     MSL_TEST(test_pingpong_never_stalls),
