@@ -6,7 +6,7 @@ BUILD  ?= build
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE  ?= cmake
 
-.PHONY: all deps check check-plain check-asan demo install bench fuzz clean
+.PHONY: all deps check check-plain check-asan check-spdx demo install bench fuzz clean
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -26,6 +26,10 @@ check-asan:
 	$(CMAKE) -S . -B $(BUILD)-asan -DMAILSLOT_WERROR=ON -DMAILSLOT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	$(CMAKE) --build $(BUILD)-asan -j$(JOBS)
 	cd $(BUILD)-asan && ctest -j$(JOBS) --output-on-failure
+
+# Every source file names its licence; scripts/spdx.sh --fix adds the line.
+check-spdx:
+	@scripts/spdx.sh --check
 
 demo: all
 	@demo/run-demo.sh $(BUILD)/demo/ms_server $(BUILD)/demo/ms_client
