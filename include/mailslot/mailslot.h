@@ -348,6 +348,19 @@ typedef int (*mailslot_stat_cb)(const char *name, uint64_t value, void *arg);
  */
 MAILSLOT_API mailslot_err mailslot_daemon_stats(mailslot_stat_cb cb, void *arg);
 
+/* ------------------------------------------------------------------ */
+/* Version                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * mailslot_version returns the version of the library loaded at run time
+ * as a static string ("0.1.0") and, through each pointer that is not
+ * NULL, its parts; compare them with MAILSLOT_VERSION_* to tell which
+ * header a program was built with from which library it runs with.
+ * Never fails.  Thread-safe.
+ */
+MAILSLOT_API const char *mailslot_version(int *major, int *minor, int *patch);
+
 #ifdef __cplusplus
 }
 #endif
