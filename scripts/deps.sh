@@ -4,6 +4,8 @@
 # reports what is missing (the suites that need a package skip cleanly).
 set -u
 pkgs=(cmake gcc make pkg-config clang libclang-rt-14-dev)
+# The manuals test lints and renders every page with these.
+pkgs+=(mandoc groff-base man-db)
 if [ "${1:-}" = "--net" ]; then
   pkgs+=(iproute2 samba tshark)
 fi
