@@ -1,12 +1,13 @@
 # Thin driver over CMake.  `make` builds, `make check` runs every suite
 # twice (warnings as errors, then ASan+UBSan), `make demo` shows a message
-# crossing processes, `make install PREFIX=...`, `make bench`, `make fuzz`.
+# crossing processes, `make install PREFIX=...` and `make uninstall`,
+# `make bench`, `make fuzz`.
 PREFIX ?= /usr/local
 BUILD  ?= build
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE  ?= cmake
 
-.PHONY: all deps check check-plain check-asan check-spdx demo install bench fuzz clean
+.PHONY: all deps check check-plain check-asan check-spdx demo install uninstall bench fuzz clean
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -34,8 +35,17 @@ check-spdx:
 demo: all
 	@demo/run-demo.sh $(BUILD)/demo/ms_server $(BUILD)/demo/ms_client
 
-install: all
+# The prefix reaches the configure step too: GNUInstallDirs picks the
+# library directory from it (lib/x86_64-linux-gnu for /usr on Debian).
+# Installing records every file in $(BUILD)/install_manifest.txt, which
+# uninstall reads.
+install:
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	$(CMAKE) --build $(BUILD) -j$(JOBS)
 	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
+
+uninstall:
+	$(CMAKE) -DMANIFEST=$(BUILD)/install_manifest.txt -P cmake/uninstall.cmake
 
 bench:
 	$(CMAKE) -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DMAILSLOT_TESTS=OFF
