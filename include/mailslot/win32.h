@@ -4,7 +4,7 @@
  * Windows code that uses mailslots compiles against this header unchanged
  * (minus its GUI calls) and behaves as on Windows: the same return values
  * and the same GetLastError() codes, as verified on real Windows by Wine's
- * conformance test (docs: shared spec §10).  Only mailslot names are
+ * conformance test.  Only mailslot names are
  * handled: CreateFile on any other path fails with ERROR_NOT_SUPPORTED.
  *
  * Handles are small integers disguised as pointers, as on Windows, so a
