@@ -5,7 +5,9 @@
 set -u
 pkgs=(cmake gcc make pkg-config clang libclang-rt-14-dev)
 # The manuals test lints and renders every page with these.
-pkgs+=(mandoc groff-base man-db)
+pkgs+=(mandoc groff-base man-db bsdextrautils)
+# The package test builds, lints and installs the Debian packages.
+pkgs+=(dpkg-dev debhelper lintian)
 if [ "${1:-}" = "--net" ]; then
   pkgs+=(iproute2 samba tshark)
 fi

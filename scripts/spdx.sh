@@ -19,6 +19,7 @@ comment_for() {
     debian/changelog|debian/control|debian/copyright|debian/source/*) ;;
     debian/*.install|debian/*.manpages|debian/*.docs|debian/*.examples|debian/*.links) ;;
     debian/*.symbols|debian/*.lintian-overrides|debian/tests/control|debian/watch) ;;
+    debian/*README.Debian) ;;
     *.c|*.h) echo "/* $id */" ;;
     man/*.[1-8]) echo ".\\\" $id" ;;
     *.sh|*.txt|*.cmake|*.in|*.gp|*.conf|Makefile|.ci/*|debian/*) echo "# $id" ;;
