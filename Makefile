@@ -16,7 +16,14 @@ all:
 deps:
 	@scripts/deps.sh --net
 
-check: deps check-plain check-asan
+# The host's service state (enabled units, boot links, running system
+# daemons) is recorded first and must be the same at the end: installing
+# test peers and packages must not leave a service behind.
+check:
+	@mkdir -p $(BUILD)-check
+	@scripts/services.sh save $(BUILD)-check/services.before
+	$(MAKE) deps check-plain check-asan
+	@scripts/services.sh compare $(BUILD)-check/services.before
 
 check-plain:
 	$(CMAKE) -S . -B $(BUILD)-check -DMAILSLOT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
