@@ -284,7 +284,7 @@ typedef struct mailslot_client mailslot_client;
 /*
  * mailslot_open opens `name` for writing.  Local names connect to the
  * server directly; \\Computer, \\Domain and \\* names send NetBIOS
- * datagrams (see README, "Network mailslots").
+ * datagrams (see mailslot(7), "Network semantics").
  * Errors: NULLNAME, BADNAME, NAMELEN, NOTFOUND (no such local mailslot),
  * ACCESS (the mailslot refuses this process), NETWORK, NOMEM, SYS.
  * Blocks briefly (a local handshake, or name resolution for remote names).
