@@ -23,6 +23,10 @@ skip() {
 for t in dpkg-buildpackage dh lintian; do
   command -v "$t" >/dev/null || skip "$t is missing (scripts/deps.sh installs dpkg-dev, debhelper, lintian)"
 done
+# Two runs on one host (two trees, two users) would install and purge the
+# same packages under each other: the second waits for the first.
+exec 9>/var/lock/mailslot-deb-test.lock
+flock -w 600 9 || skip "another package test holds /var/lock/mailslot-deb-test.lock"
 for p in "${pkgs[@]}"; do
   if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed'; then
     skip "$p is already installed on this host; this test installs and purges its own"
@@ -32,7 +36,7 @@ done
 tmp=$(mktemp -d)
 installed=0
 cleanup() {
-  [ "$installed" = 1 ] && dpkg --purge "${pkgs[@]}" >/dev/null 2>&1
+  [ "$installed" = 1 ] && apt-get -y -q -o DPkg::Lock::Timeout=300 purge "${pkgs[@]}" >/dev/null 2>&1
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -80,13 +84,16 @@ check "no _mailslotd user before the install" bash -c "! getent passwd _mailslot
 step "install"
 installed=1
 quiet() { "$@" >"$tmp/dpkg.log" 2>&1 || { tail -n 20 "$tmp/dpkg.log"; return 1; }; }
-check "dpkg -i" quiet dpkg -i "${debs[@]}"
+# apt-get, unlike dpkg, waits while another install holds the dpkg lock.
+apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
+export DEBIAN_FRONTEND=noninteractive
+check "apt-get install the .deb files" quiet "${apt[@]}" install --no-install-recommends "${debs[@]}"
 check "every package is installed" bash -c "dpkg-query -W -f='\${Status}\n' ${pkgs[*]} | grep -c 'install ok installed' | grep -qx ${#pkgs[@]}"
 step "smoke test"
 check "debian/tests/smoke" bash "$tmp/src/debian/tests/smoke"
 
 step "purge"
-check "dpkg --purge" quiet dpkg --purge "${pkgs[@]}"
+check "apt-get purge" quiet "${apt[@]}" purge "${pkgs[@]}"
 installed=0
 check "no package is left" bash -c "! dpkg-query -W -f='\${Status}\n' ${pkgs[*]} 2>/dev/null | grep -q 'installed'"
 check "no shipped file is left" bash -c "! while read -r f; do [ -e \"\$f\" ] && echo \"  left: \$f\"; done <'$tmp/shipped' | grep ."
