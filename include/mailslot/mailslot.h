@@ -321,7 +321,7 @@ typedef struct mailslot_client mailslot_client;
 /*
  * mailslot_open opens `name` for writing.  Local names connect to the
  * server directly; \\Computer, \\Domain and \\* names send NetBIOS
- * datagrams (see README, "Network mailslots").
+ * datagrams (see mailslot(7), "Network semantics").
  * Errors: INVAL (out is NULL, or a $MAILSLOT_NAMESPACE too long for a
  * socket address), NULLNAME, BADNAME, NAMELEN, NOTFOUND (no such local
  * mailslot, or it closed during the handshake), ACCESS (the mailslot
@@ -408,6 +408,19 @@ typedef int (*mailslot_stat_cb)(const char *name, uint64_t value, void *arg);
  * Thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_daemon_stats(mailslot_stat_cb cb, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Version                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * mailslot_version returns the version of the library loaded at run time
+ * as a static string ("0.1.0") and, through each pointer that is not
+ * NULL, its parts; compare them with MAILSLOT_VERSION_* to tell which
+ * header a program was built with from which library it runs with.
+ * Never fails.  Thread-safe.
+ */
+MAILSLOT_API const char *mailslot_version(int *major, int *minor, int *patch);
 
 #ifdef __cplusplus
 }

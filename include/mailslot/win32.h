@@ -8,7 +8,7 @@
  * use around them: events, waits, threads, a CreateProcess subset,
  * overlapped I/O, handle inheritance, GlobalAlloc/LocalAlloc and lstr*.
  * CreateFile on a path that is not a mailslot fails with
- * ERROR_NOT_SUPPORTED.  docs/porting.md says what differs from Windows.
+ * ERROR_NOT_SUPPORTED.  mailslot_win32(3) says what differs from Windows.
  *
  * Handles are small integers disguised as pointers, as on Windows, so a
  * stale or made-up handle fails with ERROR_INVALID_HANDLE instead of
@@ -398,7 +398,7 @@ MAILSLOT_API BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
  * pointer may be NULL.  On a client handle it succeeds as on Windows 8 and
  * later when the server lives in this process; otherwise only the count
  * and maximum size are known (next size MAILSLOT_NO_MESSAGE when the count
- * is 0, else unknown and reported as 0; timeout 0): see docs/porting.md.
+ * is 0, else unknown and reported as 0; timeout 0): see mailslot_win32(3).
  * Errors: ERROR_INVALID_HANDLE; ERROR_FILE_NOT_FOUND (a client whose
  * server is gone); ERROR_INVALID_PARAMETER (a client of a remote name).
  * Does not block (a client handle: one local lookup; a server inherited
