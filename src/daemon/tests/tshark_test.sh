@@ -8,7 +8,7 @@
 # and D each write to \\HOSTB\mailslot\News and \\*\mailslot\News.  The
 # capture must decode as nbdgm -> smb -> mailslot with the right names,
 # types, addresses and lengths, and without a malformed packet or any
-# expert info.
+# expert info above chat level.
 set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=tsharktest
@@ -116,16 +116,21 @@ check_dgm() {
   check "$what: mailslot layer: class 2" is "$r" mailslot.class 2
   check "$what: mailslot layer: name" is "$r" mailslot.name '\MAILSLOT\News'
   check "$what: not malformed" is "$r" _ws.malformed ""
-  check "$what: no expert info" is "$r" _ws.expert ""
+  check "$what: no expert info above chat level" bash -c \
+    "[ -z \"\$(tshark -n -r '$pcap' -Y 'frame.number == $(field "$r" frame.number) && ($problem)' 2>/dev/null)\" ]"
 }
+# Expert info of "chat" level is Wireshark's guesswork, not a fault: an
+# ephemeral source port between 33434 and 33534 reads as "possible
+# traceroute".  Notes, warnings and errors are faults.
+problem='_ws.malformed || _ws.expert.severity >= 0x00400000'
 check_dgm a-unique "$IP_A" 138 "$IP_B" 16 'HOSTA<00>' 'HOSTB<00>'
 check_dgm a-bcast "$IP_A" 138 "$bcast" 17 'HOSTA<00>' 'WG<00>'
 check_dgm d-unique "$IP_D" eph "$IP_B" 16 'HOSTD<00>' 'HOSTB<00>'
 check_dgm d-bcast "$IP_D" eph "$bcast" 17 'HOSTD<00>' 'WG<00>'
 
-n=$(tshark -n -r "$pcap" -Y '_ws.malformed || _ws.expert' 2>/dev/null | wc -l)
-check "no frame in the capture is malformed or has expert info ($n)" test "$n" -eq 0
-[ "$n" -eq 0 ] || tshark -n -r "$pcap" -Y '_ws.malformed || _ws.expert' -V 2>/dev/null | head -80
+n=$(tshark -n -r "$pcap" -Y "$problem" 2>/dev/null | wc -l)
+check "no frame in the capture is malformed or has expert info above chat level ($n)" test "$n" -eq 0
+[ "$n" -eq 0 ] || tshark -n -r "$pcap" -Y "$problem" -V 2>/dev/null | head -80
 
 # The name service: A and D asked for HOSTB<00>, B answered with its address.
 tshark -n -r "$pcap" -Y 'udp.port == 137' -T fields -E separator='|' \
