@@ -428,6 +428,8 @@ test_mdgm_build_reject(void)
 	    MSL_PE_INVAL);
 }
 
+/* ---- Built and parsed back ------------------------------------------- */
+
 /* A small deterministic generator, so that failures reproduce. */
 static uint32_t
 lcg(uint32_t *state)

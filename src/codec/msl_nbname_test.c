@@ -7,8 +7,6 @@
  */
 #include "codec_testlib.h"
 
-/* ---- msl_nbname ------------------------------------------------------ */
-
 /* docs/protocol.md §1.3: the table of encodings. */
 static const struct {
 	const char *name;
