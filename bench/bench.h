@@ -134,6 +134,33 @@ double bench_proc_num(const char *path, double dflt);
 /* bench_fmt_rate writes a message rate as "1.23 M" or "456 k". */
 const char *bench_fmt_rate(char *out, size_t cap, double mps);
 
+/* Control messages come at once unless a process is stuck. */
+#define BENCH_CTL_TIMEOUT_MS 30000
+
+/*
+ * What a process that opened an endpoint tells the parent: whether it
+ * could, and the address to hand on (the reader's may differ from the tag
+ * it was given, e.g. a UDP port picked by bind).
+ */
+typedef struct bench_hello {
+	int ok;
+	char name[BENCH_NAME_MAX];
+} bench_hello;
+
+/* bench_unique_name writes a tag no other endpoint of this run has. */
+void bench_unique_name(char *out, size_t cap);
+
+/*
+ * bench_send_all sends one message, retrying while the receiver's quota
+ * is used up, and adds each wait to *full; it returns BENCH_SEND_OK or
+ * BENCH_SEND_ERR.
+ */
+int bench_send_all(const bench_mech *m, void *tx, const void *buf,
+    size_t len, long *full);
+
+/* bench_cmp_double orders doubles for qsort. */
+int bench_cmp_double(const void *a, const void *b);
+
 /*
  * A forked helper process and the two pipes that talk to it.  Control
  * messages are small structs, each written whole (below PIPE_BUF).
@@ -248,6 +275,23 @@ typedef struct bench_results {
 #define BENCH_PART_LAT 2
 #define BENCH_PART_SCALE 4
 #define BENCH_PART_REMOTE 8
+
+/*
+ * bench_tput_point (tput.c) measures `count` messages of `size` bytes from
+ * `writers` writers, `runs` times (after a shorter warm-up run when warm),
+ * into *out: the median rate and the spread, or why there is none.
+ */
+void bench_tput_point(const bench_mech *m, size_t size, int writers,
+    long count, int runs, int warm, bench_tput *out);
+
+/*
+ * bench_lat_point (lat.c) measures `rounds` round trips of `size` bytes,
+ * `runs` times, with the two sides pinned to cpu[0] and cpu[1] (cpu[0]
+ * -1: not pinned; cpu[1] -1: n/a, one CPU), into *out: the median of each
+ * percentile, or why there is none.
+ */
+void bench_lat_point(const bench_mech *m, size_t size, int rounds, int runs,
+    const int cpu[2], bench_lat *out);
 
 /*
  * bench_report writes every figure of the run to `path` (results.tsv),

@@ -215,13 +215,6 @@ run_one(remote_job *job, double *mps, long *lost)
 	return 0;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* run_median does `runs` runs and keeps the median rate, the worst loss. */
 static int
 run_median(remote_job *job, int runs, double *mps, long *lost)
@@ -238,7 +231,7 @@ run_median(remote_job *job, int runs, double *mps, long *lost)
 			*lost = l;
 		n++;
 	}
-	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+	qsort(v, (size_t)n, sizeof(v[0]), bench_cmp_double);
 	*mps = v[n / 2];
 	return 0;
 }

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -48,51 +47,58 @@ nofile_limit(void)
 	return getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (long)rl.rlim_cur : -1;
 }
 
+/*
+ * scale_room returns how many endpoints the owner may create: the target,
+ * or fewer when the descriptor limit would come first (out->capped).  One
+ * endpoint made first keeps one-time set-up (a library's own descriptors
+ * and threads) out of the figures; a second tells how many descriptors
+ * each endpoint holds, so creation can stop short of the limit instead of
+ * failing into it.  *fds0 is what the owner holds before the first.
+ */
 static int
-scale_owner(const bench_proc *self, void *arg)
+scale_room(const scale_job *job, int *fds0)
 {
-	scale_job *job = arg;
 	const bench_mech *m = job->m;
 	bench_scale *out = job->out;
-	int step = job->target / BENCH_SCALE_STEPS, n = 0, fds0, per = 1, max;
-	void **rx = calloc((size_t)job->target, sizeof(*rx));
-	char name[BENCH_NAME_MAX], buf[BENCH_SCALE_MSG * 2], go;
-	size_t rss0;
-	long slab0;
-	uint64_t t, ts;
+	char name[BENCH_NAME_MAX];
+	int per = 1, max;
 	void *warm, *warm2;
 
-	if (rx == NULL)
-		return 1;
-	/*
-	 * One endpoint made first keeps one-time set-up (a library's own
-	 * descriptors and threads) out of the figures; a second tells how many
-	 * descriptors each endpoint holds, so creation can stop short of the
-	 * limit instead of failing into it.
-	 */
 	out->nofile = nofile_limit();
 	scale_name(name, sizeof(name), job, -1);
 	warm = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
-	fds0 = bench_count_fds();
+	*fds0 = bench_count_fds();
 	scale_name(name, sizeof(name), job, -2);
 	warm2 = m->rx_open(name, BENCH_SCALE_MSG, 1, SCALE_RECV_TIMEOUT_MS);
 	if (warm2 != NULL) {
-		per = bench_count_fds() - fds0;
+		per = bench_count_fds() - *fds0;
 		m->rx_close(warm2);
 	}
 	if (warm != NULL)
 		m->rx_close(warm);
 	if (per < 1)
 		per = 1;
-	fds0 = bench_count_fds();
-	max = (int)((out->nofile - fds0 - BENCH_SCALE_FD_HEADROOM) / per);
+	*fds0 = bench_count_fds();
+	max = (int)((out->nofile - *fds0 - BENCH_SCALE_FD_HEADROOM) / per);
 	if (max < job->target) {
 		out->capped = 1;
 	} else {
 		max = job->target;
 	}
-	rss0 = bench_rss();
-	slab0 = bench_proc_field("/proc/meminfo", "Slab");
+	return max;
+}
+
+/* scale_create creates up to max endpoints into rx, timing each tenth,
+ * and returns how many it made. */
+static int
+scale_create(const scale_job *job, void **rx, int max)
+{
+	const bench_mech *m = job->m;
+	bench_scale *out = job->out;
+	int step = job->target / BENCH_SCALE_STEPS, n = 0;
+	char name[BENCH_NAME_MAX];
+	uint64_t t, ts;
+
 	t = ts = bench_now();
 	while (n < max) {
 		scale_name(name, sizeof(name), job, n);
@@ -112,6 +118,28 @@ scale_owner(const bench_proc *self, void *arg)
 	}
 	out->create_ms = ms_since(t);
 	out->created = n;
+	return n;
+}
+
+static int
+scale_owner(const bench_proc *self, void *arg)
+{
+	scale_job *job = arg;
+	const bench_mech *m = job->m;
+	bench_scale *out = job->out;
+	void **rx = calloc((size_t)job->target, sizeof(*rx));
+	char buf[BENCH_SCALE_MSG * 2], go;
+	int n, fds0, max;
+	size_t rss0;
+	long slab0;
+	uint64_t t;
+
+	if (rx == NULL)
+		return 1;
+	max = scale_room(job, &fds0);
+	rss0 = bench_rss();
+	slab0 = bench_proc_field("/proc/meminfo", "Slab");
+	n = scale_create(job, rx, max);
 	if (n > 0) {
 		out->owner_rss_per = ((double)bench_rss() - (double)rss0) / n;
 		out->owner_fds_per = (double)(bench_count_fds() - fds0) / n;
@@ -176,7 +204,6 @@ scale_probe(const scale_job *job, int limit)
 static int
 scale_writer(const bench_proc *self, void *arg)
 {
-	static const struct timespec backoff = { 0, BENCH_FULL_BACKOFF_NS };
 	scale_job *job = arg;
 	const bench_mech *m = job->m;
 	bench_scale *out = job->out;
@@ -192,14 +219,14 @@ scale_writer(const bench_proc *self, void *arg)
 	t = ts = bench_now();
 	while (n < limit) {
 		void *tx;
+		long full = 0;
 		int r;
 
 		scale_name(name, sizeof(name), job, n);
 		tx = m->tx_open(name);
 		if (tx == NULL)
 			break;
-		while ((r = m->send(tx, msg, sizeof(msg))) == BENCH_SEND_FULL)
-			nanosleep(&backoff, NULL);
+		r = bench_send_all(m, tx, msg, sizeof(msg), &full);
 		m->tx_close(tx);
 		if (r != BENCH_SEND_OK)
 			break;

@@ -239,3 +239,35 @@ bench_fmt_rate(char *out, size_t cap, double mps)
 		snprintf(out, cap, "%.0f", mps);
 	return out;
 }
+
+void
+bench_unique_name(char *out, size_t cap)
+{
+	static unsigned seq;
+
+	snprintf(out, cap, "%ld-%u", (long)getpid(), ++seq);
+}
+
+int
+bench_send_all(const bench_mech *m, void *tx, const void *buf, size_t len,
+    long *full)
+{
+	static const struct timespec backoff = { 0, BENCH_FULL_BACKOFF_NS };
+
+	for (;;) {
+		int r = m->send(tx, buf, len);
+
+		if (r != BENCH_SEND_FULL)
+			return r;
+		(*full)++;
+		nanosleep(&backoff, NULL);
+	}
+}
+
+int
+bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}

@@ -1,5 +1,5 @@
 /*
- * codec_vectors.c - wire vectors shared by codec_test.c and the corpus
+ * codec_vectors.c - wire vectors shared by the codec tests and the corpus
  * generator, so that both use the very same bytes.
  */
 #include "codec_vectors.h"

@@ -86,66 +86,74 @@ msl_smbmail_size(enum msl_smbmail_profile profile, size_t name_len,
 	return msl_smbmail_data_off(st, name_len) + data_len;
 }
 
-msl_perr
-msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
-{
-	struct msl_rd r;
-	const uint8_t *p, *nul;
-	uint8_t setup_count;
-	size_t rest, name_len;
+/*
+ * The receiver's rules (docs/protocol.md §1.6), in the order the bytes
+ * come: the SMB header (rule 5), the transaction words (rule 5), then the
+ * name and the data window (rules 7 and 6).  Each step reads on from
+ * where the last stopped and returns the first rule broken.
+ */
 
-	if (out == NULL)
-		return MSL_PE_INVAL;
-	memset(out, 0, sizeof *out);
-	msl_rd_init(&r, buf, len);
+/* smbmail_parse_header reads the SMB header up to and with WordCount. */
+static msl_perr
+smbmail_parse_header(struct msl_rd *r, struct msl_smbmail *out)
+{
+	const uint8_t *p;
 
 	/* [MS-MAIL] §2.2.1: Protocol MUST be FF 'S' 'M' 'B'. */
-	p = msl_rd_bytes(&r, sizeof msl_smb_magic);
+	p = msl_rd_bytes(r, sizeof msl_smb_magic);
 	if (p == NULL)
 		return MSL_PE_TRUNCATED;
 	if (memcmp(p, msl_smb_magic, sizeof msl_smb_magic) != 0)
 		return MSL_PE_NOTSMB;
 	/* [MS-MAIL] §2.2.1: Command MUST be SMB_COM_TRANSACTION. */
-	if (msl_rd_u8(&r) != MSL_SMB_COM_TRANSACTION)
-		return msl_rd_ok(&r) ? MSL_PE_BADCOMMAND : MSL_PE_TRUNCATED;
+	if (msl_rd_u8(r) != MSL_SMB_COM_TRANSACTION)
+		return msl_rd_ok(r) ? MSL_PE_BADCOMMAND : MSL_PE_TRUNCATED;
 	/* [MS-CIFS] §2.2.3.1: the rest of the header; [MS-MAIL] §2.2.1 says
 	 * each "MUST be ignored on receipt", so they are only recorded. */
-	out->sm_status = msl_rd_le32(&r);
-	out->sm_flags = msl_rd_u8(&r);
-	out->sm_flags2 = msl_rd_le16(&r);
-	(void)msl_rd_le16(&r);		/* PIDHigh */
-	(void)msl_rd_bytes(&r, 8);	/* SecurityFeatures */
-	(void)msl_rd_le16(&r);		/* Reserved */
-	out->sm_tid = msl_rd_le16(&r);
-	out->sm_pid = msl_rd_le16(&r);
-	out->sm_uid = msl_rd_le16(&r);
-	out->sm_mid = msl_rd_le16(&r);
+	out->sm_status = msl_rd_le32(r);
+	out->sm_flags = msl_rd_u8(r);
+	out->sm_flags2 = msl_rd_le16(r);
+	(void)msl_rd_le16(r);		/* PIDHigh */
+	(void)msl_rd_bytes(r, 8);	/* SecurityFeatures */
+	(void)msl_rd_le16(r);		/* Reserved */
+	out->sm_tid = msl_rd_le16(r);
+	out->sm_pid = msl_rd_le16(r);
+	out->sm_uid = msl_rd_le16(r);
+	out->sm_mid = msl_rd_le16(r);
 	/* [MS-MAIL] §2.2.1: WordCount MUST be 17. */
-	if (msl_rd_u8(&r) != MSL_SMBMAIL_WORD_COUNT)
-		return msl_rd_ok(&r) ? MSL_PE_BADWORDCOUNT : MSL_PE_TRUNCATED;
+	if (msl_rd_u8(r) != MSL_SMBMAIL_WORD_COUNT)
+		return msl_rd_ok(r) ? MSL_PE_BADWORDCOUNT : MSL_PE_TRUNCATED;
+	return MSL_PE_OK;
+}
+
+/* smbmail_parse_words reads the transaction words and ByteCount. */
+static msl_perr
+smbmail_parse_words(struct msl_rd *r, struct msl_smbmail *out)
+{
+	uint8_t setup_count;
 
 	/* [MS-MAIL] §2.2.1, [MS-CIFS] §2.2.4.33.1: the transaction words,
 	 * in wire order (docs/protocol.md §1.5 gives the offsets). */
-	out->sm_total_param = msl_rd_le16(&r);
-	out->sm_total_data = msl_rd_le16(&r);
-	out->sm_max_param = msl_rd_le16(&r);
-	out->sm_max_data = msl_rd_le16(&r);
-	out->sm_max_setup = msl_rd_u8(&r);
-	(void)msl_rd_u8(&r);		/* Reserved1 */
-	out->sm_trans_flags = msl_rd_le16(&r);
-	out->sm_timeout = msl_rd_le32(&r);
-	(void)msl_rd_le16(&r);		/* Reserved2 */
-	out->sm_param_count = msl_rd_le16(&r);
-	out->sm_param_offset = msl_rd_le16(&r);
-	out->sm_data_count = msl_rd_le16(&r);
-	out->sm_data_offset = msl_rd_le16(&r);
-	setup_count = msl_rd_u8(&r);
-	(void)msl_rd_u8(&r);		/* Reserved3 */
-	out->sm_opcode = msl_rd_le16(&r);
-	out->sm_priority = msl_rd_le16(&r);
-	out->sm_class = msl_rd_le16(&r);
-	out->sm_byte_count = msl_rd_le16(&r);
-	if (!msl_rd_ok(&r))
+	out->sm_total_param = msl_rd_le16(r);
+	out->sm_total_data = msl_rd_le16(r);
+	out->sm_max_param = msl_rd_le16(r);
+	out->sm_max_data = msl_rd_le16(r);
+	out->sm_max_setup = msl_rd_u8(r);
+	(void)msl_rd_u8(r);		/* Reserved1 */
+	out->sm_trans_flags = msl_rd_le16(r);
+	out->sm_timeout = msl_rd_le32(r);
+	(void)msl_rd_le16(r);		/* Reserved2 */
+	out->sm_param_count = msl_rd_le16(r);
+	out->sm_param_offset = msl_rd_le16(r);
+	out->sm_data_count = msl_rd_le16(r);
+	out->sm_data_offset = msl_rd_le16(r);
+	setup_count = msl_rd_u8(r);
+	(void)msl_rd_u8(r);		/* Reserved3 */
+	out->sm_opcode = msl_rd_le16(r);
+	out->sm_priority = msl_rd_le16(r);
+	out->sm_class = msl_rd_le16(r);
+	out->sm_byte_count = msl_rd_le16(r);
+	if (!msl_rd_ok(r))
 		return MSL_PE_TRUNCATED;
 	/* [MS-MAIL] §2.2.1: SetupCount MUST be 3 and the opcode MUST be 1
 	 * (write); docs/protocol.md §1.6 rule 5. */
@@ -153,11 +161,20 @@ msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
 		return MSL_PE_BADSETUP;
 	if (out->sm_opcode != MSL_SMBMAIL_OPCODE_WRITE)
 		return MSL_PE_BADOPCODE;
+	return MSL_PE_OK;
+}
+
+/* smbmail_parse_body finds the name and the data in the len-byte
+ * message buf, the rest of which r has read. */
+static msl_perr
+smbmail_parse_body(struct msl_rd *r, const uint8_t *buf, size_t len,
+    struct msl_smbmail *out)
+{
+	size_t rest = msl_rd_left(r), name_len;
+	const uint8_t *p = msl_rd_bytes(r, rest), *nul;
 
 	/* docs/protocol.md §1.6 rule 7: the name is the NUL-terminated string at offset
 	 * 69 and starts, in any case, with "\MAILSLOT\". */
-	rest = msl_rd_left(&r);
-	p = msl_rd_bytes(&r, rest);
 	nul = rest > 0 ? memchr(p, '\0', rest) : NULL;
 	if (nul == NULL)
 		return MSL_PE_BADNAME;
@@ -179,6 +196,24 @@ msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
 	out->sm_data = buf + out->sm_data_offset;
 	out->sm_data_len = out->sm_data_count;
 	return MSL_PE_OK;
+}
+
+msl_perr
+msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
+{
+	struct msl_rd r;
+	msl_perr err;
+
+	if (out == NULL)
+		return MSL_PE_INVAL;
+	memset(out, 0, sizeof *out);
+	msl_rd_init(&r, buf, len);
+	err = smbmail_parse_header(&r, out);
+	if (err == MSL_PE_OK)
+		err = smbmail_parse_words(&r, out);
+	if (err == MSL_PE_OK)
+		err = smbmail_parse_body(&r, buf, len, out);
+	return err;
 }
 
 msl_perr
