@@ -3,7 +3,7 @@
 # need, when they are missing and we are root.  Without root it only
 # reports what is missing (the suites that need a package skip cleanly).
 set -u
-pkgs=(cmake gcc make pkg-config clang libclang-rt-14-dev)
+pkgs=(cmake gcc make pkg-config clang libclang-rt-14-dev systemd)
 if [ "${1:-}" = "--net" ]; then
   pkgs+=(iproute2 samba tshark)
 fi
