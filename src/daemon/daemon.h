@@ -244,6 +244,9 @@ enum msld_counter msld_count_delivery(struct msld *d, mailslot_err e);
 void msld_log(const struct msld *d, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *msld_ipstr(uint32_t ip, char buf[INET_ADDRSTRLEN]);
+/* msld_kv writes s as one log field's value into buf: quoted when it holds
+ * a blank, '"' or '=', any byte that is not printable ASCII as \xHH. */
+const char *msld_kv(const char *s, char *buf, size_t cap);
 
 /* notify.c: msld_notify sends one sd_notify(3) message when
  * $NOTIFY_SOCKET is set; msld_monotonic_us is the clock RELOADING=1

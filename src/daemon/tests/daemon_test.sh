@@ -76,6 +76,8 @@ send_b HOSTA after-reload
 check "the reloaded allow list lets B in" wait_until 10 has_msg "$NL_TMP/box.out" after-reload
 send_b ALIAS1 to-alias
 check "the new netbios alias is A's name" wait_until 10 has_msg "$NL_TMP/box.out" to-alias
+check "a delivery is logged as key=value" \
+  grep -qE "event=deliver source=$IP_B:[0-9]+ sender=[A-Z0-9]+ mailslot=BOX bytes=12\$" "$NL_TMP/mailslotd-A.log"
 check "the reload is logged as key=value" grep -q 'event=reload result=ok' "$NL_TMP/mailslotd-A.log"
 
 # A bad configuration is refused and the running one stays.
