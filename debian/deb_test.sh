@@ -79,7 +79,7 @@ grep -v 'running with root privileges' "$tmp/lintian.out"
 # Nothing the packages ship may exist before they are installed.
 for f in "${debs[@]}"; do dpkg-deb -c "$f"; done | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' | sort -u >"$tmp/shipped"
 check "no shipped file exists before the install" bash -c "! while read -r f; do [ -e \"\$f\" ] && echo \"  exists: \$f\"; done <'$tmp/shipped' | grep ."
-check "no _mailslotd user before the install" bash -c "! getent passwd _mailslotd"
+check "no mailslotd user before the install" bash -c "! getent passwd mailslotd"
 
 step "install"
 installed=1
@@ -98,8 +98,8 @@ installed=0
 check "no package is left" bash -c "! dpkg-query -W -f='\${Status}\n' ${pkgs[*]} 2>/dev/null | grep -q 'installed'"
 check "no shipped file is left" bash -c "! while read -r f; do [ -e \"\$f\" ] && echo \"  left: \$f\"; done <'$tmp/shipped' | grep ."
 check "no /etc/mailslot" test ! -e /etc/mailslot
-check "no _mailslotd user" bash -c "! getent passwd _mailslotd"
-check "no _mailslotd group" bash -c "! getent group _mailslotd"
+check "no mailslotd user" bash -c "! getent passwd mailslotd"
+check "no mailslotd group" bash -c "! getent group mailslotd"
 check "no systemd state for mailslotd" test -z "$(find /etc/systemd /var/lib/systemd -name 'mailslotd*' 2>/dev/null)"
 check "no dpkg state for the packages" test -z "$(ls /var/lib/dpkg/info/ | grep -E '^(mailslotd|mailslot-tools|libmailslot)')"
 check "the library left the linker cache" bash -c "! ldconfig -p | grep -q libmailslot"

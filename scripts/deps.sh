@@ -5,6 +5,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 pkgs=(cmake gcc make pkg-config clang libclang-rt-14-dev)
+# systemd-analyze checks the unit file (verify, security).
+pkgs+=(systemd)
 # The examples: GLib for the main-loop reader; GTK 3 for the demo windows,
 # and for their test an X server without a screen (xvfb), synthetic input
 # (xdotool) and a screenshot (imagemagick's import).

@@ -375,18 +375,33 @@ typedef struct mailslot_entry {
 	uint32_t max_message_size;
 	mailslot_access access;
 	uint32_t flags;
+	/* The fields below were added after 0.1; the library fills the
+	 * entry, so callers built against 0.1 simply do not see them. */
+	uint32_t state;                    /* MAILSLOT_ENTRY_*               */
+	gid_t gid;                         /* owner group                    */
+	uint32_t writers;                  /* client handles open            */
+	uint64_t queued_bytes;             /* payload bytes queued           */
+	uint64_t quota_bytes;              /* the queue's quota              */
+	uint32_t quota_messages;
 } mailslot_entry;
+
+/* mailslot_entry.state: whether the owner answered the listing. */
+#define MAILSLOT_ENTRY_OK 0u
+/* The owner holds the name but did not answer in time (stopped, or stuck):
+ * only pid, uid and gid are known, name is empty, the rest is zero. */
+#define MAILSLOT_ENTRY_NOT_ANSWERING 1u
 
 typedef int (*mailslot_list_cb)(const mailslot_entry *e, void *arg);
 
 /*
- * mailslot_list calls cb, from the calling thread, once for every live
- * local mailslot in this namespace; a non-zero return from cb stops the
- * walk.  The entry is valid only during the call of cb.
+ * mailslot_list calls cb, from the calling thread, once for every local
+ * mailslot in this namespace, the ones whose owner does not answer
+ * included (state says which); a non-zero return from cb stops the walk.
+ * The entry is valid only during the call of cb.
  * Errors: INVAL (cb is NULL, or a $MAILSLOT_NAMESPACE too long for a
  * socket address), SYS (cannot read the socket table).  Blocks for one
- * handshake per mailslot, at most 2 s for one whose owner does not
- * answer (it is then left out).  Thread-safe.
+ * handshake per mailslot, up to the handshake timeout for an owner that
+ * does not answer.  Thread-safe.
  */
 MAILSLOT_API mailslot_err mailslot_list(mailslot_list_cb cb, void *arg);
 

@@ -59,6 +59,18 @@ typedef struct msl_ack {
 	char path[MAILSLOT_NAME_MAX + 1]; /* case-preserving name */
 } msl_ack;
 
+/* Server -> lister, a second record after the ack to an INFO hello: what
+ * `mailslot list` shows beyond the ack.  A record of its own, so that the
+ * writers' ack keeps its size. */
+typedef struct msl_ack_info {
+	uint32_t magic;
+	uint32_t writers;
+	uint64_t queued_bytes;
+	uint64_t quota_bytes;
+	uint32_t quota_messages;
+	gid_t gid;
+} msl_ack_info;
+
 /* Server -> client notices on the control socket after the ack. */
 enum msl_notice { MSL_NOTICE_FULL = 1, MSL_NOTICE_OK = 2 };
 

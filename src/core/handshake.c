@@ -135,6 +135,14 @@ msl_hs_ack(struct mailslot_server *s, msl_conn *c, mailslot_err status)
 	}
 	if (!c->live)
 		send(c->ctrl, &a, sizeof a, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (status == MAILSLOT_OK && c->role == MSL_ROLE_INFO) {
+		msl_ack_info ai = {
+			.magic = MSL_MAGIC, .writers = s->writers, .queued_bytes = s->bytes,
+			.quota_bytes = s->opt.quota_bytes, .quota_messages = s->opt.quota_messages,
+			.gid = s->gid,
+		};
+		send(c->ctrl, &ai, sizeof ai, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
 }
 
 /*

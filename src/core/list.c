@@ -7,29 +7,69 @@
  * sockets that are on their way out.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "../platform/platform.h"
 #include "local.h"
+
+/*
+ * msl_list_silent reports a mailslot whose owner holds the name but did
+ * not answer (stopped, or stuck): the socket's peer credentials still say
+ * who it is, so the listing shows it rather than silently leaving out a
+ * name that mailslot_create says is taken.
+ */
+static int
+msl_list_silent(const char *hex, mailslot_list_cb cb, void *arg)
+{
+	mailslot_entry e;
+	gid_t gid;
+	int fd;
+
+	memset(&e, 0, sizeof e);
+	/* Non-blocking: a full listen queue must not hold the listing. */
+	if (msl_connect_abstract(hex, 1, &fd) != 0)
+		return 0;
+	int r = msl_peer_cred(fd, &e.pid, &e.uid, &gid);
+	close(fd);
+	if (r != 0)
+		return 0;
+	e.gid = gid;
+	e.state = MAILSLOT_ENTRY_NOT_ANSWERING;
+	return cb(&e, arg);
+}
 
 static int
 msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 {
 	msl_ack_live al;
-	int fd, lfd, stop;
+	msl_ack_info ai;
+	int fd, lfd;
 	mailslot_entry e;
+	mailslot_err err;
 
 	/* The key is unknown here; the server answers INFO regardless and
 	 * reports NOTFOUND only for a key mismatch, so send none.  A mailslot
 	 * on its way out fails the handshake and is skipped. */
-	if (msl_hello_call(hex, "", MSL_ROLE_INFO, -1, &fd, &al, &lfd) != MAILSLOT_OK)
-		return 0;
+	if ((err = msl_hello_call(hex, "", MSL_ROLE_INFO, -1, &fd, &al, &lfd)) != MAILSLOT_OK)
+		return err == MAILSLOT_E_TIMEOUT ? msl_list_silent(hex, cb, arg) : 0;
 	if (lfd >= 0)
 		close(lfd);
-	close(fd);
 	memset(&e, 0, sizeof e);
+	/* The details follow the ack at once (the server sends both, then
+	 * closes); a server without them gives zeros. */
+	if (msl_wait_fd(fd, POLLIN, 1000) > 0 && recv(fd, &ai, sizeof ai, MSG_DONTWAIT) == (ssize_t)sizeof ai &&
+	    ai.magic == MSL_MAGIC) {
+		e.gid = ai.gid;
+		e.writers = ai.writers;
+		e.queued_bytes = ai.queued_bytes;
+		e.quota_bytes = ai.quota_bytes;
+		e.quota_messages = ai.quota_messages;
+	}
+	close(fd);
 	al.ack.path[sizeof al.ack.path - 1] = '\0';
 	snprintf(e.name, sizeof e.name, "\\\\.\\mailslot\\%s", al.ack.path);
 	e.pid = al.ack.pid;
@@ -38,8 +78,7 @@ msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 	e.max_message_size = al.ack.max_message_size;
 	e.access = (mailslot_access)al.ack.access;
 	e.flags = al.ack.flags;
-	stop = cb(&e, arg);
-	return stop;
+	return cb(&e, arg);
 }
 
 mailslot_err

@@ -40,7 +40,7 @@ msld_control_listen(struct msld *d)
 	/* Listening as root, before dropping it, is what lets the library
 	 * trust this daemon (msl_daemon_cred). */
 	if (bind(fd, (struct sockaddr *)&sa, sl) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
-		msld_log(d, MSL_LOG_ERROR, "cannot listen on the control socket @%s: %s%s",
+		msld_log(d, MSL_LOG_ERROR, "event=start socket=@%s reason=\"cannot listen: %s%s\"",
 		    sa.sun_path + 1, strerror(errno),
 		    errno == EADDRINUSE ? " (another mailslotd runs in this network namespace)" : "");
 		close(fd);
@@ -132,7 +132,7 @@ msld_on_accept(struct msld *d)
 			;
 		/* The table bounds what local clients can make us hold. */
 		if (i == MSLD_CLIENTS) {
-			msld_log(d, MSL_LOG_WARN, "too many control clients, refusing one");
+			msld_log(d, MSL_LOG_WARN, "event=refuse client=control reason=\"too many control clients\"");
 			close(fd);
 			continue;
 		}

@@ -16,6 +16,7 @@
  *   outbox.c   sending local writers' datagrams
  *   control.c  the local control socket (statistics, node information)
  *   log.c      logging to stderr or the journal
+ *   notify.c   telling systemd (sd_notify) about start-up and reloads
  */
 #ifndef MSLD_DAEMON_H
 #define MSLD_DAEMON_H
@@ -183,6 +184,8 @@ struct msld_tx {
 struct msld {
 	struct msl_netconf conf;
 	int journal; /* stderr goes to the journal: prefix priorities */
+	/* SIGHUP: read the configuration again (main.c sets it). */
+	void (*reload)(struct msld *d);
 	struct msld_stats stats;
 
 	/* The receive rules' memory: the duplicate cache. */
@@ -241,6 +244,15 @@ enum msld_counter msld_count_delivery(struct msld *d, mailslot_err e);
 void msld_log(const struct msld *d, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *msld_ipstr(uint32_t ip, char buf[INET_ADDRSTRLEN]);
+/* msld_kv writes s as one log field's value into buf: quoted when it holds
+ * a blank, '"' or '=', any byte that is not printable ASCII as \xHH. */
+const char *msld_kv(const char *s, char *buf, size_t cap);
+
+/* notify.c: msld_notify sends one sd_notify(3) message when
+ * $NOTIFY_SOCKET is set; msld_monotonic_us is the clock RELOADING=1
+ * wants beside it. */
+void msld_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t msld_monotonic_us(void);
 
 /* loop.c: msld_loop_open makes the epoll set and the signal descriptor,
  * msld_watch_add adds one descriptor, msld_run serves until a signal

@@ -51,11 +51,13 @@ on_signal(struct msld *d)
 	if (read(d->sig.fd, &si, sizeof si) != (ssize_t)sizeof si)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
-		msld_log(d, MSL_LOG_WARN, "SIGHUP: the configuration is read at start; "
-		    "restart mailslotd to change it");
+		/* The sockets stay open: a reload loses no datagram. */
+		if (d->reload != NULL)
+			d->reload(d);
 		return 0;
 	}
-	msld_log(d, MSL_LOG_INFO, "signal %u: stopping", si.ssi_signo);
+	msld_log(d, MSL_LOG_INFO, "event=stop signal=%u", si.ssi_signo);
+	msld_notify("STOPPING=1");
 	return 1;
 }
 

@@ -96,49 +96,70 @@ parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* configure reads the configuration file, then applies the -o options. */
+/*
+ * configure reads the configuration file into c, then applies the -o
+ * options, then checks what parsing cannot (msl_netconf_check).  On
+ * failure err holds the reason(s) and the exit status is returned.
+ */
 static int
-configure(struct msld *d, const struct options *o)
+configure(struct msl_netconf *c, const struct options *o, char *err, size_t errcap)
 {
-	char err[512];
-
-	if (msl_net_load(&d->conf, o->path, err, sizeof err) != 0) {
-		fprintf(stderr, "mailslotd: %s\n", err);
+	if (msl_net_load(c, o->path, err, errcap) != 0)
 		return EX_CONFIG;
-	}
 	for (int i = 0; i < o->nsets; i++) {
+		char why[512];
 		if (strchr(o->sets[i], '=') == NULL) {
-			fprintf(stderr, "mailslotd: -o %s: expected KEY=VALUE\n", o->sets[i]);
+			snprintf(err, errcap, "-o %s: expected KEY=VALUE", o->sets[i]);
 			return EX_USAGE;
 		}
-		if (msl_netconf_assign(&d->conf, o->sets[i], err, sizeof err) != 0) {
-			fprintf(stderr, "mailslotd: -o %s: %s\n", o->sets[i], err);
+		if (msl_netconf_assign(c, o->sets[i], why, sizeof why) != 0) {
+			snprintf(err, errcap, "-o %s: %s", o->sets[i], why);
 			return EX_CONFIG;
 		}
+	}
+	/* The user matters when root starts the daemon, and to -t, which
+	 * checks a configuration for such a start. */
+	if (msl_netconf_check(c, o->check || geteuid() == 0, err, errcap) != 0) {
+		/* One problem per line; the last newline is the caller's. */
+		size_t n = strlen(err);
+		if (n > 0 && err[n - 1] == '\n')
+			err[n - 1] = '\0';
+		return EX_CONFIG;
 	}
 	return EX_OK;
 }
 
-/* print_conf writes the configuration as -t shows it. */
-static void
-print_conf(const struct msl_netconf *c)
-{
-	char ipb[INET_ADDRSTRLEN];
+/* The command line, kept for reloads. */
+static struct options opts;
 
-	printf("netbios name = %s\nworkgroup = %s\nport = %u\nns port = %u\nuser = %s\n",
-	    c->name, c->workgroup, c->port, c->ns_port, c->user);
-	printf("log level = %d\ninterfaces =", c->log_level);
-	for (unsigned i = 0; i < c->nifaces; i++)
-		printf(" %s", c->ifaces[i]);
-	printf("\nallow =");
-	for (unsigned i = 0; i < c->nallow; i++) {
-		uint32_t m = ntohl(c->allow[i].mask);
-		int len = 0;
-		for (; m & 0x80000000u; m <<= 1)
-			len++;
-		printf(" %s/%d", msld_ipstr(c->allow[i].addr, ipb), len);
+/*
+ * reload reads the configuration again on SIGHUP.  Names, aliases, the
+ * allow and deny lists, interfaces and the log level change at once; the
+ * ports and the user are the sockets' and the process's, so a change to
+ * them waits for a restart.  A configuration that does not load leaves
+ * the running one in place.
+ */
+static void
+reload(struct msld *d)
+{
+	static struct msl_netconf c;
+	char err[1024];
+
+	msld_notify("RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)msld_monotonic_us());
+	if (configure(&c, &opts, err, sizeof err) != EX_OK) {
+		for (char *line = strtok(err, "\n"); line != NULL; line = strtok(NULL, "\n"))
+			msld_log(d, MSL_LOG_ERROR, "event=reload result=refused reason=\"%s\"", line);
+		msld_notify("READY=1\nSTATUS=configuration refused, the previous one stays: see the log");
+		return;
 	}
-	printf("\n");
+	if (c.port != d->conf.port || c.ns_port != d->conf.ns_port || strcmp(c.user, d->conf.user) != 0)
+		msld_log(d, MSL_LOG_WARN, "event=reload note=\"port, ns port and user change only on a restart\"");
+	c.port = d->conf.port;
+	c.ns_port = d->conf.ns_port;
+	memcpy(c.user, d->conf.user, sizeof c.user);
+	d->conf = c;
+	msld_log(d, MSL_LOG_INFO, "event=reload result=ok name=%s workgroup=%s", c.name, c.workgroup);
+	msld_notify("READY=1\nSTATUS=%s in workgroup %s (reloaded)", c.name, c.workgroup);
 }
 
 /* drop_privileges gives up root once every socket is bound. */
@@ -151,15 +172,15 @@ drop_privileges(const struct msld *d)
 	if (geteuid() != 0 || strcmp(user, "root") == 0)
 		return 0;
 	if ((pw = getpwnam(user)) == NULL) {
-		msld_log(d, MSL_LOG_ERROR, "user '%s' does not exist (set 'user' in the configuration)",
+		msld_log(d, MSL_LOG_ERROR, "event=start user=%s reason=\"no such user (set 'user' in the configuration)\"",
 		    user);
-		return -1;
+		return EX_CONFIG;
 	}
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-		msld_log(d, MSL_LOG_ERROR, "cannot switch to user '%s': %s", user, strerror(errno));
-		return -1;
+		msld_log(d, MSL_LOG_ERROR, "event=start user=%s reason=\"cannot switch: %s\"", user, strerror(errno));
+		return EX_NOPERM;
 	}
-	msld_log(d, MSL_LOG_INFO, "running as user %s", user);
+	msld_log(d, MSL_LOG_INFO, "event=start user=%s", user);
 	return 0;
 }
 
@@ -168,6 +189,8 @@ drop_privileges(const struct msld *d)
 static int
 start(struct msld *d)
 {
+	int rc;
+
 	d->dgm = (struct msld_watch){ MSLD_T_DGM, -1 };
 	d->ns = (struct msld_watch){ MSLD_T_NS, -1 };
 	d->listen = (struct msld_watch){ MSLD_T_LISTEN, -1 };
@@ -182,15 +205,17 @@ start(struct msld *d)
 	    (d->ns.fd = msld_udp_open(d, d->conf.ns_port, "name service")) < 0) ||
 	    (d->listen.fd = msld_control_listen(d)) < 0)
 		return EX_UNAVAILABLE;
-	if (drop_privileges(d) != 0)
-		return EX_NOPERM;
+	if ((rc = drop_privileges(d)) != 0)
+		return rc;
 	if (msld_outbox_open(d) != 0)
 		return EX_UNAVAILABLE;
 	if (msld_watch_add(d, &d->dgm) != 0 || (d->ns.fd >= 0 && msld_watch_add(d, &d->ns) != 0) ||
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
 	    msld_watch_add(d, &d->out) != 0)
 		return EX_OSERR;
-	msld_log(d, MSL_LOG_INFO, "%s in workgroup %s: datagrams on UDP %u, names on %s%u (IPv4 only)",
+	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
+	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);
+	msld_notify("READY=1\nSTATUS=%s in workgroup %s: datagrams on UDP %u, names on %s%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port ? "UDP " : "off ",
 	    d->conf.ns_port);
 	return EX_OK;
@@ -202,19 +227,25 @@ main(int argc, char **argv)
 	/* The one state of the daemon; static, as it is large and lives as
 	 * long as the process. */
 	static struct msld d;
-	struct options o = { 0 };
+	char err[1024];
 	int rc;
 
 	d.journal = getenv("JOURNAL_STREAM") != NULL;
 	d.conf.log_level = MSL_LOG_INFO;
-	if ((rc = parse_options(argc, argv, &o)) >= 0)
+	if ((rc = parse_options(argc, argv, &opts)) >= 0)
 		return rc;
-	if ((rc = configure(&d, &o)) != EX_OK)
+	/* What -t refuses, start-up refuses too (exit 78, EX_CONFIG), so that
+	 * a daemon never starts deaf; systemd does not restart on it. */
+	if ((rc = configure(&d.conf, &opts, err, sizeof err)) != EX_OK) {
+		for (char *line = strtok(err, "\n"); line != NULL; line = strtok(NULL, "\n"))
+			fprintf(stderr, "mailslotd: %s\n", line);
 		return rc;
-	if (o.check) {
-		print_conf(&d.conf);
+	}
+	if (opts.check) {
+		msl_netconf_print(&d.conf, stdout);
 		return EX_OK;
 	}
+	d.reload = reload;
 	if ((rc = start(&d)) != EX_OK)
 		return rc;
 	rc = msld_run(&d);

@@ -27,8 +27,8 @@ msld_outbox_open(struct msld *d)
 	o.flags = MAILSLOT_LOCAL_ONLY;
 	o.read_timeout_ms = 0;
 	if ((e = mailslot_create(MSL_OUTBOX_NAME, &o, &d->outbox)) != MAILSLOT_OK) {
-		msld_log(d, MSL_LOG_ERROR, "cannot create the outbox %s: %s", MSL_OUTBOX_NAME,
-		    mailslot_strerror(e));
+		msld_log(d, MSL_LOG_ERROR, "event=start mailslot=%s reason=\"cannot create the outbox: %s\"",
+		    MSL_OUTBOX_NAME, mailslot_strerror(e));
 		return -1;
 	}
 	d->out.fd = mailslot_fd(d->outbox);
@@ -89,7 +89,7 @@ msld_on_outbox(struct msld *d)
 		if (e != MAILSLOT_OK) {
 			/* Cannot happen with max_message_size = the buffer; a
 			 * record we cannot read would otherwise block the rest. */
-			msld_log(d, MSL_LOG_ERROR, "outbox: %s", mailslot_strerror(e));
+			msld_log(d, MSL_LOG_ERROR, "event=outbox reason=\"%s\"", mailslot_strerror(e));
 			break;
 		}
 		outbox_queue(d, rec, len);

@@ -104,13 +104,16 @@ relay_get(struct msld *d, const mailslot_name *n, struct msld_relay **out)
 static void
 count_result(struct msld *d, mailslot_err e, const struct msld_verdict *v)
 {
-	char ipb[INET_ADDRSTRLEN];
+	char ipb[INET_ADDRSTRLEN], nb[4 * sizeof v->origin.name + 3], sb[4 * sizeof v->slot.path + 3];
+	char rb[128];
 
 	msld_count_delivery(d, e);
 	if (d->conf.log_level >= MSL_LOG_DEBUG)
-		msld_log(d, MSL_LOG_DEBUG, "%s:%u %s -> \\\\.\\mailslot\\%s (%zu bytes): %s",
-		    msld_ipstr(v->origin.ip, ipb), v->origin.port, v->origin.name, v->slot.path,
-		    v->len, e == MAILSLOT_OK ? "delivered" : mailslot_strerror(e));
+		msld_log(d, MSL_LOG_DEBUG, "event=%s source=%s:%u sender=%s mailslot=%s bytes=%zu%s%s",
+		    e == MAILSLOT_OK ? "deliver" : "drop", msld_ipstr(v->origin.ip, ipb), v->origin.port,
+		    msld_kv(v->origin.name, nb, sizeof nb), msld_kv(v->slot.path, sb, sizeof sb), v->len,
+		    e == MAILSLOT_OK ? "" : " reason=",
+		    e == MAILSLOT_OK ? "" : msld_kv(mailslot_strerror(e), rb, sizeof rb));
 }
 
 /* deliver_one writes one message alone, waiting for room only within the
@@ -185,7 +188,7 @@ take(struct msld *d, const struct msld_rx *rx, uint64_t now)
 	msld_udp_view(d, rx, now, ifname, &in);
 	if (!msld_decide(d, &in, &p->v)) {
 		if (p->v.drop == MSLD_C_drop_malformed)
-			msld_log(d, MSL_LOG_DEBUG, "%s:%u: dropped a %zu-byte datagram: %s",
+			msld_log(d, MSL_LOG_DEBUG, "event=drop source=%s:%u bytes=%zu reason=%s",
 			    msld_ipstr(in.ip, ipb), in.port, in.len, msl_perr_str(p->v.reason));
 		return;
 	}

@@ -16,16 +16,11 @@
 #define LOCAL_PREFIX "\\\\.\\mailslot\\"
 #define LOCAL_PREFIX_LEN (sizeof LOCAL_PREFIX - 1)
 
-/* allowed applies the "allow" setting to a source address. */
+/* allowed applies "hosts allow" and "hosts deny" to a source address. */
 static int
 allowed(const struct msl_netconf *c, uint32_t ip)
 {
-	if (c->nallow == 0)
-		return 1;
-	for (unsigned i = 0; i < c->nallow; i++)
-		if ((ip & c->allow[i].mask) == c->allow[i].addr)
-			return 1;
-	return 0;
+	return msl_netconf_allowed(c, ip);
 }
 
 /* iface_ok applies the "interfaces" setting to the ingress interface. */
@@ -61,6 +56,19 @@ name_is(const struct msl_nbname *n, const char *want)
 			return 0;
 	}
 	return 1;
+}
+
+/* ours tells whether a NetBIOS name is this node's name or one of its
+ * "netbios aliases". */
+static int
+ours(const struct msl_netconf *c, const struct msl_nbname *n)
+{
+	if (name_is(n, c->name))
+		return 1;
+	for (unsigned i = 0; i < c->naliases; i++)
+		if (name_is(n, c->aliases[i]))
+			return 1;
+	return 0;
 }
 
 /* fnv1a hashes a datagram for the duplicate cache. */
@@ -152,7 +160,7 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	/* docs/protocol.md §1.6 rule 4 and §4.2: our name, our workgroup or "*", any
 	 * suffix, whatever the message type says. */
 	const struct msl_nbname *dst = &m.md_dgm.dg_dst;
-	if (!name_is(dst, d->conf.name) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*"))
+	if (!ours(&d->conf, dst) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*"))
 		return drop(d, v, MSLD_C_drop_not_our_name, MSL_PE_OK);
 	if (duplicate(d, in, m.md_dgm.dg_id))
 		return drop(d, v, MSLD_C_drop_duplicate, MSL_PE_OK);
@@ -180,7 +188,7 @@ msld_decide_query(struct msld *d, const struct msld_dgram *in, struct msl_nbns_q
 	/* [MS-MAIL] §3.2.3: a mailslot server registers NAME<00> (unique)
 	 * and WORKGROUP<00> (group); those are the names we answer for. */
 	if (msl_nbname_suffix(&q->nq_name) == MSL_NBSUFFIX_WORKSTATION) {
-		if (name_is(&q->nq_name, d->conf.name))
+		if (ours(&d->conf, &q->nq_name))
 			a = MSLD_ANSWER_UNIQUE;
 		else if (name_is(&q->nq_name, d->conf.workgroup))
 			a = MSLD_ANSWER_GROUP;

@@ -111,17 +111,17 @@ bind_failed(const struct msld *d, uint16_t port, const char *what, int e)
 	char owner[128];
 
 	if (e != EADDRINUSE) {
-		msld_log(d, MSL_LOG_ERROR, "cannot bind UDP port %u (%s): %s%s", port, what,
-		    strerror(e), e == EACCES ? " (ports below 1024 need root or "
+		msld_log(d, MSL_LOG_ERROR, "event=start port=%u service=\"%s\" reason=\"cannot bind: %s%s\"",
+		    port, what, strerror(e), e == EACCES ? " (ports below 1024 need root or "
 		    "CAP_NET_BIND_SERVICE)" : "");
 		return;
 	}
 	port_owner(port, owner, sizeof owner);
 	msld_log(d, MSL_LOG_ERROR,
-	    "UDP port %u (%s) is already in use%s%s. Only one NetBIOS %s can run per "
-	    "host: Samba's nmbd owns this port when it runs; stop it or run mailslotd "
-	    "on another host or network namespace (see mailslotd(8))",
-	    port, what, owner[0] ? " by " : "", owner, what);
+	    "event=start port=%u service=\"%s\" reason=\"UDP port %u is already in use%s%s. "
+	    "Only one NetBIOS %s can run per host: Samba's nmbd owns this port when it runs; "
+	    "stop it or run mailslotd on another host or network namespace (see mailslotd(8))\"",
+	    port, what, port, owner[0] ? " by " : "", owner, what);
 }
 
 int
@@ -132,7 +132,7 @@ msld_udp_open(struct msld *d, uint16_t port, const char *what)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (fd < 0) {
-		msld_log(d, MSL_LOG_ERROR, "cannot open a UDP socket: %s", strerror(errno));
+		msld_log(d, MSL_LOG_ERROR, "event=start reason=\"cannot open a UDP socket: %s\"", strerror(errno));
 		return -1;
 	}
 	/* docs/protocol.md §4.1: one wildcard socket with IP_PKTINFO sees unicast and

@@ -6,11 +6,13 @@
  * configuration from the one line mailslotd prints.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include "netconf.h"
@@ -114,23 +116,57 @@ parse_port(const char *v, int zero_ok, uint16_t *out)
 	return 0;
 }
 
-/* parse_prefix reads "a.b.c.d" or "a.b.c.d/len" into an allow entry. */
+/* mask_len returns the prefix length of a contiguous mask (network
+ * order), or -1 for a mask with holes. */
+static int
+mask_len(uint32_t mask)
+{
+	uint32_t m = ntohl(mask);
+	int len = 0;
+	for (; m & 0x80000000u; m <<= 1)
+		len++;
+	return m == 0 ? len : -1;
+}
+
+/*
+ * parse_prefix reads one "hosts allow" entry in smb.conf's forms:
+ * "a.b.c.d", "a.b.c.d/len", "a.b.c.d/m.m.m.m", "a.b.c." (every address
+ * that starts so) or "ALL".
+ */
 static int
 parse_prefix(const char *tok, struct msl_net_prefix *p)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET_ADDRSTRLEN + 8];
 	const char *slash = strchr(tok, '/');
 	size_t n = slash ? (size_t)(slash - tok) : strlen(tok);
-	struct in_addr a;
+	struct in_addr a, m;
 	long len = 32;
 
-	if (n >= sizeof buf)
+	if (word_is(tok, "ALL")) {
+		*p = (struct msl_net_prefix){ 0, 0 };
+		return 0;
+	}
+	if (n >= INET_ADDRSTRLEN)
 		return -1;
 	memcpy(buf, tok, n);
 	buf[n] = '\0';
+	if (!slash && n > 0 && buf[n - 1] == '.') {
+		/* "10.1." is 10.1.0.0/16: pad the missing parts with zeros. */
+		int dots = 0;
+		for (size_t i = 0; i < n; i++)
+			dots += buf[i] == '.';
+		if (dots > 3)
+			return -1;
+		len = 8 * dots;
+		for (int i = dots; i < 4; i++)
+			strcat(buf, i < 3 ? "0." : "0");
+	}
 	if (inet_pton(AF_INET, buf, &a) != 1)
 		return -1;
-	if (slash) {
+	if (slash && strchr(slash + 1, '.') != NULL) {
+		if (inet_pton(AF_INET, slash + 1, &m) != 1 || (len = mask_len(m.s_addr)) < 0)
+			return -1;
+	} else if (slash) {
 		char *end;
 		len = strtol(slash + 1, &end, 10);
 		if (end == slash + 1 || *end != '\0' || len < 0 || len > 32)
@@ -141,59 +177,127 @@ parse_prefix(const char *tok, struct msl_net_prefix *p)
 	return 0;
 }
 
-/* set_log_level takes a level's name or its number, 0 (error) to 3. */
+/* smb.conf's debug levels, 0 to 10, and what each means here: 0 errors,
+ * 1 warnings, 2 the events an administrator follows, 3 and up every
+ * datagram. */
+static const char *const level_words[] = { "error", "warn", "info", "debug" };
+#define SAMBA_LEVEL_MAX 10
+
+/*
+ * set_log_level takes a level's word, or smb.conf's form: a number 0-10,
+ * optionally followed by per-class levels ("3 auth:5"), which have no
+ * meaning here and are accepted so that a copied line loads.
+ */
 static int
 set_log_level(struct msl_netconf *c, const char *value)
 {
-	static const char *const lv[] = { "error", "warn", "info", "debug" };
+	char *end;
+	long n;
 
-	for (int i = 0; i < (int)(sizeof lv / sizeof lv[0]); i++)
-		if (word_is(value, lv[i]) || (value[0] == '0' + i && value[1] == '\0')) {
+	for (int i = 0; i < (int)(sizeof level_words / sizeof level_words[0]); i++)
+		if (word_is(value, level_words[i])) {
 			c->log_level = i;
 			return 0;
 		}
+	if (value[0] < '0' || value[0] > '9')
+		return -1;
+	n = strtol(value, &end, 10);
+	if (n > SAMBA_LEVEL_MAX)
+		return -1;
+	for (const char *p = end; *p != '\0'; p++) {
+		/* Only "class:N" items may follow. */
+		if (*p == ' ' || *p == '\t')
+			continue;
+		const char *colon = strchr(p, ':');
+		if (colon == NULL || colon == p)
+			return -1;
+		p = colon + 1;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (p[1] >= '0' && p[1] <= '9')
+			p++;
+	}
+	c->log_level = n >= MSL_LOG_DEBUG ? MSL_LOG_DEBUG : (int)n;
+	return 0;
+}
+
+/* parse_bool reads smb.conf's booleans. */
+static int
+parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "1", "on" }, *const no[] = { "no", "false", "0", "off" };
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (word_is(v, yes[i]))
+			return *out = 1, 0;
+		if (word_is(v, no[i]))
+			return *out = 0, 0;
+	}
 	return -1;
 }
 
-/* add_item adds one item of an "interfaces" or "allow" list. */
+/* The list settings: their items add up over lines. */
+enum list_kind { L_IFACES, L_ALLOW, L_DENY, L_ALIASES };
+
+/* add_item adds one item of a list setting. */
 static int
-add_item(struct msl_netconf *c, int ifs, const char *t, char *err, size_t errcap)
+add_item(struct msl_netconf *c, enum list_kind k, const char *t, char *err, size_t errcap)
 {
-	if (ifs) {
+	struct msl_net_prefix p;
+
+	switch (k) {
+	case L_IFACES:
 		if (c->nifaces == MSL_NET_MAX_IFACES)
 			return set_err(err, errcap, "too many interfaces", t);
+		/* smb.conf also takes addresses here; this node filters by the
+		 * interface a datagram arrives on, so it wants the name. */
+		if (t[0] >= '0' && t[0] <= '9' && parse_prefix(t, &p) == 0)
+			return set_err(err, errcap, "interfaces takes interface names such as eth0, not addresses", t);
 		if (strlen(t) >= IF_NAMESIZE)
 			return set_err(err, errcap, "interface name too long", t);
 		strcpy(c->ifaces[c->nifaces++], t);
 		return 0;
+	case L_ALIASES:
+		if (c->naliases == MSL_NET_MAX_ALIASES)
+			return set_err(err, errcap, "too many netbios aliases", t);
+		if (msl_net_parse_name(t, c->aliases[c->naliases]) != 0)
+			return set_err(err, errcap, "a netbios alias must be 1-15 characters without '.', '*' or spaces", t);
+		c->naliases++;
+		return 0;
+	case L_ALLOW:
+	case L_DENY:
+		break;
 	}
-	if (c->nallow == MSL_NET_MAX_ALLOW)
-		return set_err(err, errcap, "too many allow entries", t);
-	if (parse_prefix(t, &c->allow[c->nallow]) != 0)
-		return set_err(err, errcap, "allow takes IPv4 addresses or address/prefix", t);
-	c->nallow++;
+	unsigned *n = k == L_ALLOW ? &c->nallow : &c->ndeny;
+	struct msl_net_prefix *v = k == L_ALLOW ? c->allow : c->deny;
+	if (word_is(t, "EXCEPT"))
+		return set_err(err, errcap, "EXCEPT is not supported; use hosts allow and hosts deny together", t);
+	if (*n == MSL_NET_MAX_ALLOW)
+		return set_err(err, errcap, k == L_ALLOW ? "too many allow entries" : "too many deny entries", t);
+	if (parse_prefix(t, &v[*n]) != 0)
+		return set_err(err, errcap, k == L_ALLOW
+		    ? "allow takes IPv4 addresses, address/prefix, address/mask, a.b.c. or ALL (no host names)"
+		    : "deny takes IPv4 addresses, address/prefix, address/mask, a.b.c. or ALL (no host names)", t);
+	(*n)++;
 	return 0;
 }
 
-/* add_list adds the items of an "interfaces" or "allow" value, which are
- * separated by spaces or commas; repeated lines add to the list.  A
- * refused item leaves the list as it was before the line. */
+/* add_list adds the items of a list value, which are separated by
+ * spaces or commas; repeated lines add to the list.  A refused item
+ * leaves the configuration as it was before the line. */
 static int
-add_list(struct msl_netconf *c, int ifs, const char *key, const char *value,
+add_list(struct msl_netconf *c, enum list_kind k, const char *key, const char *value,
     char *err, size_t errcap)
 {
 	char buf[MSL_NET_LIST_MAX], *save = NULL;
-	unsigned nifaces = c->nifaces, nallow = c->nallow;
+	struct msl_netconf before;
 
 	if (strlen(value) >= sizeof buf)
 		return set_err(err, errcap, "list too long", key);
 	strcpy(buf, value);
+	before = *c;
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
-		if (add_item(c, ifs, t, err, errcap) != 0) {
-			while (c->nifaces > nifaces)
-				memset(c->ifaces[--c->nifaces], 0, sizeof c->ifaces[0]);
-			while (c->nallow > nallow)
-				memset(&c->allow[--c->nallow], 0, sizeof c->allow[0]);
+		if (add_item(c, k, t, err, errcap) != 0) {
+			*c = before;
 			return -1;
 		}
 	return 0;
@@ -206,6 +310,8 @@ msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
 	if (key_is(key, "netbios name") || key_is(key, "name")) {
 		if (msl_net_parse_name(value, c->name) != 0)
 			return set_err(err, errcap, "netbios name must be 1-15 characters without '.', '*' or spaces", value);
+	} else if (key_is(key, "netbios aliases")) {
+		return add_list(c, L_ALIASES, key, value, err, errcap);
 	} else if (key_is(key, "workgroup") || key_is(key, "domain")) {
 		if (msl_net_parse_name(value, c->workgroup) != 0)
 			return set_err(err, errcap, "workgroup must be 1-15 characters without '.', '*' or spaces", value);
@@ -219,15 +325,95 @@ msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
 		if (strlen(value) >= sizeof c->user || value[0] == '\0')
 			return set_err(err, errcap, "user must be a user name of 1-63 characters", value);
 		strcpy(c->user, value);
-	} else if (key_is(key, "log level")) {
+	} else if (key_is(key, "log level") || key_is(key, "debug level")) {
 		if (set_log_level(c, value) != 0)
-			return set_err(err, errcap, "log level is error, warn, info or debug", value);
-	} else if (key_is(key, "interfaces") || key_is(key, "allow")) {
-		return add_list(c, key_is(key, "interfaces"), key, value, err, errcap);
+			return set_err(err, errcap, "log level is error, warn, info, debug or smb.conf's 0-10", value);
+	} else if (key_is(key, "interfaces")) {
+		return add_list(c, L_IFACES, key, value, err, errcap);
+	} else if (key_is(key, "bind interfaces only")) {
+		if (parse_bool(value, &c->bind_only) != 0)
+			return set_err(err, errcap, "bind interfaces only is yes or no", value);
+	} else if (key_is(key, "allow") || key_is(key, "hosts allow") || key_is(key, "allow hosts")) {
+		return add_list(c, L_ALLOW, key, value, err, errcap);
+	} else if (key_is(key, "hosts deny") || key_is(key, "deny hosts")) {
+		return add_list(c, L_DENY, key, value, err, errcap);
 	} else {
 		return set_err(err, errcap, "unknown setting", key);
 	}
 	return 0;
+}
+
+static int
+in_list(const struct msl_net_prefix *v, unsigned n, uint32_t ip)
+{
+	for (unsigned i = 0; i < n; i++)
+		if ((ip & v[i].mask) == v[i].addr)
+			return 1;
+	return 0;
+}
+
+int
+msl_netconf_allowed(const struct msl_netconf *c, uint32_t ip)
+{
+	/* smb.conf(5), "hosts allow": allow wins over deny. */
+	if (c->nallow == 0)
+		return !in_list(c->deny, c->ndeny, ip);
+	if (c->ndeny == 0)
+		return in_list(c->allow, c->nallow, ip);
+	return in_list(c->allow, c->nallow, ip) || !in_list(c->deny, c->ndeny, ip);
+}
+
+int
+msl_netconf_check(const struct msl_netconf *c, int check_user, char *err, size_t errcap)
+{
+	int problems = 0;
+	size_t used = 0;
+
+	err[0] = '\0';
+#define PROBLEM(...)                                                              \
+	do {                                                                      \
+		problems++;                                                       \
+		if (used < errcap)                                                \
+			used += (size_t)snprintf(err + used, errcap - used, __VA_ARGS__); \
+	} while (0)
+	for (unsigned i = 0; i < c->nifaces; i++)
+		if (if_nametoindex(c->ifaces[i]) == 0)
+			PROBLEM("interfaces: no interface '%s' on this host (ip link lists them)\n", c->ifaces[i]);
+	if (check_user && strcmp(c->user, "root") != 0 && getpwnam(c->user) == NULL)
+		PROBLEM("user: no user '%s' on this host (create it, or set user)\n", c->user);
+#undef PROBLEM
+	return problems;
+}
+
+/* print_list writes one list setting's line. */
+static void
+print_prefixes(FILE *f, const char *key, const struct msl_net_prefix *v, unsigned n)
+{
+	char ip[INET_ADDRSTRLEN];
+	fprintf(f, "%s =", key);
+	for (unsigned i = 0; i < n; i++) {
+		struct in_addr a = { .s_addr = v[i].addr };
+		inet_ntop(AF_INET, &a, ip, sizeof ip);
+		fprintf(f, " %s/%d", ip, mask_len(v[i].mask));
+	}
+	fputc('\n', f);
+}
+
+void
+msl_netconf_print(const struct msl_netconf *c, FILE *f)
+{
+	fprintf(f, "netbios name = %s\nnetbios aliases =", c->name);
+	for (unsigned i = 0; i < c->naliases; i++)
+		fprintf(f, " %s", c->aliases[i]);
+	fprintf(f, "\nworkgroup = %s\nport = %u\nns port = %u\nuser = %s\nlog level = %s\n",
+	    c->workgroup, c->port, c->ns_port, c->user,
+	    level_words[c->log_level >= 0 && c->log_level <= MSL_LOG_DEBUG ? c->log_level : MSL_LOG_INFO]);
+	fprintf(f, "interfaces =");
+	for (unsigned i = 0; i < c->nifaces; i++)
+		fprintf(f, " %s", c->ifaces[i]);
+	fprintf(f, "\nbind interfaces only = %s\n", c->bind_only ? "yes" : "no");
+	print_prefixes(f, "hosts allow", c->allow, c->nallow);
+	print_prefixes(f, "hosts deny", c->deny, c->ndeny);
 }
 
 /* The configuration is ASCII: the process locale must not decide what a

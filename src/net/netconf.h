@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <net/if.h>
 
 #include "msl_nbname.h"
@@ -19,9 +20,12 @@
  * names another file. */
 #define MSL_NET_CONF_PATH "/etc/mailslot/mailslotd.conf"
 #define MSL_NET_DEFAULT_WORKGROUP "WORKGROUP"
-#define MSL_NET_DEFAULT_USER "nobody"
+/* A user of its own, so that no other service's processes (nobody's
+ * are many) may signal or trace the daemon. */
+#define MSL_NET_DEFAULT_USER "mailslotd"
 #define MSL_NET_MAX_IFACES 32
 #define MSL_NET_MAX_ALLOW 64
+#define MSL_NET_MAX_ALIASES 8
 /* The longest configuration line, and the longest list value in one. */
 #define MSL_NET_LINE_MAX 1200
 #define MSL_NET_LIST_MAX 1024
@@ -49,8 +53,13 @@ struct msl_netconf {
 	int log_level;      /* enum msl_log_level                          */
 	unsigned nifaces;   /* 0: every non-loopback IPv4 interface        */
 	char ifaces[MSL_NET_MAX_IFACES][IF_NAMESIZE];
-	unsigned nallow;    /* 0: every source may deliver                 */
+	unsigned nallow;    /* "hosts allow"; see msl_netconf_allowed     */
 	struct msl_net_prefix allow[MSL_NET_MAX_ALLOW];
+	unsigned ndeny;     /* "hosts deny"                                */
+	struct msl_net_prefix deny[MSL_NET_MAX_ALLOW];
+	unsigned naliases;  /* "netbios aliases": more names of this node  */
+	char aliases[MSL_NET_MAX_ALIASES][MSL_NBNAME_LEN];
+	int bind_only;      /* "bind interfaces only" (see mailslotd.conf) */
 };
 
 /* msl_netconf_defaults fills the built-in defaults (the host name is read
@@ -91,6 +100,27 @@ int msl_netconf_load(struct msl_netconf *c, const char *path, int missing_ok,
  */
 int msl_net_load(struct msl_netconf *c, const char *path, char *err,
     size_t errcap);
+
+/*
+ * msl_netconf_allowed applies "hosts allow" and "hosts deny" to a source
+ * address (network order) with smb.conf's meaning: with neither list any
+ * source may deliver; with one, it alone decides; with both, an address
+ * in "hosts allow" may, else one in "hosts deny" may not, else it may.
+ */
+int msl_netconf_allowed(const struct msl_netconf *c, uint32_t ip);
+
+/*
+ * msl_netconf_check checks what parsing cannot: that every interface
+ * named exists and, with check_user (the daemon will switch to it), that
+ * the user exists, since either mistake leaves a daemon that starts and
+ * then serves nothing.  It writes one sentence per problem, each on its
+ * own line, into err; returns the number of problems.
+ */
+int msl_netconf_check(const struct msl_netconf *c, int check_user, char *err, size_t errcap);
+
+/* msl_netconf_print writes c as configuration lines, in the keys and
+ * words the file takes, so that the output can be read back. */
+void msl_netconf_print(const struct msl_netconf *c, FILE *f);
 
 /*
  * msl_net_parse_name checks a NetBIOS name that this node claims or

@@ -77,7 +77,7 @@ test_defaults(void)
 	MSL_CHECK(strcmp(c.workgroup, "WORKGROUP") == 0);
 	MSL_CHECK_EQ(c.port, 138);
 	MSL_CHECK_EQ(c.ns_port, 137);
-	MSL_CHECK(strcmp(c.user, "nobody") == 0);
+	MSL_CHECK(strcmp(c.user, "mailslotd") == 0);
 	MSL_CHECK_EQ(c.log_level, MSL_LOG_INFO);
 	MSL_CHECK_EQ(c.nifaces, 0);
 	MSL_CHECK_EQ(c.nallow, 0);
@@ -171,8 +171,9 @@ test_bad_values_name_the_problem(void)
 	refused("port = 99999999999999999999", "port must be", "'99999999999999999999'");
 	refused("ns port = 70000", "ns port must be 0-65535", "'70000'");
 	refused("ns port = x", "ns port", "'x'");
-	refused("log level = verbose", "log level is error, warn, info or debug", "'verbose'");
-	refused("log level = 4", "log level", "'4'");
+	refused("log level = verbose", "log level is error, warn, info, debug or smb.conf's 0-10", "'verbose'");
+	refused("log level = 11", "log level", "'11'");
+	refused("log level = 3 auth", "log level", "'3 auth'");
 	refused("log level = ", "log level", "''");
 	refused("user =", "user must be", "''");
 	memset(longname, 'u', 64);
@@ -221,7 +222,7 @@ test_allow(void)
 	MSL_CHECK_EQ(c.allow[1].addr, htonl(0xc0a80709));
 	MSL_CHECK_EQ(c.allow[1].mask, 0xffffffffu);
 	MSL_CHECK_EQ(c.allow[2].mask, 0);
-	refused("allow = 10.0.0.0/33", "allow takes IPv4 addresses or address/prefix", "'10.0.0.0/33'");
+	refused("allow = 10.0.0.0/33", "allow takes IPv4 addresses, address/prefix", "'10.0.0.0/33'");
 	refused("allow = 10.0.0.0/", "allow takes", "'10.0.0.0/'");
 	refused("allow = 10.0.0.0/8x", "allow takes", "'10.0.0.0/8x'");
 	refused("allow = 10.0.0/8", "allow takes", "'10.0.0/8'");
@@ -296,7 +297,7 @@ test_bad_file_lines_name_file_and_line(void)
 	bad_file("port = 139\n\n\nnetbios name\n", 0, 4, "expected 'key = value'");
 	bad_file("[x]\ncolour = blue\n", 0, 2, "unknown setting: 'colour'");
 	bad_file("allow = 10.0.0.0/8\nallow = 10.0.0.0/40\n", 0, 2,
-	    "allow takes IPv4 addresses or address/prefix: '10.0.0.0/40'");
+	    "allow takes IPv4 addresses, address/prefix, address/mask, a.b.c. or ALL (no host names): '10.0.0.0/40'");
 	/* Hostile lines: a NUL byte would hide the rest of the line, and an
 	 * over-long line would be read as two. */
 	bad_file(nul, sizeof nul - 1, 2, "line holds a NUL byte");
@@ -378,6 +379,101 @@ test_parse_name(void)
 	MSL_CHECK(memcmp(out, "\xe9T\xe9", 4) == 0);
 }
 
+/* smb.conf's vocabulary: a copied [global] section means what it means
+ * to Samba. */
+static void
+test_samba_vocabulary(void)
+{
+	msl_netconf_defaults(&c);
+	/* Debug levels 0-10, with per-class levels accepted and ignored. */
+	MSL_CHECK_EQ(set("log level = 10"), 0);
+	MSL_CHECK_EQ(c.log_level, MSL_LOG_DEBUG);
+	MSL_CHECK_EQ(set("log level = 1 auth:5 passdb:10"), 0);
+	MSL_CHECK_EQ(c.log_level, MSL_LOG_WARN);
+	MSL_CHECK_EQ(set("debug level = 2"), 0);
+	MSL_CHECK_EQ(c.log_level, MSL_LOG_INFO);
+	/* Aliases add names; a bad one changes nothing. */
+	MSL_CHECK_EQ(set("netbios aliases = files, print"), 0);
+	MSL_CHECK_EQ(c.naliases, 2);
+	MSL_CHECK(strcmp(c.aliases[1], "PRINT") == 0);
+	refused("netbios aliases = ok a.b", "netbios alias", "'a.b'");
+	MSL_CHECK_EQ(set("bind interfaces only = yes"), 0);
+	MSL_CHECK_EQ(c.bind_only, 1);
+	refused("bind interfaces only = maybe", "yes or no", "'maybe'");
+	refused("interfaces = 192.168.1.0/24", "interface names", "'192.168.1.0/24'");
+	/* hosts allow forms: a.b.c., address/mask, ALL; EXCEPT is refused. */
+	MSL_CHECK_EQ(set("hosts allow = 10.1. 192.168.7.0/255.255.255.0"), 0);
+	MSL_CHECK_EQ(c.allow[0].addr, htonl(0x0a010000));
+	MSL_CHECK_EQ(c.allow[0].mask, htonl(0xffff0000));
+	MSL_CHECK_EQ(c.allow[1].mask, htonl(0xffffff00));
+	refused("hosts allow = 10.0.0.0/255.0.255.0", "allow takes", "'10.0.0.0/255.0.255.0'");
+	refused("hosts allow = ALL EXCEPT 10.0.0.1", "EXCEPT", "'EXCEPT'");
+	MSL_CHECK_EQ(set("hosts deny = ALL"), 0);
+	/* Allow wins over deny; deny ALL refuses the rest. */
+	MSL_CHECK(msl_netconf_allowed(&c, htonl(0x0a010203)));
+	MSL_CHECK(msl_netconf_allowed(&c, htonl(0xc0a80709)));
+	MSL_CHECK(!msl_netconf_allowed(&c, htonl(0x0b000001)));
+	/* Deny alone: everything else may. */
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("deny hosts = 10.0.0.0/8"), 0);
+	MSL_CHECK(!msl_netconf_allowed(&c, htonl(0x0a000001)));
+	MSL_CHECK(msl_netconf_allowed(&c, htonl(0x0b000001)));
+	/* Allow alone: nothing else may. */
+	msl_netconf_defaults(&c);
+	MSL_CHECK(msl_netconf_allowed(&c, htonl(0x0b000001)));
+	MSL_CHECK_EQ(set("allow hosts = 10.0.0.0/8"), 0);
+	MSL_CHECK(!msl_netconf_allowed(&c, htonl(0x0b000001)));
+}
+
+/* -t prints the configuration in the file's words, and it reads back. */
+static void
+test_print_reads_back(void)
+{
+	struct msl_netconf again;
+	char buf[4096], line[MSL_NET_LINE_MAX];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("log level = 10"), 0);
+	MSL_CHECK_EQ(set("netbios aliases = files"), 0);
+	MSL_CHECK_EQ(set("interfaces = eth0 eth1"), 0);
+	MSL_CHECK_EQ(set("hosts allow = 10.1."), 0);
+	MSL_CHECK_EQ(set("hosts deny = 0.0.0.0/0"), 0);
+	msl_netconf_print(&c, f);
+	fclose(f);
+	MSL_CHECK(strstr(buf, "log level = debug\n") != NULL);
+	MSL_CHECK(strstr(buf, "hosts allow = 10.1.0.0/16\n") != NULL);
+	msl_netconf_defaults(&again);
+	f = fmemopen(buf, strlen(buf), "r");
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		/* An empty list prints as "key =", which is no item. */
+		if (line[strlen(line) - 1] == '=')
+			continue;
+		MSL_CHECK_EQ(msl_netconf_assign(&again, line, err, sizeof err), 0);
+	}
+	fclose(f);
+	MSL_CHECK(memcmp(&again, &c, sizeof c) == 0);
+}
+
+/* msl_netconf_check finds what leaves a daemon deaf. */
+static void
+test_check(void)
+{
+	char why[512];
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("interfaces = lo eht0"), 0);
+	MSL_CHECK_EQ(set("user = nosuchuser-msl"), 0);
+	MSL_CHECK_EQ(msl_netconf_check(&c, 1, why, sizeof why), 2);
+	MSL_CHECK(strstr(why, "no interface 'eht0'") != NULL);
+	MSL_CHECK(strstr(why, "no user 'nosuchuser-msl'") != NULL);
+	MSL_CHECK_EQ(msl_netconf_check(&c, 0, why, sizeof why), 1);
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("interfaces = lo"), 0);
+	MSL_CHECK_EQ(set("user = root"), 0);
+	MSL_CHECK_EQ(msl_netconf_check(&c, 1, why, sizeof why), 0);
+}
+
 MSL_TEST_LIST(
     MSL_TEST(test_defaults),
     MSL_TEST(test_key_spellings),
@@ -391,4 +487,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_longest_line_is_read),
     MSL_TEST(test_missing_file),
     MSL_TEST(test_net_load_order),
-    MSL_TEST(test_parse_name))
+    MSL_TEST(test_parse_name),
+    MSL_TEST(test_samba_vocabulary),
+    MSL_TEST(test_print_reads_back),
+    MSL_TEST(test_check))

@@ -21,7 +21,11 @@ check "versioned SONAME" bash -c "readelf -d '$libdir/libmailslot.so' | grep -q 
 check "static library" test -f "$libdir/libmailslot.a"
 check "mailslot binary" test -x "$tmp/prefix/bin/mailslot"
 check "mailslotd binary" test -x "$tmp/prefix/sbin/mailslotd"
-check "mailslotd checks its configuration" "$tmp/prefix/sbin/mailslotd" -t -c "$tmp/prefix/share/doc/mailslot/mailslotd.conf.example"
+# -t refuses a user that does not exist, and a bare install does not
+# create the daemon's own user (the package and systemd-sysusers do).
+check "mailslotd checks its configuration" "$tmp/prefix/sbin/mailslotd" -t -c "$tmp/prefix/share/doc/mailslot/mailslotd.conf.example" -o 'user = nobody'
+check "sysusers.d names the daemon's user" grep -q '^u mailslotd ' "$tmp/prefix/lib/sysusers.d/mailslotd.conf"
+check "bash completion installed" test -f "$tmp/prefix/share/bash-completion/completions/mailslot" -a -L "$tmp/prefix/share/bash-completion/completions/mailslotd"
 check "systemd unit names the installed daemon" grep -q "^ExecStart=$tmp/prefix/sbin/mailslotd" "$tmp/prefix/lib/systemd/system/mailslotd.service"
 check "man pages" test -f "$tmp/prefix/share/man/man1/mailslot.1" -a -f "$tmp/prefix/share/man/man8/mailslotd.8"
 

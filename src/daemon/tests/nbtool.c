@@ -33,9 +33,9 @@
  * after TIMEOUT_MS.  reason prints what the codec's receiver parse says
  * of KIND ("ok", or the msl_perr_str of the drop reason), so the tests
  * know which drop_<reason> counter a datagram must raise.  jsonhex reads
- * the lines of `mailslot recv --json` and prints each message's data
- * bytes in hex, one message a line (the tool writes a byte that is not
- * UTF-8 as \u00XX).  Exit status 2 is a usage or system error.
+ * the lines of `mailslot recv --json` and prints each message's exact
+ * bytes (its "base64" field) in hex, one message a line.  Exit status 2
+ * is a usage or system error.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -231,11 +231,12 @@ cmd_reason(int argc, char **argv)
 	return 0;
 }
 
+/* b64val returns the value of one base64 digit, or -1. */
 static int
-hexval(int c)
+b64val(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	    : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 static int
@@ -243,40 +244,21 @@ cmd_jsonhex(void)
 {
 	static char line[1 << 20];
 	while (fgets(line, sizeof line, stdin) != NULL) {
-		const char *p = strstr(line, "\"data\":\"");
+		const char *p = strstr(line, "\"base64\":\"");
+		uint32_t acc = 0;
+		int bits = 0, v;
 		if (p == NULL)
 			continue;
-		for (p += 8; *p != '\0' && *p != '"'; p++) {
-			unsigned c = (unsigned char)*p;
-			if (c == '\\') {
-				p++;
-				if (*p == 'n')
-					c = '\n';
-				else if (*p == 't')
-					c = '\t';
-				else if (*p == 'u') {
-					int v = 0;
-					for (int i = 1; i <= 4; i++) {
-						int h = hexval(p[i]);
-						if (h < 0) {
-							fprintf(stderr, "nbtool: bad \\u escape\n");
-							return 2;
-						}
-						v = v * 16 + h;
-					}
-					if (v > 0xff) {
-						fprintf(stderr, "nbtool: \\u%04x is not a byte\n", v);
-						return 2;
-					}
-					c = (unsigned)v;
-					p += 4;
-				} else if (*p == '\0') {
-					return 2;
-				} else {
-					c = (unsigned char)*p;
-				}
+		for (p += 10; *p != '\0' && *p != '"' && *p != '='; p++) {
+			if ((v = b64val((unsigned char)*p)) < 0) {
+				fprintf(stderr, "nbtool: bad base64 digit '%c'\n", *p);
+				return 2;
 			}
-			printf("%02x", c);
+			acc = (acc << 6) | (uint32_t)v;
+			if ((bits += 6) >= 8) {
+				bits -= 8;
+				printf("%02x", (unsigned)(acc >> bits) & 0xffu);
+			}
 		}
 		printf("\n");
 	}

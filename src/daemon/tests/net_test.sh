@@ -68,6 +68,8 @@ d = json.load(open(sys.argv[1]), object_pairs_hook=pairs)
 assert all(type(v) is int for v in d.values()), "non-integer value"
 ' "$NL_TMP/stats0.json"
 fi
+outbox_typed() { nl_run B "$MAILSLOT" list -n -o name,type | grep -F 'mailslotd\outbox' | grep -q ' daemon$'; }
+check "list marks mailslotd's outbox as the daemon's" outbox_typed
 echo "counters of B:"; sed 's/^/  /' "$NL_TMP/stats0.txt"
 
 check "reader on B" start_recv B news "$NL_TMP/b.out"
@@ -78,7 +80,7 @@ nl_log "\\\\*\\mailslot\\news from A"
 check "send \\\\* exits 0" send_from A '\\*\mailslot\news' hello-all
 check "B got the \\\\* message" wait_until 10 has_msg "$NL_TMP/b.out" hello-all
 check "C got the \\\\* message" wait_until 10 has_msg "$NL_TMP/c.out" hello-all
-sender_a="{\"remote\":true,\"ip\":\"$IP_A\",\"port\":138,\"name\":\"HOSTA\"}"
+sender_a="{\"remote\":true,\"ip\":\"$IP_A\",\"port\":138,\"name\":\"HOSTA\",\"name_base64\":\"SE9TVEE=\"}"
 check "B sees sender HOSTA at A's address, port 138" from "$NL_TMP/b.out" hello-all "$sender_a"
 check "C sees sender HOSTA at A's address, port 138" from "$NL_TMP/c.out" hello-all "$sender_a"
 check "size is the message length" bash -c "grep -F '\"data\":\"hello-all\"}' '$NL_TMP/b.out' | grep -q '^{\"size\":9,'"
@@ -132,6 +134,13 @@ rc=$?
 check "425 bytes to \\\\* exit 65 (got $rc)" test $rc -eq 65
 check "425 bytes: stderr says ERROR_BAD_NETPATH" grep -q ERROR_BAD_NETPATH "$NL_TMP/err425"
 [ $rc -eq 65 ] || cat "$NL_TMP/err425"
+m500=$(head -c 500 /dev/zero | tr '\0' z)
+send_from A '\\HOSTB\mailslot\news' "$m500" 2>"$NL_TMP/err500"
+rc=$?
+check "500 bytes to \\\\HOSTB exit 65 (got $rc)" test $rc -eq 65
+check "500 bytes: stderr blames the datagram limit, not the mailslot's size" \
+  bash -c "grep -q 'does not fit in one network datagram (at most 424 bytes' '$NL_TMP/err500' &&
+    ! grep -q 'maximum message size' '$NL_TMP/err500'"
 check "send marker 3" send_from A '\\*\mailslot\news' marker-3
 check "B got marker 3" wait_until 10 has_msg "$NL_TMP/b.out" marker-3
 check "C got marker 3" wait_until 10 has_msg "$NL_TMP/c.out" marker-3
@@ -148,11 +157,12 @@ check "B got D's \\\\* message" wait_until 10 has_msg "$NL_TMP/b.out" from-d
 check "C got D's \\\\* message" wait_until 10 has_msg "$NL_TMP/c.out" from-d
 check "C got D's \\\\HOSTC message" wait_until 10 has_msg "$NL_TMP/c.out" d-to-c
 check "B: D's message names HOSTD at D's address" \
-  bash -c "grep -F '\"data\":\"from-d\"}' '$NL_TMP/b.out' | grep -qE '\"sender\":\{\"remote\":true,\"ip\":\"$IP_D\",\"port\":[0-9]+,\"name\":\"HOSTD\"\}'"
+  bash -c "grep -F '\"data\":\"from-d\"}' '$NL_TMP/b.out' | grep -qE '\"sender\":\{\"remote\":true,\"ip\":\"$IP_D\",\"port\":[0-9]+,\"name\":\"HOSTD\",'"
 check "B: D's message left from an ephemeral port, not 138" \
   bash -c "! grep -F '\"data\":\"from-d\"}' '$NL_TMP/b.out' | grep -qF '\"port\":138,'"
-check "unknown \\\\NOSUCH fails (NetBIOS query unanswered)" \
-  bash -c "! timeout 20 ip netns exec $(nl_ns A) '$MAILSLOT' send '\\\\NOSUCH\\mailslot\\news' x 2>/dev/null"
+timeout 20 ip netns exec "$(nl_ns A)" "$MAILSLOT" send '\\NOSUCH\mailslot\news' x 2>"$NL_TMP/nosuch.err"
+rc=$?
+check "unknown \\\\NOSUCH fails with EX_NOHOST, 68 (NetBIOS query unanswered; rc $rc)" test $rc -eq 68
 
 # ---- C's allow list ---------------------------------------------------------
 nl_log "allow list on C"
@@ -275,9 +285,9 @@ nl_bg D "$NL_TMP/listener.log" "$NBTOOL" listen 138 60000
 lpid=$NL_LAST_PID
 wait_until 5 bash -c "ip netns exec $(nl_ns D) ss -Hlun 'sport = :138' | grep -q 138"
 timeout 10 ip netns exec "$(nl_ns D)" "$MAILSLOTD" -c "$NL_CONF" -o "netbios name = HOSTD" \
-  -o "workgroup = WG" >"$NL_TMP/conflict.log" 2>&1
+  -o "workgroup = WG" -o "user = $NL_USER" >"$NL_TMP/conflict.log" 2>&1
 rc=$?
-check "mailslotd exits nonzero when UDP 138 is taken (rc $rc)" bash -c "[ $rc -ne 0 ] && [ $rc -ne 124 ]"
+check "mailslotd exits 69 (EX_UNAVAILABLE) when UDP 138 is taken (rc $rc)" test $rc -eq 69
 check "  and says why, naming port 138" grep -q 138 "$NL_TMP/conflict.log"
 echo "  its message: $(head -c 300 "$NL_TMP/conflict.log")"
 nl_kill "$lpid"

@@ -217,11 +217,14 @@ nl_conf() {
   export MAILSLOT_CONFIG="$NL_CONF"
 }
 
+# The daemon's default user, mailslotd, is created by the package; a
+# test host may not have it, so the tests run the daemon as nobody.
+NL_USER=nobody
 start_daemon() {
   local host=$1 name=$2
   shift 2
   nl_bg "$host" "$NL_TMP/mailslotd-$host.log" "$MAILSLOTD" ${NL_CONF:+-c "$NL_CONF"} \
-    -o "netbios name = $name" -o "workgroup = WG" -o "log level = debug" "$@"
+    -o "netbios name = $name" -o "workgroup = WG" -o "log level = debug" -o "user = $NL_USER" "$@"
   printf -v "DPID_$host" '%s' "$NL_LAST_PID"
   if ! wait_until 15 nl_run "$host" "$MAILSLOT" stats; then
     echo "mailslotd on $host did not become ready; its log:"
