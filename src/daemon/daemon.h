@@ -7,7 +7,8 @@
  * each file's job can be read (and rules.c's decisions tested) on its own:
  *
  *   main.c     options, configuration, start-up, dropping root
- *   loop.c     the epoll loop and signals
+ *   watch.c    the epoll set and the signal descriptor
+ *   loop.c     the event loop: ready descriptors to their handlers, signals
  *   udp.c      the UDP sockets: binding, batched receive, batched send
  *   rules.c    the receive rules: what to do with one datagram or one
  *              name query (pure: no system call)
@@ -254,8 +255,8 @@ const char *msld_kv(const char *s, char *buf, size_t cap);
 void msld_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t msld_monotonic_us(void);
 
-/* loop.c: msld_loop_open makes the epoll set and the signal descriptor,
- * msld_watch_add adds one descriptor, msld_run serves until a signal
+/* watch.c: msld_loop_open makes the epoll set and the signal descriptor,
+ * msld_watch_add adds one descriptor; loop.c: msld_run serves until a signal
  * says stop (EX_OK) or epoll fails (EX_OSERR). */
 int msld_loop_open(struct msld *d);
 int msld_watch_add(struct msld *d, struct msld_watch *w);

@@ -1,7 +1,7 @@
 /*
- * loop.c - mailslotd's event loop: one epoll set over the UDP sockets,
- * the control socket and its clients, the outbox and a signalfd, served
- * by one thread.  Each handler does a bounded amount of work, so no
+ * loop.c - mailslotd's event loop: it waits on the set that watch.c makes
+ * (the UDP sockets, the control socket and its clients, the outbox and a
+ * signalfd) and hands each ready descriptor to its handler, in one thread.  Each handler does a bounded amount of work, so no
  * source can starve the others.
  */
 #include <errno.h>
@@ -15,32 +15,6 @@
 
 /* Events taken per epoll_wait. */
 #define EVENTS 16
-
-int
-msld_loop_open(struct msld *d)
-{
-	sigset_t sigs;
-
-	/* Signals arrive as records on a descriptor, between events, so no
-	 * handler ever runs inside a delivery. */
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	if ((d->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    (d->sig.fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
-		return -1;
-	return 0;
-}
-
-int
-msld_watch_add(struct msld *d, struct msld_watch *w)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, w->fd, &ev);
-}
 
 /* on_signal returns 1 when the signal says stop. */
 static int
