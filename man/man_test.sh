@@ -73,14 +73,16 @@ done
 
 # Every option of the tool: the long ones from its option tables, the
 # short ones from its getopt strings.
-cli=$src/src/tools/mailslot.c
-for o in $(sed -n 's/.*{ "\([a-z-]*\)", [a-z_]*, NULL, .*/\1/p' "$cli") json version; do
+# (its sources span several files, a command each).
+cli_src=$(cat "$src"/src/tools/*.c)
+check "the tool's sources are there" test -n "$cli_src"
+for o in $(sed -n 's/.*{ "\([a-z-]*\)", [a-z_]*, NULL, .*/\1/p' <<<"$cli_src" | sort -u) json version; do
   check "mailslot.1: --$o" has_fixed mailslot.1 "Fl \\-${o//-/\\-}" "--$o"
 done
-for o in $(sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' "$cli" | tr -d ':' | fold -w1); do
+for o in $(sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' <<<"$cli_src" | tr -d ':' | fold -w1 | sort -u); do
   check "mailslot.1: -$o" has mailslot.1 "^\\.It Fl $o " "-$o"
 done
-for c in recv send list stats; do
+for c in recv send wait list stats; do
   check "mailslot.1: $c" has mailslot.1 "^\\.It Cm $c" "the $c command"
 done
 check "mailslot.1: EXIT STATUS" has mailslot.1 '^\.Sh EXIT STATUS' "its exit status"
