@@ -417,7 +417,7 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 		if (msl_conn_room(c, want) != 0)
 			return 0; /* out of memory: the data waits in the pipe */
 		size_t room = only_partial ? want : c->cap - c->wr;
-		ssize_t r = read(c->pipe, c->buf + c->wr, room);
+		ssize_t r = msl_pipe_read(c->pipe, c->buf + c->wr, room);
 		if (r > 0) {
 			/* A read that filled the room: offer more next time. */
 			if ((size_t)r == room && !only_partial && room >= c->rsize)
@@ -602,9 +602,20 @@ msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd)
 {
 	if (msl_heap_reserve(s, s->nconns + 1) != 0)
 		return MAILSLOT_E_NOMEM;
-	if (msl_set_nonblock(pipe_fd) != 0 || msl_pollset_add(s->epfd, pipe_fd, MSL_POLL_IN, c) != 0)
-		return msl_sys_err(errno);
-	c->pipe = pipe_fd;
+	/* The writer keeps a copy of this descriptor: nothing we read may
+	 * depend on its flags (msl_pipe_adopt). */
+	int own;
+	if (msl_pipe_adopt(pipe_fd, &own) != 0)
+		return MAILSLOT_E_PROTO;
+	if (msl_pollset_add(s->epfd, own, MSL_POLL_IN, c) != 0) {
+		mailslot_err e = msl_sys_err(errno);
+		if (own != pipe_fd)
+			close(own);
+		return e;
+	}
+	if (own != pipe_fd)
+		close(pipe_fd);
+	c->pipe = own;
 	return MAILSLOT_OK;
 }
 

@@ -97,8 +97,25 @@ int msl_wait_fd(int fd, short events, int timeout_ms);
  * (best effort: a user past its pipe quota keeps the default). */
 int msl_pipe(int p[2], size_t size);
 
-/* msl_set_nonblock puts a descriptor a peer handed us in non-blocking mode. */
-int msl_set_nonblock(int fd);
+/*
+ * msl_pipe_adopt takes the read end of a pipe that a peer handed us.  The
+ * peer keeps its own copy of that descriptor, which is the same open file
+ * description: whatever file status flags we set on it, the peer can
+ * clear (O_NONBLOCK), so nothing here depends on them.  It fails with
+ * EBADF when fd is not a pipe or FIFO (a socket, a terminal or a file
+ * could block or never end).  On a kernel whose pipes ignore the per-call
+ * RWF_NOWAIT (before 5.x), the pipe is opened again through /proc/self/fd,
+ * which gives a file description of our own; *out is then that new
+ * descriptor, and the caller closes fd; else *out is fd.
+ */
+int msl_pipe_adopt(int fd, int *out);
+
+/*
+ * msl_pipe_read reads what is in a pipe adopted with msl_pipe_adopt,
+ * never waiting, whatever the peer did to the descriptor's flags: -1 with
+ * EAGAIN when it is empty, 0 at end of file.
+ */
+ssize_t msl_pipe_read(int fd, void *buf, size_t len);
 
 /*
  * An event counter: a descriptor that is readable while signalled.
