@@ -57,12 +57,12 @@ msl_hs_accept(struct mailslot_server *s)
 	}
 }
 
-/* msl_may_write applies the mailslot's access rule to a connecting peer. */
+/* msl_may_write applies the mailslot's access rule to a connecting peer;
+ * a relay's proof (daemonctl.h) came with its hello, or is -1. */
 static mailslot_err
-msl_may_write(struct mailslot_server *s, msl_conn *c)
+msl_may_write(struct mailslot_server *s, msl_conn *c, int proof)
 {
 	if (c->role == MSL_ROLE_RELAY) {
-		pid_t dpid;
 		uid_t duid;
 		if (s->opt.flags & MAILSLOT_LOCAL_ONLY)
 			return MAILSLOT_E_ACCESS;
@@ -71,9 +71,11 @@ msl_may_write(struct mailslot_server *s, msl_conn *c)
 		 * below does not apply to it: only root, or this namespace's
 		 * mailslotd started by root (or by the mailslot's own user), may
 		 * use the role; anyone else could forge remote messages into a
-		 * mailslot restricted to its owner.
+		 * mailslot restricted to its owner.  The check reads what the
+		 * kernel recorded on the proof and never talks to anybody: a
+		 * squatter on the daemon's name cannot make us wait.
 		 */
-		if (c->uid == 0 || (msl_daemon_cred(&dpid, &duid) == 0 && dpid == c->pid &&
+		if (c->uid == 0 || (proof >= 0 && msl_daemon_proven(proof, c->pid, &duid) == 0 &&
 		    (duid == 0 || duid == s->uid)))
 			return MAILSLOT_OK;
 		return MAILSLOT_E_ACCESS;
@@ -90,9 +92,10 @@ msl_may_write(struct mailslot_server *s, msl_conn *c)
 	return MAILSLOT_E_ACCESS;
 }
 
-/* msl_hs_judge decides the answer to a hello of r bytes; fd is its pipe. */
+/* msl_hs_judge decides the answer to a hello of r bytes; fd is its pipe,
+ * proof a relay's proof. */
 static mailslot_err
-msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, int fd)
+msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, int fd, int proof)
 {
 	if (r != (ssize_t)sizeof *h || h->magic != MSL_MAGIC)
 		return MAILSLOT_E_PROTO;
@@ -104,7 +107,7 @@ msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, in
 		return MAILSLOT_E_NOTFOUND; /* a hash collision */
 	if ((c->role != MSL_ROLE_WRITER && c->role != MSL_ROLE_RELAY) || fd < 0)
 		return MAILSLOT_E_PROTO;
-	return msl_may_write(s, c);
+	return msl_may_write(s, c, proof);
 }
 
 /* msl_hs_ack answers the hello; a writer gets the live page with it. */
@@ -131,7 +134,8 @@ msl_hs_ack(struct mailslot_server *s, msl_conn *c, mailslot_err status)
 		al.ack = a;
 		al.slot = (uint32_t)s->live.slot;
 		al.gen = s->live.gen;
-		c->live = msl_send_fd(c->ctrl, &al, sizeof al, msl_live_fd()) == (ssize_t)sizeof al;
+		c->live = msl_send_fds(c->ctrl, &al, sizeof al, (int[]){ msl_live_fd() }, 1) ==
+		    (ssize_t)sizeof al;
 	}
 	if (!c->live)
 		send(c->ctrl, &a, sizeof a, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -146,13 +150,16 @@ static int
 msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
 {
 	msl_hello h;
-	int fd = -1;
-	ssize_t r = msl_recv_fd(c->ctrl, &h, sizeof h, &fd, MSG_DONTWAIT);
+	int fds[2];
+	ssize_t r = msl_recv_fds(c->ctrl, &h, sizeof h, fds, 2, MSG_DONTWAIT);
+	int fd = fds[0];
 	mailslot_err status;
 
 	if (r < 0 && errno == EAGAIN)
 		return 0;
-	status = msl_hs_judge(s, c, &h, r, fd);
+	status = msl_hs_judge(s, c, &h, r, fd, fds[1]);
+	if (fds[1] >= 0)
+		close(fds[1]);
 	if (status == MAILSLOT_OK && c->role == MSL_ROLE_INFO)
 		msl_q_scan(s); /* an exact count for the listing */
 	else if (status == MAILSLOT_OK)

@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <mailslot/mailslot.h>
@@ -34,6 +35,12 @@
 
 /* How long a victim may take before the case counts as hung. */
 #define VICTIM_DEADLINE_MS 20000
+
+static uint64_t
+now_ms(void)
+{
+	return msl_now_ns() / 1000000u;
+}
 
 static void
 fresh_namespace(const char *tag)
@@ -76,6 +83,39 @@ run_bounded(int (*fn)(void), int timeout_ms)
 	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* become_nobody drops this (child) process to uid nobody; 0 on success. */
+static int
+become_nobody(void)
+{
+	struct passwd *pw = getpwnam("nobody");
+	if (pw == NULL || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+have_nobody(void)
+{
+	return geteuid() == 0 && getpwnam("nobody") != NULL;
+}
+
+/* say writes one status byte to a pipe; hear waits for one (-1: none). */
+static void
+say(int fd, char v)
+{
+	if (write(fd, &v, 1) != 1)
+		_exit(99);
+}
+
+static int
+hear(int fd, int timeout_ms)
+{
+	char v;
+	if (msl_wait_fd(fd, POLLIN, timeout_ms) <= 0 || read(fd, &v, 1) != 1)
+		return -1;
+	return (unsigned char)v;
 }
 
 /* ---- the raw peer: the writer's half of the handshake by hand ---- */
@@ -193,5 +233,104 @@ test_writer_cannot_block_reader(void)
 	MSL_CHECK_EQ(run_bounded(victim_nonblock, VICTIM_DEADLINE_MS), 0);
 }
 
+/* ---- 3. a relay hello must not hang the server ---- */
+
+/*
+ * With no mailslotd running, nobody binds the daemon's control-socket
+ * name and fills its backlog, then sends a RELAY hello to a root
+ * mailslot restricted to its user.  The server must answer (ACCESS) at
+ * once, and keep accepting root's writers; a new mailslot must work too.
+ */
+static int att_ready[2], att_done[2];
+
+static int
+attacker_squat_daemon(void)
+{
+	struct sockaddr_un sa;
+	socklen_t sl;
+	int l, k = 0;
+
+	if (become_nobody() != 0 || msl_abstract_addr("daemon", &sa, &sl) != 0)
+		return 1;
+	if (hear(att_done[0], VICTIM_DEADLINE_MS) != 'g')
+		return 2; /* the victim's mailslot exists */
+	l = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sl) != 0 || listen(l, 0) != 0)
+		return 3;
+	/* A backlog of 0 holds one connection; the next connect would wait. */
+	for (;;) {
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return 4;
+		if (connect(fd, (struct sockaddr *)&sa, sl) != 0) {
+			if (errno != EAGAIN)
+				return 5;
+			close(fd);
+			break;
+		}
+		k++;
+	}
+	mailslot_name n;
+	mailslot_client *c;
+	uint64_t t0 = now_ms();
+	if (mailslot_name_parse("jobs", 1, &n) != MAILSLOT_OK)
+		return 6;
+	mailslot_err e = msl_client_open_role(&n, MSL_ROLE_RELAY, &c);
+	say(att_ready[1], e == MAILSLOT_E_ACCESS ? 'a' : 'x');
+	say(att_ready[1], (char)(now_ms() - t0 > 100 ? 100 : now_ms() - t0));
+	(void)k;
+	/* Hold the name until the victim has checked. */
+	return hear(att_done[0], VICTIM_DEADLINE_MS) == 'd' ? 0 : 7;
+}
+
+static int
+victim_relay(void)
+{
+	mailslot_server *s, *s2;
+	mailslot_client *c, *c2;
+	mailslot_options o;
+	int rc = 0;
+
+	fresh_namespace("relay");
+	if (pipe(att_ready) != 0 || pipe(att_done) != 0)
+		return 1;
+	pid_t a = fork();
+	if (a == 0)
+		_exit(attacker_squat_daemon());
+	mailslot_options_init(&o);
+	o.access = MAILSLOT_ACCESS_USER;
+	if (mailslot_create("jobs", &o, &s) != MAILSLOT_OK)
+		return 2;
+	say(att_done[1], 'g');
+	if (hear(att_ready[0], VICTIM_DEADLINE_MS) != 'a')
+		rc = 3; /* the relay was not refused */
+	else if (hear(att_ready[0], 1000) >= 100)
+		rc = 4; /* ... at once */
+	else if (mailslot_open("jobs", &c) != MAILSLOT_OK || mailslot_write(c, "root", 4) != MAILSLOT_OK ||
+	    !read_is(s, "root", 2000, NULL))
+		rc = 5;
+	else if (mailslot_create("other", NULL, &s2) != MAILSLOT_OK ||
+	    mailslot_open("other", &c2) != MAILSLOT_OK || mailslot_write(c2, "x", 1) != MAILSLOT_OK ||
+	    !read_is(s2, "x", 2000, NULL))
+		rc = 6;
+	say(att_done[1], 'd');
+	int st;
+	waitpid(a, &st, 0);
+	if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		rc = 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 50);
+	return rc;
+}
+
+static void
+test_relay_check_cannot_hang(void)
+{
+	if (!have_nobody()) {
+		printf("(skipped: needs root and user nobody) ");
+		return;
+	}
+	MSL_CHECK_EQ(run_bounded(victim_relay, VICTIM_DEADLINE_MS), 0);
+}
+
 MSL_TEST_LIST(
-    MSL_TEST(test_writer_cannot_block_reader))
+    MSL_TEST(test_writer_cannot_block_reader),
+    MSL_TEST(test_relay_check_cannot_hang))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../platform/platform.h"
+#include "daemonctl.h"
 #include "local.h"
 
 /* How long the handshake may take: the server's intake thread answers it. */
@@ -24,12 +25,39 @@
 /* Frames up to this size are copied into one buffer before the write. */
 #define MSL_SMALL_FRAME 512
 
+/*
+ * The relay's proof, made once per process (again in a child of fork(),
+ * whose pid is not the listener's): a connection to the daemon's control
+ * socket that mailslotd holds for its life, so a burst of relay opens
+ * never fills its backlog with proofs.
+ */
+static pthread_mutex_t msl_proof_mu = PTHREAD_MUTEX_INITIALIZER;
+static int msl_proof_fd = -1;
+static pid_t msl_proof_pid;
+
+static int
+msl_relay_proof(void)
+{
+	int fd;
+
+	pthread_mutex_lock(&msl_proof_mu);
+	if (msl_proof_fd >= 0 && msl_proof_pid != getpid()) {
+		close(msl_proof_fd);
+		msl_proof_fd = -1;
+	}
+	if (msl_proof_fd < 0 && (msl_proof_fd = msl_daemon_proof()) >= 0)
+		msl_proof_pid = getpid();
+	fd = msl_proof_fd;
+	pthread_mutex_unlock(&msl_proof_mu);
+	return fd;
+}
+
 mailslot_err
 msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
     msl_ack_live *al, int *live_fd)
 {
 	msl_hello h;
-	int fd, lfd = -1;
+	int fd, lfd = -1, proof = -1;
 
 	*live_fd = -1;
 	/* A relay connects without blocking: a full listen queue would
@@ -44,13 +72,16 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 	h.magic = MSL_MAGIC;
 	h.role = (uint32_t)role;
 	strncpy(h.key, key, sizeof h.key - 1);
-	if (msl_send_fd(fd, &h, sizeof h, pipe_rd) != (ssize_t)sizeof h) {
+	/* A relay proves it is the daemon (daemonctl.h). */
+	if (role == MSL_ROLE_RELAY)
+		proof = msl_relay_proof();
+	if (msl_send_fds(fd, &h, sizeof h, (int[]){ pipe_rd, proof }, 2) != (ssize_t)sizeof h) {
 		close(fd);
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
 	int r = msl_wait_fd(fd, POLLIN,
 	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
-	ssize_t n = r > 0 ? msl_recv_fd(fd, al, sizeof *al, &lfd, 0) : -1;
+	ssize_t n = r > 0 ? msl_recv_fds(fd, al, sizeof *al, &lfd, 1, 0) : -1;
 	if ((n != (ssize_t)sizeof al->ack && n != (ssize_t)sizeof *al) || al->ack.magic != MSL_MAGIC) {
 		if (lfd >= 0)
 			close(lfd);

@@ -38,7 +38,7 @@ msld_control_listen(struct msld *d)
 	if (fd < 0)
 		return -1;
 	/* Listening as root, before dropping it, is what lets the library
-	 * trust this daemon (msl_daemon_cred). */
+	 * trust this daemon (msl_daemon_proven). */
 	if (bind(fd, (struct sockaddr *)&sa, sl) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
 		msld_log(d, MSL_LOG_ERROR, "cannot listen on the control socket @%s: %s%s",
 		    sa.sun_path + 1, strerror(errno),

@@ -75,11 +75,18 @@ int msl_connect_abstract(const char *tail, int nonblock, int *fd_out);
 /* msl_accept takes one connection, non-blocking, or -1 (EAGAIN: none). */
 int msl_accept(int listen_fd);
 
-/* msl_send_fd sends buf (one SEQPACKET record) with fd attached (fd<0: none). */
-ssize_t msl_send_fd(int sock, const void *buf, size_t len, int fd);
+/* msl_send_fds sends buf (one SEQPACKET record) with nfd descriptors
+ * attached (at most MSL_MAX_FDS; those < 0 are left out). */
+#define MSL_MAX_FDS 2
+ssize_t msl_send_fds(int sock, const void *buf, size_t len, const int *fds, int nfd);
 
-/* msl_recv_fd receives one record; *fd gets an attached descriptor or -1. */
-ssize_t msl_recv_fd(int sock, void *buf, size_t len, int *fd, int flags);
+/* msl_recv_fds receives one record; fds[0 .. max) get the descriptors
+ * attached, in order, or -1; any beyond max are closed. */
+ssize_t msl_recv_fds(int sock, void *buf, size_t len, int *fds, int max, int flags);
+
+/* msl_peer_name_is tells whether a connected socket's peer is bound to
+ * the abstract name of tail (see msl_abstract_addr). */
+int msl_peer_name_is(int sock, const char *tail);
 
 /* msl_peer_cred reads the peer's pid/uid/gid of a connected AF_UNIX socket. */
 int msl_peer_cred(int sock, pid_t *pid, uid_t *uid, gid_t *gid);
