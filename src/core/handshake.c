@@ -18,7 +18,27 @@
 #include "handshake.h"
 #include "queue.h"
 
+/*
+ * Connections that have not said hello cost a descriptor each and have
+ * passed no access check, so they are bounded: a hello is due within
+ * MSL_HELLO_DEADLINE_MS of the accept (an honest writer sends it right
+ * after connecting), and a mailslot keeps at most MSL_HELLO_MAX of them,
+ * at most MSL_HELLO_PER_UID from one user; past that a new one is closed
+ * at once.  So one user's idle connections can neither exhaust the
+ * process's descriptors nor crowd out another user's writers.
+ */
+#define MSL_HELLO_DEADLINE_MS 2000u
+#define MSL_HELLO_MAX 256u
+#define MSL_HELLO_PER_UID 16u
+/*
+ * Out of descriptors (EMFILE, ENFILE) or memory, accept() fails and the
+ * listening socket stays readable: the listen watch is then paused this
+ * long, instead of waking the intake thread again at once.
+ */
+#define MSL_ACCEPT_PAUSE_MS 50u
+
 static void msl_hs_on_hello(void *srv);
+static void msl_hs_on_deadline(void *srv);
 
 /* msl_hs_drop forgets a connection that never joined. */
 static void
@@ -29,16 +49,39 @@ msl_hs_drop(msl_conn *c)
 	free(c);
 }
 
-/* msl_hs_accept takes every pending connection and waits for its hello. */
+/* msl_hs_admissible tells whether a connection of uid may wait for its
+ * hello (see MSL_HELLO_MAX). */
+static int
+msl_hs_admissible(const struct mailslot_server *s, uid_t uid)
+{
+	uint32_t same = 0;
+
+	if (s->nhello >= MSL_HELLO_MAX)
+		return 0;
+	for (const msl_conn *c = s->hello; c != NULL; c = c->next)
+		if (c->uid == uid && ++same >= MSL_HELLO_PER_UID)
+			return 0;
+	return 1;
+}
+
+/* msl_hs_accept takes every pending connection and waits for its hello.
+ * The listen watch is one-shot: re-armed here once the queue is empty. */
 static void
 msl_hs_accept(struct mailslot_server *s)
 {
 	for (;;) {
 		int fd = msl_accept(s->listen);
-		if (fd < 0)
-			return; /* EAGAIN, or out of descriptors: retried on the next event */
+		if (fd < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				msl_intake_rearm(s->w_listen);
+			else
+				msl_intake_after(s->w_listen,
+				    msl_now_ns() + MSL_ACCEPT_PAUSE_MS * 1000000ull, msl_hs_on_listen);
+			return;
+		}
 		msl_conn *c = calloc(1, sizeof *c);
-		if (c == NULL || msl_peer_cred(fd, &c->pid, &c->uid, &c->gid) != 0) {
+		if (c == NULL || msl_peer_cred(fd, &c->pid, &c->uid, &c->gid) != 0 ||
+		    !msl_hs_admissible(s, c->uid)) {
 			free(c);
 			close(fd);
 			continue;
@@ -52,8 +95,11 @@ msl_hs_accept(struct mailslot_server *s)
 			free(c);
 			continue;
 		}
+		c->hello_by = msl_now_ns() + MSL_HELLO_DEADLINE_MS * 1000000ull;
+		msl_intake_after(c->hello_w, c->hello_by, msl_hs_on_deadline);
 		c->next = s->hello;
 		s->hello = c;
+		s->nhello++;
 	}
 }
 
@@ -187,10 +233,36 @@ msl_hs_on_hello(void *srv)
 		msl_conn **pp = &s->hello;
 		while (*pp != NULL) {
 			msl_conn *c = *pp, *next = c->next;
-			if (msl_hs_hello_one(s, c))
+			if (msl_hs_hello_one(s, c)) {
 				*pp = next;
-			else
+				s->nhello--;
+			} else {
 				pp = &c->next;
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* msl_hs_on_deadline drops the connections whose hello is overdue. */
+static void
+msl_hs_on_deadline(void *srv)
+{
+	struct mailslot_server *s = srv;
+	uint64_t now = msl_now_ns();
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->closing) {
+		msl_conn **pp = &s->hello;
+		while (*pp != NULL) {
+			msl_conn *c = *pp;
+			if (c->hello_by <= now) {
+				*pp = c->next;
+				s->nhello--;
+				msl_hs_drop(c);
+			} else {
+				pp = &c->next;
+			}
 		}
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -215,4 +287,5 @@ msl_hs_clear(struct mailslot_server *s)
 		s->hello = c->next;
 		msl_hs_drop(c);
 	}
+	s->nhello = 0;
 }

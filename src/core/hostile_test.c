@@ -118,6 +118,37 @@ hear(int fd, int timeout_ms)
 	return (unsigned char)v;
 }
 
+/*
+ * The cases with an attacker: the victim forks it (uid nobody) and they
+ * talk through two pipes, att_ready (attacker -> victim) and att_done
+ * (victim -> attacker, which holds its ground until told 'd').
+ */
+static int att_ready[2], att_done[2];
+
+/* attacker_end tells the attacker to finish and folds its status into rc. */
+static int
+attacker_end(pid_t a, int rc)
+{
+	int st;
+	say(att_done[1], 'd');
+	while (waitpid(a, &st, 0) < 0 && errno == EINTR)
+		;
+	if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		rc = 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 50);
+	return rc;
+}
+
+/* run_as_root_victim runs a case that needs root and user nobody. */
+static void
+run_as_root_victim(int (*victim)(void))
+{
+	if (!have_nobody()) {
+		printf("(skipped: needs root and user nobody) ");
+		return;
+	}
+	MSL_CHECK_EQ(run_bounded(victim, VICTIM_DEADLINE_MS), 0);
+}
+
 /* ---- the raw peer: the writer's half of the handshake by hand ---- */
 
 typedef struct raw_writer {
@@ -241,8 +272,6 @@ test_writer_cannot_block_reader(void)
  * mailslot restricted to its user.  The server must answer (ACCESS) at
  * once, and keep accepting root's writers; a new mailslot must work too.
  */
-static int att_ready[2], att_done[2];
-
 static int
 attacker_squat_daemon(void)
 {
@@ -313,24 +342,193 @@ victim_relay(void)
 	    mailslot_open("other", &c2) != MAILSLOT_OK || mailslot_write(c2, "x", 1) != MAILSLOT_OK ||
 	    !read_is(s2, "x", 2000, NULL))
 		rc = 6;
-	say(att_done[1], 'd');
-	int st;
-	waitpid(a, &st, 0);
-	if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		rc = 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 50);
-	return rc;
+	return attacker_end(a, rc);
 }
 
 static void
 test_relay_check_cannot_hang(void)
 {
-	if (!have_nobody()) {
-		printf("(skipped: needs root and user nobody) ");
-		return;
+	run_as_root_victim(victim_relay);
+}
+
+/* ---- 5. idle connections must not starve the server ---- */
+
+#define IDLE_CONNS 2000
+
+/* cpu_ms is this process's CPU time so far, all threads. */
+static uint64_t
+cpu_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/* count_open returns how many descriptors this process has open. */
+static int
+count_open(void)
+{
+	int n = 0;
+	for (int fd = 0; fd < 4096; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+/*
+ * nobody opens IDLE_CONNS connections to the mailslot and never says
+ * hello; it reports, once every one of them was closed by the server
+ * (refused, or past the hello deadline), how long that took in 100 ms.
+ */
+static int
+attacker_idle(const char *hex)
+{
+	static int fds[IDLE_CONNS];
+	struct rlimit rl = { IDLE_CONNS + 64, IDLE_CONNS + 64 };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || become_nobody() != 0)
+		return 1;
+	for (int i = 0; i < IDLE_CONNS; i++)
+		if (msl_connect_abstract(hex, 1, &fds[i]) != 0)
+			return 2;
+	say(att_ready[1], 'c');
+	uint64_t t0 = now_ms();
+	for (int i = 0; i < IDLE_CONNS; i++) {
+		char b;
+		int left = 10000 - (int)(now_ms() - t0);
+		if (left <= 0 || msl_wait_fd(fds[i], POLLIN, left) <= 0 || recv(fds[i], &b, 1, 0) != 0)
+			return 3; /* still held after 10 s */
+		close(fds[i]);
 	}
-	MSL_CHECK_EQ(run_bounded(victim_relay, VICTIM_DEADLINE_MS), 0);
+	say(att_ready[1], (char)((now_ms() - t0) / 100));
+	return hear(att_done[0], VICTIM_DEADLINE_MS) == 'd' ? 0 : 4;
+}
+
+static int
+victim_idle(void)
+{
+	mailslot_server *s, *s2;
+	mailslot_client *c, *c2;
+	mailslot_options o;
+	mailslot_name n;
+	char hex[33];
+	int rc = 0;
+
+	fresh_namespace("idle");
+	if (pipe(att_ready) != 0 || pipe(att_done) != 0)
+		return 1;
+	if (mailslot_name_parse("priv", 1, &n) != MAILSLOT_OK)
+		return 2;
+	msl_key_hash(n.key, hex);
+	mailslot_options_init(&o);
+	o.access = MAILSLOT_ACCESS_USER;
+	if (mailslot_create("priv", &o, &s) != MAILSLOT_OK)
+		return 3;
+	pid_t a = fork();
+	if (a == 0)
+		_exit(attacker_idle(hex));
+	/* A process with a modest descriptor limit, like most daemons. */
+	struct rlimit rl = { (rlim_t)count_open() + 200, (rlim_t)count_open() + 200 };
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 4;
+	if (hear(att_ready[0], 5000) != 'c')
+		rc = 5;
+	uint64_t cpu0 = cpu_ms(), t0 = now_ms();
+	/* Root's own writer is served while nobody's connections wait. */
+	if (rc == 0 && (mailslot_open("priv", &c) != MAILSLOT_OK || mailslot_write(c, "root", 4) != MAILSLOT_OK ||
+	    !read_is(s, "root", 2000, NULL)))
+		rc = 6;
+	if (rc == 0 && (mailslot_create("other", NULL, &s2) != MAILSLOT_OK ||
+	    mailslot_open("other", &c2) != MAILSLOT_OK || mailslot_write(c2, "x", 1) != MAILSLOT_OK ||
+	    !read_is(s2, "x", 2000, NULL)))
+		rc = 7;
+	/* Nothing spins meanwhile: the intake thread waits on events. */
+	char b[8];
+	size_t got;
+	if (rc == 0)
+		(void)mailslot_read_for(s, b, sizeof b, &got, NULL, 500);
+	uint64_t cpu = cpu_ms() - cpu0, wall = now_ms() - t0;
+	if (rc == 0 && cpu * 2 > wall) {
+		fprintf(stderr, "  victim used %llu ms of CPU in %llu ms\n", (unsigned long long)cpu,
+		    (unsigned long long)wall);
+		rc = 8;
+	}
+	int took = rc == 0 ? hear(att_ready[0], VICTIM_DEADLINE_MS) : -1;
+	if (rc == 0 && took < 0)
+		rc = 9; /* the idle connections were kept */
+	else if (rc == 0)
+		printf("(%d idle connections closed within %d ms) ", IDLE_CONNS, (took + 1) * 100);
+	return attacker_end(a, rc);
+}
+
+static void
+test_idle_connections_are_bounded(void)
+{
+	run_as_root_victim(victim_idle);
+}
+
+/*
+ * Out of descriptors: accept() fails with EMFILE and leaves the listening
+ * socket readable.  The intake thread must not spin on it, and must take
+ * writers again once descriptors are free.
+ */
+static int
+victim_emfile(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	int fill[4096], nfill = 0, conn;
+	mailslot_name n;
+	char hex[33];
+
+	fresh_namespace("emfile");
+	if (mailslot_create("full", NULL, &s) != MAILSLOT_OK ||
+	    mailslot_name_parse("full", 1, &n) != MAILSLOT_OK)
+		return 1;
+	msl_key_hash(n.key, hex);
+	struct rlimit rl = { (rlim_t)count_open() + 64, (rlim_t)count_open() + 64 };
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 2;
+	/* Every descriptor is used, the last one by a connection that waits
+	 * in the backlog: the server cannot accept it. */
+	while (nfill < 4096 && (fill[nfill] = dup(0)) >= 0)
+		nfill++;
+	if (errno != EMFILE || nfill == 0)
+		return 3;
+	close(fill[--nfill]);
+	if (msl_connect_abstract(hex, 1, &conn) != 0)
+		return 4;
+	uint64_t cpu0 = cpu_ms(), t0 = now_ms();
+	char b[8];
+	size_t got;
+	(void)mailslot_read_for(s, b, sizeof b, &got, NULL, 500);
+	uint64_t cpu = cpu_ms() - cpu0, wall = now_ms() - t0;
+	while (nfill > 0)
+		close(fill[--nfill]);
+	close(conn);
+	if (cpu * 2 > wall) {
+		fprintf(stderr, "  out of descriptors, the victim used %llu ms of CPU in %llu ms\n",
+		    (unsigned long long)cpu, (unsigned long long)wall);
+		return 5;
+	}
+	printf("(%llu ms of CPU in %llu ms without descriptors) ", (unsigned long long)cpu,
+	    (unsigned long long)wall);
+	if (mailslot_open("full", &c) != MAILSLOT_OK || mailslot_write(c, "back", 4) != MAILSLOT_OK ||
+	    !read_is(s, "back", 2000, NULL))
+		return 6;
+	mailslot_client_close(c);
+	mailslot_close(s);
+	return 0;
+}
+
+static void
+test_out_of_descriptors_does_not_spin(void)
+{
+	MSL_CHECK_EQ(run_bounded(victim_emfile, VICTIM_DEADLINE_MS), 0);
 }
 
 MSL_TEST_LIST(
     MSL_TEST(test_writer_cannot_block_reader),
-    MSL_TEST(test_relay_check_cannot_hang))
+    MSL_TEST(test_relay_check_cannot_hang),
+    MSL_TEST(test_idle_connections_are_bounded),
+    MSL_TEST(test_out_of_descriptors_does_not_spin))

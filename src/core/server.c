@@ -141,7 +141,7 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 		e = msl_sys_err(errno);
 		goto fail;
 	}
-	s->w_listen = msl_intake_watch(s->listen, MSL_POLL_IN, msl_hs_on_listen, s);
+	s->w_listen = msl_intake_watch(s->listen, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_hs_on_listen, s);
 	s->w_pipes = msl_intake_watch(s->epfd, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_on_pipes, s);
 	if (s->w_listen == NULL || s->w_pipes == NULL) {
 		e = MAILSLOT_E_NOMEM;

@@ -35,6 +35,7 @@ typedef struct msl_conn {
 	uid_t uid;
 	gid_t gid;
 	msl_watch *hello_w; /* while its hello has not arrived          */
+	uint64_t hello_by;  /* its hello's deadline (msl_now_ns)         */
 	int notice;    /* last notice the writer should see (0: none) */
 	int notice_sent;
 	int live;      /* the writer got the live page (live.h)      */
@@ -80,6 +81,7 @@ struct mailslot_server {
 	/* Writers. */
 	msl_conn *conns;
 	msl_conn *hello; /* accepted, waiting for their hello          */
+	uint32_t nhello; /* how many                                   */
 	uint32_t writers;
 	uint32_t npipes; /* connections with a pipe                    */
 	size_t nconns;   /* connections in conns, the dead included    */
