@@ -187,6 +187,19 @@ raw_open(const char *name, int role, int pass_fd, raw_writer *w)
 	return e;
 }
 
+static int
+raw_frame(raw_writer *w, uint64_t ts, const void *data, uint32_t len)
+{
+	unsigned char buf[sizeof(msl_frame) + 256];
+	msl_frame f = { .len = len, .flags = 0, .ts = ts };
+
+	if (len > 256)
+		return -1;
+	memcpy(buf, &f, sizeof f);
+	memcpy(buf + sizeof f, data, len);
+	return write(w->wr, buf, sizeof f + len) == (ssize_t)(sizeof f + len) ? 0 : -1;
+}
+
 static void
 raw_close(raw_writer *w)
 {
@@ -448,6 +461,53 @@ test_hostile_live_page_cannot_crash_writer(void)
 	MSL_CHECK_EQ(run_bounded(victim_sigbus, VICTIM_DEADLINE_MS), 0);
 }
 
+/* ---- 6. a forged time must not jump the queue ---- */
+
+/*
+ * An honest write returns; the server drains (get_info scans every pipe);
+ * then a raw writer sends a frame stamped 0.  FIFO holds: the honest
+ * message comes first, and the forged one shows a send time no earlier
+ * than the server's own observation.  Once with two writers (every scan
+ * reads every pipe), once with idle ones too (scans ask the readiness set).
+ */
+static void
+test_forged_time_cannot_jump_queue(void)
+{
+	for (int idle = 0; idle <= 3; idle += 3) {
+		mailslot_server *s;
+		mailslot_client *c, *extra[3];
+		mailslot_info in;
+		mailslot_msginfo a, b;
+		raw_writer h;
+
+		fresh_namespace(idle ? "forged-many" : "forged");
+		MSL_CHECK_EQ(mailslot_create("fifo", NULL, &s), MAILSLOT_OK);
+		MSL_CHECK_EQ(raw_open("fifo", MSL_ROLE_WRITER, -1, &h), MAILSLOT_OK);
+		for (int i = 0; i < idle; i++)
+			MSL_CHECK_EQ(mailslot_open("fifo", &extra[i]), MAILSLOT_OK);
+		MSL_CHECK_EQ(mailslot_open("fifo", &c), MAILSLOT_OK);
+		MSL_CHECK_EQ(mailslot_write(c, "honest", 6), MAILSLOT_OK);
+		MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+		MSL_CHECK_EQ(in.count, 1);
+		MSL_CHECK_EQ(raw_frame(&h, 0, "forged", 6), 0);
+		MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+		MSL_CHECK_EQ(in.count, 2); /* both queued: the merge decides */
+		MSL_CHECK(read_is(s, "honest", 1000, &a));
+		MSL_CHECK(read_is(s, "forged", 1000, &b));
+		MSL_CHECK(b.sent_ns >= a.sent_ns);
+		/* A time in the future is the server's own reading time. */
+		uint64_t before = msl_now_ns();
+		MSL_CHECK_EQ(raw_frame(&h, UINT64_MAX, "future", 6), 0);
+		MSL_CHECK(read_is(s, "future", 1000, &b));
+		MSL_CHECK(b.sent_ns >= before && b.sent_ns <= msl_now_ns());
+		for (int i = 0; i < idle; i++)
+			mailslot_client_close(extra[i]);
+		mailslot_client_close(c);
+		raw_close(&h);
+		mailslot_close(s);
+	}
+}
+
 /* ---- 5. idle connections must not starve the server ---- */
 
 #define IDLE_CONNS 2000
@@ -628,5 +688,6 @@ MSL_TEST_LIST(
     MSL_TEST(test_writer_cannot_block_reader),
     MSL_TEST(test_relay_check_cannot_hang),
     MSL_TEST(test_hostile_live_page_cannot_crash_writer),
+    MSL_TEST(test_forged_time_cannot_jump_queue),
     MSL_TEST(test_idle_connections_are_bounded),
     MSL_TEST(test_out_of_descriptors_does_not_spin))

@@ -309,10 +309,19 @@ msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
  * msl_parse walks the bytes read into c's buffer since the last complete
  * frame.  A complete frame whose time is at or before `bound` (the start of
  * the current scan) is ready, unless an earlier frame of c is held; later
- * ones are held until the next scan.  `now` is a time after the bytes were
- * read: no honest frame is later, so a frame's time is clamped to it (and
- * to the pipe's order), which keeps a hostile clock from holding frames
- * forever.  Returns -1 on a protocol violation.
+ * ones are held until the next scan.
+ *
+ * A frame's time is the writer's claim, so it is clamped to what the
+ * server saw itself.  `now` is a time after the bytes were read: no honest
+ * frame is later, which keeps a hostile clock from holding frames forever.
+ * c->floor is a time at which the pipe was seen empty: the frame was not
+ * in the pipe yet, so its write returned after that, and raising its time
+ * to the floor cannot put it before a write that began after it returned.
+ * That keeps a forged early time (0) from jumping ahead of writes that
+ * returned before the server last saw this pipe empty - in practice every
+ * write older than one drain (the intake thread drains 1 ms after data
+ * arrives).  Times also keep the pipe's order.  The clamped time is what
+ * the reader gets as sent_ns.  Returns -1 on a protocol violation.
  */
 static int
 msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
@@ -338,6 +347,8 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 		c->need = 0;
 		if (f.ts > now)
 			f.ts = now;
+		if (f.ts < c->floor)
+			f.ts = c->floor;
 		if (f.ts < c->last_ts)
 			f.ts = c->last_ts;
 		c->last_ts = f.ts;
@@ -405,6 +416,11 @@ msl_conn_room(msl_conn *c, size_t want)
 static int
 msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_partial)
 {
+	/* A scan since the last read of this pipe found it empty (it was not
+	 * readable): see msl_parse. */
+	if (s->quiet_scan > c->seen_scan && s->quiet_t > c->floor)
+		c->floor = s->quiet_t;
+	c->seen_scan = s->scans;
 	for (;;) {
 		size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
 		if (c->need > part && c->need - part > want)
@@ -417,6 +433,7 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 		if (msl_conn_room(c, want) != 0)
 			return 0; /* out of memory: the data waits in the pipe */
 		size_t room = only_partial ? want : c->cap - c->wr;
+		uint64_t t0 = msl_now_ns();
 		ssize_t r = msl_pipe_read(c->pipe, c->buf + c->wr, room);
 		if (r > 0) {
 			/* A read that filled the room: offer more next time. */
@@ -425,14 +442,18 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 			c->wr += (size_t)r;
 			if (msl_parse(s, c, bound, msl_now_ns()) != 0)
 				return msl_conn_end(s, c);
+			if ((size_t)r < room && !only_partial)
+				c->floor = t0; /* the read emptied the pipe */
 			if (c->nheld > 0 || (size_t)r < room)
 				return 0; /* a later frame, or the pipe is empty */
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && errno == EAGAIN)
+		if (r < 0 && errno == EAGAIN) {
+			c->floor = t0;
 			return 0;
+		}
 		/* EOF: every copy of the writer's handle is closed. */
 		return msl_conn_end(s, c);
 	}
@@ -494,6 +515,7 @@ msl_scan_once(struct mailslot_server *s)
 
 	/* Every frame whose write finished before t is in a pipe by now. */
 	uint64_t t = msl_now_ns();
+	s->scans++;
 	/* Held frames were read before t, so their writes began before it. */
 	msl_release_held(s);
 	if (s->npipes <= MSL_SCAN_DIRECT) {
@@ -516,6 +538,9 @@ msl_scan_once(struct mailslot_server *s)
 				if (c != NULL && c->pipe >= 0)
 					msl_conn_read(s, c, t, 0);
 			}
+			/* Every pipe it did not report was empty after t. */
+			s->quiet_scan = s->scans;
+			s->quiet_t = t;
 		}
 	}
 	if (t > s->bound)
@@ -605,6 +630,10 @@ msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd)
 	/* The writer keeps a copy of this descriptor: nothing we read may
 	 * depend on its flags (msl_pipe_adopt). */
 	int own;
+	/* The writer's first write follows the ack: no honest frame is
+	 * older than this (msl_parse). */
+	c->floor = msl_now_ns();
+	c->seen_scan = s->scans;
 	if (msl_pipe_adopt(pipe_fd, &own) != 0)
 		return MAILSLOT_E_PROTO;
 	if (msl_pollset_add(s->epfd, own, MSL_POLL_IN, c) != 0) {

@@ -43,6 +43,8 @@ typedef struct msl_conn {
 	long hidx;     /* index in srv->heap, or -1                   */
 	uint64_t head_ts;  /* time of the frame at rd, while nready > 0 */
 	uint64_t last_ts;  /* latest frame time, to keep the pipe sorted */
+	uint64_t floor;    /* a time at which its pipe was seen empty    */
+	uint64_t seen_scan; /* the last scan that read its pipe          */
 	unsigned char *buf;
 	size_t cap, rd, ready, done, wr;
 	size_t need;   /* bytes the partial frame at done needs (0: unknown) */
@@ -78,6 +80,9 @@ struct mailslot_server {
 	int pollable;     /* mailslot_fd was called: evfd mirrors the queue */
 	int waiting;      /* readers blocked on epfd                   */
 	uint32_t last_scan; /* frames the last scan read                */
+	uint64_t scans;   /* scans started                             */
+	uint64_t quiet_scan; /* the last scan that saw every unread pipe empty */
+	uint64_t quiet_t;    /* ... and when                             */
 	/* Writers. */
 	msl_conn *conns;
 	msl_conn *hello; /* accepted, waiting for their hello          */
