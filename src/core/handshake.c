@@ -171,6 +171,7 @@ msl_hs_ack(struct mailslot_server *s, msl_conn *c, mailslot_err status)
 	a.count = s->count;
 	a.pid = getpid();
 	a.uid = s->uid;
+	a.quota_bytes = s->opt.quota_bytes;
 	memcpy(a.path, s->name.path, sizeof a.path);
 	if (status == MAILSLOT_OK && c->role != MSL_ROLE_INFO && s->live.slot >= 0 &&
 	    msl_live_fd() >= 0) {

@@ -508,6 +508,37 @@ test_forged_time_cannot_jump_queue(void)
 	}
 }
 
+/* ---- 7. a message larger than the quota ---- */
+
+/* It fails with FULL at once (it can never fit), and the handle works on. */
+static void
+test_message_above_quota_is_full(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_options o;
+	size_t big = 2u << 20;
+	char *m = calloc(1, big);
+
+	fresh_namespace("overquota");
+	MSL_CHECK(m != NULL);
+	mailslot_options_init(&o);
+	o.quota_bytes = 1u << 20;
+	MSL_CHECK_EQ(mailslot_create("q", &o, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_open("q", &c), MAILSLOT_OK);
+	MSL_CHECK_EQ(mailslot_write(c, m, big), MAILSLOT_E_FULL);
+	MSL_CHECK_EQ(mailslot_write(c, "small", 5), MAILSLOT_OK);
+	MSL_CHECK(read_is(s, "small", 1000, NULL));
+	/* Exactly the quota fits. */
+	MSL_CHECK_EQ(mailslot_write(c, m, o.quota_bytes), MAILSLOT_OK);
+	size_t n;
+	MSL_CHECK_EQ(mailslot_read_for(s, m, big, &n, NULL, 5000), MAILSLOT_OK);
+	MSL_CHECK_EQ(n, o.quota_bytes);
+	mailslot_client_close(c);
+	mailslot_close(s);
+	free(m);
+}
+
 /* ---- 5. idle connections must not starve the server ---- */
 
 #define IDLE_CONNS 2000
@@ -689,5 +720,6 @@ MSL_TEST_LIST(
     MSL_TEST(test_relay_check_cannot_hang),
     MSL_TEST(test_hostile_live_page_cannot_crash_writer),
     MSL_TEST(test_forged_time_cannot_jump_queue),
+    MSL_TEST(test_message_above_quota_is_full),
     MSL_TEST(test_idle_connections_are_bounded),
     MSL_TEST(test_out_of_descriptors_does_not_spin))

@@ -139,6 +139,7 @@ msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 	c->rd = p[0];
 	c->wr = p[1];
 	c->max = al.ack.max_message_size;
+	c->quota = al.ack.quota_bytes;
 	c->name = *n;
 	pthread_mutex_init(&c->mu, NULL);
 	*out = c;
@@ -205,6 +206,10 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		return c->broken;
 	if ((c->max != 0 && len > c->max) || len > UINT32_MAX)
 		return MAILSLOT_E_MSGSIZE;
+	/* The server would take such a frame for an attack; it is simply full
+	 * for it, and the handle stays usable. */
+	if (c->quota != 0 && len > c->quota)
+		return MAILSLOT_E_FULL;
 	if ((e = msl_check(c)) != MAILSLOT_OK) {
 		if (e == MAILSLOT_E_FULL && c->live.page != NULL)
 			msl_poll_notices(c); /* drain the FULL notices that woke nobody */
@@ -319,7 +324,8 @@ msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m, size_t n)
 		uint64_t ts = msl_now_ns();
 		for (; j < n; j++, k++) {
 			size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[j].len;
-			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max))
+			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max) ||
+			    (c->quota != 0 && m[j].len > c->quota))
 				break;
 			f[k] = (msl_frame){ .len = (uint32_t)m[j].len, .flags = MSL_FRAME_ORIGIN,
 				.ts = ts };
