@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -539,6 +540,79 @@ test_message_above_quota_is_full(void)
 	free(m);
 }
 
+/* ---- 4. partial frames must not bypass the quota ---- */
+
+#define PARKERS 16
+#define PARK_FRAME (3u << 20)
+#define PARK_QUOTA (4u << 20)
+
+/*
+ * PARKERS writers each start a frame of PARK_FRAME bytes and never finish
+ * it, feeding the server all it will read.  What the server took in (sent
+ * minus what is still in the pipes) must stay within the quota plus one
+ * pipe per writer.  Once they are gone, an honest writer gets in again.
+ */
+static void
+test_partial_frames_within_quota(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_options o;
+	mailslot_info in;
+	raw_writer w[PARKERS];
+	size_t sent[PARKERS];
+	static char chunk[65536];
+
+	fresh_namespace("partial");
+	mailslot_options_init(&o);
+	o.quota_bytes = PARK_QUOTA;
+	MSL_CHECK_EQ(mailslot_create("q", &o, &s), MAILSLOT_OK);
+	for (int i = 0; i < PARKERS; i++) {
+		msl_frame f = { .len = PARK_FRAME, .ts = msl_now_ns() };
+		MSL_CHECK_EQ(raw_open("q", MSL_ROLE_WRITER, -1, &w[i]), MAILSLOT_OK);
+		MSL_CHECK_EQ(write(w[i].wr, &f, sizeof f), (ssize_t)sizeof f);
+		sent[i] = 0;
+	}
+	/* Until the server takes no more: every round, fill each pipe, then
+	 * let the server drain. */
+	for (int progress = 1, round = 0; progress && round < 1000; round++) {
+		progress = 0;
+		for (int i = 0; i < PARKERS; i++) {
+			for (;;) {
+				size_t n = PARK_FRAME - 1 - sent[i]; /* never the last byte */
+				ssize_t r = write(w[i].wr, chunk, n < sizeof chunk ? n : sizeof chunk);
+				if (r <= 0)
+					break;
+				sent[i] += (size_t)r;
+				progress = 1;
+			}
+		}
+		MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+	}
+	uint64_t taken = 0;
+	for (int i = 0; i < PARKERS; i++) {
+		int pending = 0;
+		MSL_CHECK_EQ(ioctl(w[i].rd, FIONREAD, &pending), 0);
+		taken += sent[i] - (size_t)pending;
+	}
+	printf("(%d parked frames: the server holds %llu KiB, quota %u KiB) ", PARKERS,
+	    (unsigned long long)(taken >> 10), PARK_QUOTA >> 10);
+	MSL_CHECK(taken <= PARK_QUOTA + PARKERS * (uint64_t)fcntl(w[0].wr, F_GETPIPE_SZ));
+	for (int i = 0; i < PARKERS; i++)
+		raw_close(&w[i]);
+	/* Their partial frames are dropped with them: room again. */
+	MSL_CHECK_EQ(mailslot_open("q", &c), MAILSLOT_OK);
+	mailslot_err e = MAILSLOT_E_FULL;
+	for (int i = 0; i < 1000 && e == MAILSLOT_E_FULL; i++) {
+		MSL_CHECK_EQ(mailslot_get_info(s, &in), MAILSLOT_OK);
+		e = mailslot_write(c, "after", 5);
+	}
+	MSL_CHECK_EQ(e, MAILSLOT_OK);
+	MSL_CHECK(read_is(s, "after", 1000, NULL));
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
 /* ---- 5. idle connections must not starve the server ---- */
 
 #define IDLE_CONNS 2000
@@ -721,5 +795,6 @@ MSL_TEST_LIST(
     MSL_TEST(test_hostile_live_page_cannot_crash_writer),
     MSL_TEST(test_forged_time_cannot_jump_queue),
     MSL_TEST(test_message_above_quota_is_full),
+    MSL_TEST(test_partial_frames_within_quota),
     MSL_TEST(test_idle_connections_are_bounded),
     MSL_TEST(test_out_of_descriptors_does_not_spin))

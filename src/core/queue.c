@@ -30,6 +30,16 @@
 #define MSL_BUF_KEEP (1024 * 1024)
 /* Ready pipes fetched per readiness query during a scan. */
 #define MSL_SCAN_EVENTS 256
+/*
+ * Memory: queued frames, ready or held, count against the quota, and so
+ * does a partial frame larger than MSL_PART_FREE, in full, before more of
+ * it is read (msl_part_admit).  A frame that does not fit waits in its
+ * pipe: the writer is "parked", its pipe out of the readiness set until a
+ * read or a writer's end makes room.  So whatever writers do, the server
+ * holds at most the quota plus, per writer, what one read of its pipe
+ * brings (the pipe's size: 256 KiB, at most the system's pipe-max-size).
+ */
+#define MSL_PART_FREE MSL_RBUF
 
 /*
  * msl_grow returns p grown, by doubling from `first`, to hold `need`
@@ -185,6 +195,77 @@ msl_q_update_ev(struct mailslot_server *s)
 	}
 }
 
+/* ---- memory ---- */
+
+/* msl_usage is the memory the quota covers. */
+static uint64_t
+msl_usage(const struct mailslot_server *s)
+{
+	return s->bytes + s->hbytes + s->resv;
+}
+
+/* msl_part_admit tells whether c's partial frame (of c->need bytes) may
+ * be read in full, reserving its quota if it is large. */
+static int
+msl_part_admit(struct mailslot_server *s, msl_conn *c)
+{
+	msl_frame f;
+
+	if (c->resv > 0 || c->need <= MSL_PART_FREE)
+		return 1;
+	msl_frame_at(c, c->done, &f);
+	if (msl_usage(s) + f.len > s->opt.quota_bytes)
+		return 0;
+	c->resv = f.len;
+	s->resv += f.len;
+	return 1;
+}
+
+/* msl_part_done gives back what c's partial frame reserved. */
+static void
+msl_part_done(struct mailslot_server *s, msl_conn *c)
+{
+	s->resv -= c->resv;
+	c->resv = 0;
+}
+
+/* msl_park stops watching c's pipe while its frame waits for room. */
+static void
+msl_park(struct mailslot_server *s, msl_conn *c)
+{
+	if (!c->parked) {
+		msl_pollset_del(s->epfd, c->pipe);
+		c->parked = 1;
+		s->nparked++;
+	}
+	c->seen_scan = UINT64_MAX; /* its pipe is not empty: no quiet floor */
+}
+
+static void
+msl_unpark(struct mailslot_server *s, msl_conn *c)
+{
+	c->parked = 0;
+	s->nparked--;
+	c->seen_scan = s->scans;
+	if (c->pipe >= 0)
+		(void)msl_pollset_add(s->epfd, c->pipe, MSL_POLL_IN, c);
+}
+
+/* msl_unpark_fitting watches again the pipes whose frame now fits; the
+ * next read of each admits it. */
+static void
+msl_unpark_fitting(struct mailslot_server *s)
+{
+	for (msl_conn *c = s->conns; c != NULL && s->nparked > 0; c = c->next) {
+		msl_frame f;
+		if (!c->parked)
+			continue;
+		msl_frame_at(c, c->done, &f);
+		if (msl_usage(s) + f.len <= s->opt.quota_bytes)
+			msl_unpark(s, c);
+	}
+}
+
 /* ---- connections ---- */
 
 /* msl_held_unlink takes c off the list of writers with held frames. */
@@ -218,6 +299,11 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 		s->npipes--;
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
+	msl_part_done(s, c);
+	if (c->parked) {
+		c->parked = 0;
+		s->nparked--;
+	}
 	if (c->pipe >= 0) {
 		/*
 		 * The writer holds another descriptor of the same pipe end, so
@@ -269,6 +355,15 @@ msl_conn_end(struct mailslot_server *s, msl_conn *c)
 	c->dead = 1;
 	c->wr = c->done;
 	c->need = 0;
+	if (c->parked) {
+		c->parked = 0;
+		s->nparked--;
+	}
+	if (c->resv > 0) {
+		/* Its partial frame is dropped: room for a parked one. */
+		msl_part_done(s, c);
+		msl_unpark_fitting(s);
+	}
 	if (c->nready == 0 && c->nheld == 0) {
 		msl_conn_free(s, c);
 		return 1;
@@ -345,6 +440,7 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 			break;
 		}
 		c->need = 0;
+		msl_part_done(s, c); /* it now counts as a queued frame */
 		if (f.ts > now)
 			f.ts = now;
 		if (f.ts < c->floor)
@@ -370,6 +466,7 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 			c->nheld++;
 			c->held_bytes += f.len;
 			s->held++;
+			s->hbytes += f.len;
 		}
 	}
 	if (nready > 0)
@@ -416,6 +513,11 @@ msl_conn_room(msl_conn *c, size_t want)
 static int
 msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_partial)
 {
+	if (c->parked) {
+		if (!msl_part_admit(s, c))
+			return 0;
+		msl_unpark(s, c);
+	}
 	/* A scan since the last read of this pipe found it empty (it was not
 	 * readable): see msl_parse. */
 	if (s->quiet_scan > c->seen_scan && s->quiet_t > c->floor)
@@ -423,6 +525,10 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 	c->seen_scan = s->scans;
 	for (;;) {
 		size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
+		if (c->need > part && !msl_part_admit(s, c)) {
+			msl_park(s, c);
+			return 0;
+		}
 		if (c->need > part && c->need - part > want)
 			want = c->need - part;
 		if (only_partial) {
@@ -470,6 +576,7 @@ msl_release_held(struct mailslot_server *s)
 		s->held_list = c->held_next;
 		c->held_next = NULL;
 		s->held -= n;
+		s->hbytes -= bytes;
 		c->nheld = 0;
 		c->held_bytes = 0;
 		msl_make_ready(s, c, n, bytes, c->done);
@@ -486,7 +593,14 @@ static void
 msl_scan_once(struct mailslot_server *s)
 {
 	msl_pollev ev[MSL_SCAN_EVENTS];
-	int over = s->count >= s->opt.quota_messages || s->bytes >= s->opt.quota_bytes;
+	/*
+	 * Held frames can only be released by a scan that reads every pipe:
+	 * when they are all there is to deliver, scan even at the quota (what
+	 * it reads is one pipe per writer at most), or they would wait for
+	 * reservations that a writer may never complete.
+	 */
+	int over = s->count >= s->opt.quota_messages ||
+	    (msl_usage(s) >= s->opt.quota_bytes && !(s->nheap == 0 && s->held > 0));
 
 	if (over) {
 		/*
@@ -601,6 +715,8 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 	c->nready--;
 	s->count--;
 	s->bytes -= f.len;
+	if (s->nparked > 0)
+		msl_unpark_fitting(s);
 	if (c->nready > 0) {
 		c->head_ts = msl_ts_at(c, c->rd);
 		msl_heap_down(s, 0);
@@ -676,4 +792,6 @@ msl_q_clear(struct mailslot_server *s)
 	s->heap = NULL;
 	s->nheap = s->heap_cap = 0;
 	s->count = s->held = 0;
+	s->hbytes = s->resv = 0;
+	s->nparked = 0;
 }

@@ -51,6 +51,8 @@ typedef struct msl_conn {
 	size_t rsize;  /* free space to offer the next read(2)        */
 	uint32_t nready, nheld;
 	uint64_t held_bytes;
+	uint64_t resv;     /* quota reserved for the partial frame at done */
+	int parked;        /* its partial frame waits for room: pipe unwatched */
 } msl_conn;
 
 struct mailslot_server {
@@ -72,6 +74,9 @@ struct mailslot_server {
 	uint32_t count;   /* ready frames                              */
 	uint64_t bytes;   /* their payload bytes                       */
 	uint32_t held;    /* held frames (not counted until released)  */
+	uint64_t hbytes;  /* their payload bytes                       */
+	uint64_t resv;    /* quota reserved for large partial frames   */
+	uint32_t nparked; /* writers whose partial frame waits for room */
 	msl_conn *held_list;
 	uint64_t bound;   /* start time of the last complete scan      */
 	uint64_t drains;  /* scans done; the intake thread watches it  */
