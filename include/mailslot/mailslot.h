@@ -304,8 +304,8 @@ MAILSLOT_API mailslot_err mailslot_open(const char *name, mailslot_client **out)
  * mailslot.  FIFO across all writers holds: a message whose write returned
  * is read before any message written afterwards.
  * Errors: MSGSIZE (above the mailslot's maximum), FULL (the mailslot's
- * quota is used up, or the message is larger than the whole quota;
- * nothing was written), GONE (the server closed or
+ * quota is used up, or this user's fair share of it (see README), or
+ * the message is larger than the whole quota; nothing was written), GONE (the server closed or
  * died), BADNETPATH (a broadcast write above the datagram limit), TIMEOUT
  * (the server stopped draining for too long; the handle is then unusable),
  * BADHANDLE, SYS.  Normally does not block; it waits only while the

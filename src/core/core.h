@@ -62,7 +62,12 @@ typedef struct msl_ack {
 } msl_ack;
 
 /* Server -> client notices on the control socket after the ack. */
-enum msl_notice { MSL_NOTICE_FULL = 1, MSL_NOTICE_OK = 2 };
+enum msl_notice {
+	MSL_NOTICE_FULL = 1,       /* the mailslot is over its quota         */
+	MSL_NOTICE_OK = 2,
+	MSL_NOTICE_SHARE_FULL = 3, /* this writer's user is over its share   */
+	MSL_NOTICE_SHARE_OK = 4
+};
 
 /* Frame header on a writer's pipe; all fields in host order. */
 #define MSL_FRAME_ORIGIN 0x1u /* an msl_origin block follows (relay only) */

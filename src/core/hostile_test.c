@@ -613,6 +613,83 @@ test_partial_frames_within_quota(void)
 	mailslot_close(s);
 }
 
+/* ---- 8. one flooding writer cannot hold the whole quota ---- */
+
+#define SHARE_QUOTA 1000u
+
+/* nobody writes until FULL, reports how many went in, and stays. */
+static int
+attacker_flood(void)
+{
+	mailslot_client *c;
+	uint32_t n = 0;
+
+	if (become_nobody() != 0 || mailslot_open("shared", &c) != MAILSLOT_OK)
+		return 1;
+	while (n < 10000000 && mailslot_write(c, "flood", 5) == MAILSLOT_OK)
+		n++;
+	if (write(att_ready[1], &n, sizeof n) != sizeof n)
+		return 2;
+	int rc = hear(att_done[0], VICTIM_DEADLINE_MS) == 'd' ? 0 : 3;
+	mailslot_client_close(c);
+	return rc;
+}
+
+/*
+ * The users with writers share the quota: with two, each may hold half.
+ * nobody floods a mailslot of SHARE_QUOTA messages; root's writer must
+ * still get its half in, and the reader gets every accepted message.
+ */
+static int
+victim_share(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_options o;
+	uint32_t flood = 0, mine = 0;
+	int rc = 0;
+
+	fresh_namespace("share");
+	if (pipe(att_ready) != 0 || pipe(att_done) != 0)
+		return 1;
+	mailslot_options_init(&o);
+	o.quota_messages = SHARE_QUOTA;
+	if (mailslot_create("shared", &o, &s) != MAILSLOT_OK || mailslot_open("shared", &c) != MAILSLOT_OK)
+		return 2;
+	pid_t a = fork();
+	if (a == 0)
+		_exit(attacker_flood());
+	if (msl_wait_fd(att_ready[0], POLLIN, VICTIM_DEADLINE_MS) <= 0 ||
+	    read(att_ready[0], &flood, sizeof flood) != sizeof flood)
+		return attacker_end(a, 3);
+	mailslot_err e = MAILSLOT_OK;
+	while (mine < SHARE_QUOTA / 2 && (e = mailslot_write(c, "mine", 4)) == MAILSLOT_OK)
+		mine++;
+	printf("(nobody flooded %u, root still wrote %u of a %u-message quota) ", flood, mine,
+	    SHARE_QUOTA);
+	if (mine < SHARE_QUOTA / 2)
+		rc = 4; /* starved */
+	/* Everything accepted is delivered. */
+	uint32_t got = 0;
+	char buf[8];
+	size_t n;
+	while (rc == 0 && got < flood + mine &&
+	    mailslot_read_for(s, buf, sizeof buf, &n, NULL, 2000) == MAILSLOT_OK)
+		got++;
+	if (rc == 0 && got != flood + mine)
+		rc = 5;
+	mailslot_client_close(c);
+	rc = attacker_end(a, rc);
+	mailslot_close(s);
+	return rc;
+}
+
+static void
+test_flooder_gets_a_fair_share(void)
+{
+	run_as_root_victim(victim_share);
+}
+
 /* ---- 5. idle connections must not starve the server ---- */
 
 #define IDLE_CONNS 2000
@@ -796,5 +873,6 @@ MSL_TEST_LIST(
     MSL_TEST(test_forged_time_cannot_jump_queue),
     MSL_TEST(test_message_above_quota_is_full),
     MSL_TEST(test_partial_frames_within_quota),
+    MSL_TEST(test_flooder_gets_a_fair_share),
     MSL_TEST(test_idle_connections_are_bounded),
     MSL_TEST(test_out_of_descriptors_does_not_spin))

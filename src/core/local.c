@@ -157,7 +157,10 @@ msl_poll_notices(mailslot_client *c)
 		uint32_t v;
 		ssize_t r = recv(c->ctrl, &v, sizeof v, MSG_DONTWAIT);
 		if (r == (ssize_t)sizeof v) {
-			c->full = v == MSL_NOTICE_FULL;
+			if (v == MSL_NOTICE_FULL || v == MSL_NOTICE_OK)
+				c->full = v == MSL_NOTICE_FULL;
+			else
+				c->share_full = v == MSL_NOTICE_SHARE_FULL;
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
@@ -178,17 +181,20 @@ msl_poll_notices(mailslot_client *c)
 static mailslot_err
 msl_check(mailslot_client *c)
 {
+	mailslot_err e;
+
 	if (c->live.page != NULL) {
+		/* Over our user's share, only a notice says when that ends. */
+		if (c->share_full && (e = msl_poll_notices(c)) != MAILSLOT_OK)
+			return e;
 		if (msl_live_check(&c->live, &c->full) != MAILSLOT_OK) {
 			c->broken = MAILSLOT_E_GONE;
 			return MAILSLOT_E_GONE;
 		}
-	} else {
-		mailslot_err e = msl_poll_notices(c);
-		if (e != MAILSLOT_OK)
-			return e;
+	} else if ((e = msl_poll_notices(c)) != MAILSLOT_OK) {
+		return e;
 	}
-	return c->full ? MAILSLOT_E_FULL : MAILSLOT_OK;
+	return c->full || c->share_full ? MAILSLOT_E_FULL : MAILSLOT_OK;
 }
 
 static mailslot_err
@@ -266,7 +272,7 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 			return e;
 		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
 			return e;
-		if ((c->full || wait_ms == 0) && done == 0)
+		if ((c->full || c->share_full || wait_ms == 0) && done == 0)
 			return MAILSLOT_E_FULL;
 		if (deadline == 0)
 			deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;

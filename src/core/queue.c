@@ -38,6 +38,13 @@
  * read or a writer's end makes room.  So whatever writers do, the server
  * holds at most the quota plus, per writer, what one read of its pipe
  * brings (the pipe's size: 256 KiB, at most the system's pipe-max-size).
+ *
+ * Fair shares: the users with writers connected share the quota equally.
+ * A user's writers together (relays count as their user's) may queue at
+ * most quota / users bytes and messages; past that, a writer of that user
+ * is parked at its next frame boundary and told SHARE_FULL, so its writes
+ * fail with FULL once its pipe is full, while other users still get in.
+ * With one user there is no limit beyond the quota.
  */
 #define MSL_PART_FREE MSL_RBUF
 
@@ -204,20 +211,43 @@ msl_usage(const struct mailslot_server *s)
 	return s->bytes + s->hbytes + s->resv;
 }
 
-/* msl_part_admit tells whether c's partial frame (of c->need bytes) may
- * be read in full, reserving its quota if it is large. */
+/* msl_over_share tells whether c's user holds its share of the quota. */
 static int
-msl_part_admit(struct mailslot_server *s, msl_conn *c)
+msl_over_share(const struct mailslot_server *s, const msl_conn *c)
+{
+	const msl_share *h = &s->shares[c->share];
+	uint32_t u = s->nusers;
+
+	return u > 1 && (h->count >= s->opt.quota_messages / u || h->bytes >= s->opt.quota_bytes / u);
+}
+
+/* msl_part_fits tells whether c's partial frame (of c->need bytes) may be
+ * read in full: it is small, reserved, or fits in the quota. */
+static int
+msl_part_fits(const struct mailslot_server *s, const msl_conn *c)
 {
 	msl_frame f;
 
 	if (c->resv > 0 || c->need <= MSL_PART_FREE)
 		return 1;
 	msl_frame_at(c, c->done, &f);
-	if (msl_usage(s) + f.len > s->opt.quota_bytes)
+	return msl_usage(s) + f.len <= s->opt.quota_bytes;
+}
+
+/* msl_part_admit is msl_part_fits, reserving the quota of a large frame. */
+static int
+msl_part_admit(struct mailslot_server *s, msl_conn *c)
+{
+	msl_frame f;
+
+	if (!msl_part_fits(s, c))
 		return 0;
-	c->resv = f.len;
-	s->resv += f.len;
+	if (c->resv == 0 && c->need > MSL_PART_FREE) {
+		msl_frame_at(c, c->done, &f);
+		c->resv = f.len;
+		s->resv += f.len;
+		s->shares[c->share].bytes += f.len;
+	}
 	return 1;
 }
 
@@ -226,7 +256,62 @@ static void
 msl_part_done(struct mailslot_server *s, msl_conn *c)
 {
 	s->resv -= c->resv;
+	s->shares[c->share].bytes -= c->resv;
 	c->resv = 0;
+}
+
+/*
+ * msl_frames_left is how many more frames c may bring in: what the
+ * message quota and its user's share leave.  A frame takes at least
+ * sizeof(msl_frame) bytes, so a read of that many headers' worth cannot
+ * pass either bound.
+ */
+static uint64_t
+msl_frames_left(const struct mailslot_server *s, const msl_conn *c)
+{
+	uint64_t q = s->opt.quota_messages, used = (uint64_t)s->count + s->held;
+	uint64_t left = q > used ? q - used : 0;
+
+	if (s->nusers > 1) {
+		uint64_t per = q / s->nusers, mine = s->shares[c->share].count;
+		if (per < mine + left)
+			left = per > mine ? per - mine : 0;
+	}
+	return left;
+}
+
+/* msl_may_read tells whether a parked writer may be read again. */
+static int
+msl_may_read(const struct mailslot_server *s, const msl_conn *c)
+{
+	size_t part = c->wr - c->done;
+	if (part > 0)
+		return c->need <= part || msl_part_fits(s, c);
+	return !msl_over_share(s, c);
+}
+
+/* msl_share_notify tells a writer whether its user is over its share,
+ * once per change; a failed send is retried at the next scan. */
+static void
+msl_share_notify(struct mailslot_server *s, msl_conn *c, int over)
+{
+	uint32_t v = over ? MSL_NOTICE_SHARE_FULL : MSL_NOTICE_SHARE_OK;
+
+	c->share_want = over;
+	if (c->share_sent == over || c->ctrl < 0)
+		return;
+	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
+		c->share_sent = over;
+	else
+		s->renotify = 1;
+}
+
+/* msl_share_leave: one of c's user's writers is gone. */
+static void
+msl_share_leave(struct mailslot_server *s, msl_conn *c)
+{
+	if (--s->shares[c->share].writers == 0)
+		s->nusers--;
 }
 
 /* msl_park stops watching c's pipe while its frame waits for room. */
@@ -249,21 +334,17 @@ msl_unpark(struct mailslot_server *s, msl_conn *c)
 	c->seen_scan = s->scans;
 	if (c->pipe >= 0)
 		(void)msl_pollset_add(s->epfd, c->pipe, MSL_POLL_IN, c);
+	msl_share_notify(s, c, 0);
 }
 
-/* msl_unpark_fitting watches again the pipes whose frame now fits; the
- * next read of each admits it. */
+/* msl_unpark_fitting watches again the pipes that may be read now; the
+ * next read of each admits its frame. */
 static void
 msl_unpark_fitting(struct mailslot_server *s)
 {
-	for (msl_conn *c = s->conns; c != NULL && s->nparked > 0; c = c->next) {
-		msl_frame f;
-		if (!c->parked)
-			continue;
-		msl_frame_at(c, c->done, &f);
-		if (msl_usage(s) + f.len <= s->opt.quota_bytes)
+	for (msl_conn *c = s->conns; c != NULL && s->nparked > 0; c = c->next)
+		if (c->parked && msl_may_read(s, c))
 			msl_unpark(s, c);
-	}
 }
 
 /* ---- connections ---- */
@@ -299,6 +380,8 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 		s->npipes--;
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
+	if (!c->dead)
+		msl_share_leave(s, c);
 	msl_part_done(s, c);
 	if (c->parked) {
 		c->parked = 0;
@@ -352,6 +435,8 @@ msl_conn_end(struct mailslot_server *s, msl_conn *c)
 	}
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
+	if (!c->dead)
+		msl_share_leave(s, c);
 	c->dead = 1;
 	c->wr = c->done;
 	c->need = 0;
@@ -359,11 +444,11 @@ msl_conn_end(struct mailslot_server *s, msl_conn *c)
 		c->parked = 0;
 		s->nparked--;
 	}
-	if (c->resv > 0) {
-		/* Its partial frame is dropped: room for a parked one. */
-		msl_part_done(s, c);
+	/* Its partial frame is dropped, and fewer users may share: room for
+	 * a parked writer. */
+	msl_part_done(s, c);
+	if (s->nparked > 0)
 		msl_unpark_fitting(s);
-	}
 	if (c->nready == 0 && c->nheld == 0) {
 		msl_conn_free(s, c);
 		return 1;
@@ -441,6 +526,8 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 		}
 		c->need = 0;
 		msl_part_done(s, c); /* it now counts as a queued frame */
+		s->shares[c->share].count++;
+		s->shares[c->share].bytes += f.len;
 		if (f.ts > now)
 			f.ts = now;
 		if (f.ts < c->floor)
@@ -514,7 +601,7 @@ static int
 msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_partial)
 {
 	if (c->parked) {
-		if (!msl_part_admit(s, c))
+		if (!msl_may_read(s, c))
 			return 0;
 		msl_unpark(s, c);
 	}
@@ -529,6 +616,11 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 			msl_park(s, c);
 			return 0;
 		}
+		if (part == 0 && !only_partial && msl_over_share(s, c)) {
+			msl_park(s, c);
+			msl_share_notify(s, c, 1);
+			return 0;
+		}
 		if (c->need > part && c->need - part > want)
 			want = c->need - part;
 		if (only_partial) {
@@ -539,6 +631,20 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 		if (msl_conn_room(c, want) != 0)
 			return 0; /* out of memory: the data waits in the pipe */
 		size_t room = only_partial ? want : c->cap - c->wr;
+		if (!only_partial) {
+			/* No more frames than the quota and the share leave (the
+			 * rest of a frame begun is always taken). */
+			uint64_t left = msl_frames_left(s, c);
+			if (left == 0 && part == 0)
+				return 0;
+			uint64_t lim = left < room / sizeof(msl_frame) ? left * sizeof(msl_frame) : room;
+			if (c->need > part && lim < c->need - part)
+				lim = c->need - part;
+			if (lim < sizeof(msl_frame))
+				lim = sizeof(msl_frame);
+			if (lim < room)
+				room = (size_t)lim;
+		}
 		uint64_t t0 = msl_now_ns();
 		ssize_t r = msl_pipe_read(c->pipe, c->buf + c->wr, room);
 		if (r > 0) {
@@ -613,6 +719,8 @@ msl_scan_once(struct mailslot_server *s)
 		for (msl_conn *c = s->conns, *n; c != NULL; c = n) {
 			n = c->next;
 			msl_notify(s, c, MSL_NOTICE_FULL);
+			if (c->share_want != c->share_sent)
+				msl_share_notify(s, c, c->share_want);
 			if (c->pipe >= 0)
 				msl_conn_read(s, c, 0, 1);
 		}
@@ -620,8 +728,11 @@ msl_scan_once(struct mailslot_server *s)
 	}
 	if (s->full || s->renotify) {
 		s->renotify = 0;
-		for (msl_conn *c = s->conns; c != NULL; c = c->next)
+		for (msl_conn *c = s->conns; c != NULL; c = c->next) {
 			msl_notify(s, c, MSL_NOTICE_OK);
+			if (c->share_want != c->share_sent)
+				msl_share_notify(s, c, c->share_want);
+		}
 	}
 	if (s->full)
 		msl_live_store(&s->live, 0);
@@ -715,6 +826,8 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 	c->nready--;
 	s->count--;
 	s->bytes -= f.len;
+	s->shares[c->share].count--;
+	s->shares[c->share].bytes -= f.len;
 	if (s->nparked > 0)
 		msl_unpark_fitting(s);
 	if (c->nready > 0) {
@@ -738,10 +851,31 @@ msl_q_next_size(const struct mailslot_server *s)
 	return f.len;
 }
 
+/* msl_share_find sets c->share to its user's entry, made if need be. */
+static int
+msl_share_find(struct mailslot_server *s, msl_conn *c)
+{
+	size_t i = 0;
+
+	while (i < s->nshares && s->shares[i].uid != c->uid)
+		i++;
+	if (i == s->nshares) {
+		msl_share *h = msl_grow(s->shares, &s->shares_cap, i + 1, sizeof *h, 4);
+		if (h == NULL)
+			return -1;
+		s->shares = h;
+		memset(&h[i], 0, sizeof h[i]);
+		h[i].uid = c->uid;
+		s->nshares++;
+	}
+	c->share = i;
+	return 0;
+}
+
 mailslot_err
 msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd)
 {
-	if (msl_heap_reserve(s, s->nconns + 1) != 0)
+	if (msl_heap_reserve(s, s->nconns + 1) != 0 || msl_share_find(s, c) != 0)
 		return MAILSLOT_E_NOMEM;
 	/* The writer keeps a copy of this descriptor: nothing we read may
 	 * depend on its flags (msl_pipe_adopt). */
@@ -781,6 +915,8 @@ msl_q_join(struct mailslot_server *s, msl_conn *c)
 	s->npipes++;
 	if (c->role == MSL_ROLE_WRITER)
 		s->writers++;
+	if (s->shares[c->share].writers++ == 0)
+		s->nusers++;
 }
 
 void
@@ -794,4 +930,8 @@ msl_q_clear(struct mailslot_server *s)
 	s->count = s->held = 0;
 	s->hbytes = s->resv = 0;
 	s->nparked = 0;
+	free(s->shares);
+	s->shares = NULL;
+	s->nshares = s->shares_cap = 0;
+	s->nusers = 0;
 }

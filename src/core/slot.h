@@ -14,6 +14,17 @@
 #include "live.h"
 
 /*
+ * What one user's writers (relays included) hold of a server's queue:
+ * the quota is shared among the users with writers connected (queue.c).
+ */
+typedef struct msl_share {
+	uid_t uid;
+	uint32_t writers; /* connected, not dead                        */
+	uint32_t count;   /* queued frames, ready or held               */
+	uint64_t bytes;   /* their payload, plus partial-frame reservations */
+} msl_share;
+
+/*
  * One connected writer (or relay) of a server.  Its queue is the bytes
  * read from its pipe, frames back to back, in its own buffer:
  *
@@ -52,7 +63,9 @@ typedef struct msl_conn {
 	uint32_t nready, nheld;
 	uint64_t held_bytes;
 	uint64_t resv;     /* quota reserved for the partial frame at done */
-	int parked;        /* its partial frame waits for room: pipe unwatched */
+	int parked;        /* it waits for room: its pipe is unwatched     */
+	size_t share;      /* its user's entry in srv->shares            */
+	int share_want, share_sent; /* 1: over its user's share (a notice) */
 } msl_conn;
 
 struct mailslot_server {
@@ -77,6 +90,9 @@ struct mailslot_server {
 	uint64_t hbytes;  /* their payload bytes                       */
 	uint64_t resv;    /* quota reserved for large partial frames   */
 	uint32_t nparked; /* writers whose partial frame waits for room */
+	msl_share *shares; /* one per user that ever wrote              */
+	size_t nshares, shares_cap;
+	uint32_t nusers;  /* shares with writers connected             */
 	msl_conn *held_list;
 	uint64_t bound;   /* start time of the last complete scan      */
 	uint64_t drains;  /* scans done; the intake thread watches it  */
