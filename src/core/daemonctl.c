@@ -109,9 +109,8 @@ msl_daemon_proven(int proof, pid_t pid, uid_t *uid)
 }
 
 mailslot_err
-msl_daemon_info(struct msl_ctl_info *info)
+msl_daemon_info(struct msl_ctl_info *info, pid_t *pid)
 {
-	pid_t pid;
 	uid_t uid;
 	gid_t gid;
 	size_t got = 0;
@@ -121,7 +120,7 @@ msl_daemon_info(struct msl_ctl_info *info)
 	if (e != MAILSLOT_OK)
 		return e;
 	/* One connection answers both questions: who listens, and what. */
-	if (msl_peer_cred(fd, &pid, &uid, &gid) != 0 || (uid != 0 && uid != getuid()))
+	if (msl_peer_cred(fd, pid, &uid, &gid) != 0 || (uid != 0 && uid != getuid()))
 		e = MAILSLOT_E_ACCESS;
 	else if ((e = msl_ctl_request(fd, MSL_CTL_INFO, NULL, 0, info, sizeof *info, &got)) ==
 	    MAILSLOT_OK && got != sizeof *info)

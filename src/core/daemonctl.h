@@ -48,10 +48,11 @@ int msl_daemon_proven(int proof, pid_t pid, uid_t *uid);
 
 /*
  * msl_daemon_info asks this namespace's mailslotd for the node's name,
- * workgroup and ports, over one connection, if root or this process's
- * user started it (SO_PEERCRED of the connection, as for msl_daemon_proven).  Errors: NODAEMON, ACCESS (an
- * untrusted listener), PROTO.
+ * workgroup, ports and outbox, over one connection, if root or this
+ * process's user started it (SO_PEERCRED of the connection, as for
+ * msl_daemon_proven); *pid is the daemon's process.  Errors: NODAEMON,
+ * ACCESS (an untrusted listener), PROTO.
  */
-mailslot_err msl_daemon_info(struct msl_ctl_info *info);
+mailslot_err msl_daemon_info(struct msl_ctl_info *info, pid_t *pid);
 
 #endif /* MSL_DAEMONCTL_H */

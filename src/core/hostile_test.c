@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sched.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -690,6 +692,126 @@ test_flooder_gets_a_fair_share(void)
 	run_as_root_victim(victim_share);
 }
 
+/* ---- 10. the daemon's outbox cannot be squatted ---- */
+
+#ifdef MSL_MAILSLOTD
+/* lo_up brings up the loopback interface of this network namespace. */
+static int
+lo_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc = -1;
+
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* start_daemon runs mailslotd and waits until it says it is up. */
+static pid_t
+start_daemon(void)
+{
+	int p[2];
+	char line[512], said[2048] = "";
+	FILE *f;
+
+	if (pipe(p) != 0)
+		return -1;
+	pid_t d = fork();
+	if (d == 0) {
+		dup2(p[1], 2);
+		execl(MSL_MAILSLOTD, "mailslotd", "-c", "/dev/null", "-o", "port=13801",
+		    "-o", "ns port=0", "-o", "user=nobody", "-o", "netbios name=VICTIM",
+		    "-o", "workgroup=HOSTILE", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	while (f != NULL && msl_wait_fd(p[0], POLLIN, 5000) > 0 && fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "datagrams on UDP") != NULL) {
+			fclose(f);
+			return d; /* its later output goes nowhere: it logs little */
+		}
+		strncat(said, line, sizeof said - strlen(said) - 1);
+	}
+	fprintf(stderr, "  mailslotd did not start:\n%s", said);
+	if (f != NULL)
+		fclose(f);
+	kill(d, SIGKILL);
+	waitpid(d, NULL, 0);
+	return -1;
+}
+
+/*
+ * In a network namespace of its own: nobody creates the outbox's old
+ * fixed name first.  mailslotd must start all the same, and a root
+ * writer's remote message must travel through the real daemon (it
+ * comes back to a local mailslot through the daemon's own port), not
+ * into the squatter's mailslot.
+ */
+static int
+attacker_outbox(void)
+{
+	mailslot_server *s;
+	char buf[64];
+	size_t n;
+
+	if (become_nobody() != 0 ||
+	    mailslot_create("\\\\.\\mailslot\\mailslotd\\outbox", NULL, &s) != MAILSLOT_OK)
+		return 1;
+	say(att_ready[1], 's');
+	if (hear(att_done[0], VICTIM_DEADLINE_MS) != 'd')
+		return 2;
+	/* Nothing reached the squatter. */
+	return mailslot_read_for(s, buf, sizeof buf, &n, NULL, 0) == MAILSLOT_E_TIMEOUT ? 0 : 3;
+}
+
+static int
+victim_outbox(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_msginfo mi;
+	int rc = 0;
+
+	fresh_namespace("outbox");
+	if (unshare(CLONE_NEWNET) != 0 || lo_up() != 0)
+		return 1;
+	if (pipe(att_ready) != 0 || pipe(att_done) != 0)
+		return 2;
+	pid_t a = fork();
+	if (a == 0)
+		_exit(attacker_outbox());
+	if (hear(att_ready[0], 5000) != 's')
+		return attacker_end(a, 3);
+	pid_t d = start_daemon();
+	if (d < 0)
+		return attacker_end(a, 4); /* the squatter kept it from starting */
+	if (mailslot_create("x", NULL, &s) != MAILSLOT_OK)
+		rc = 5;
+	else if (mailslot_open("\\\\127.0.0.1\\mailslot\\x", &c) != MAILSLOT_OK ||
+	    mailslot_write(c, "via daemon", 10) != MAILSLOT_OK)
+		rc = 6;
+	else if (!read_is(s, "via daemon", 3000, &mi) || !mi.remote || mi.src_port != 13801)
+		rc = 7;
+	kill(d, SIGTERM);
+	waitpid(d, NULL, 0);
+	return attacker_end(a, rc);
+}
+
+static void
+test_outbox_cannot_be_squatted(void)
+{
+	run_as_root_victim(victim_outbox);
+}
+#endif
+
 /* ---- 5. idle connections must not starve the server ---- */
 
 #define IDLE_CONNS 2000
@@ -874,5 +996,8 @@ MSL_TEST_LIST(
     MSL_TEST(test_message_above_quota_is_full),
     MSL_TEST(test_partial_frames_within_quota),
     MSL_TEST(test_flooder_gets_a_fair_share),
+#ifdef MSL_MAILSLOTD
+    MSL_TEST(test_outbox_cannot_be_squatted),
+#endif
     MSL_TEST(test_idle_connections_are_bounded),
     MSL_TEST(test_out_of_descriptors_does_not_spin))

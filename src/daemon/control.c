@@ -77,6 +77,7 @@ info_body(const struct msld *d, uint8_t *out)
 	memcpy(info.workgroup, d->conf.workgroup, sizeof info.workgroup);
 	info.port = d->conf.port;
 	info.ns_port = d->conf.ns_port;
+	snprintf(info.outbox, sizeof info.outbox, "%s", mailslot_server_name(d->outbox));
 	memcpy(out, &info, sizeof info);
 	return sizeof info;
 }
