@@ -335,7 +335,10 @@ typedef int (*mailslot_list_cb)(const mailslot_entry *e, void *arg);
 
 /*
  * mailslot_list calls cb once for every live local mailslot in this
- * namespace; a non-zero return from cb stops the walk.
+ * namespace; a non-zero return from cb stops the walk.  pid and uid are
+ * the process and user that created the mailslot, as the kernel recorded
+ * them (SO_PEERCRED), not what its server claims; a mailslot whose owner
+ * cannot be verified is left out.
  * Errors: SYS (cannot read the socket table).  Blocks briefly per entry.
  */
 MAILSLOT_API mailslot_err mailslot_list(mailslot_list_cb cb, void *arg);

@@ -812,6 +812,82 @@ test_outbox_cannot_be_squatted(void)
 }
 #endif
 
+/* ---- 9. mailslot_list shows the kernel's owner, not the server's claim ---- */
+
+/* nobody serves one INFO hello on a name, claiming root and pid 1. */
+static int
+attacker_claims_root(const char *hex)
+{
+	int l, fd, fds[2];
+	msl_hello h;
+	msl_ack a;
+
+	if (become_nobody() != 0 || msl_listen_abstract(hex, &l) != 0)
+		return 1;
+	say(att_ready[1], 'l');
+	if (msl_wait_fd(l, POLLIN, 5000) <= 0 || (fd = msl_accept(l)) < 0 ||
+	    msl_wait_fd(fd, POLLIN, 5000) <= 0 ||
+	    msl_recv_fds(fd, &h, sizeof h, fds, 2, 0) != (ssize_t)sizeof h)
+		return 2;
+	memset(&a, 0, sizeof a);
+	a.magic = MSL_MAGIC;
+	a.status = MAILSLOT_OK;
+	a.pid = 1;
+	a.uid = 0;
+	strcpy(a.path, "claims-root");
+	if (send(fd, &a, sizeof a, 0) != (ssize_t)sizeof a)
+		return 3;
+	return hear(att_done[0], VICTIM_DEADLINE_MS) == 'd' ? 0 : 4;
+}
+
+typedef struct listed {
+	pid_t pid;
+	uid_t uid;
+	int seen;
+} listed;
+
+static int
+list_cb(const mailslot_entry *e, void *arg)
+{
+	listed *l = arg;
+	if (strcmp(e->name, "\\\\.\\mailslot\\claims-root") == 0) {
+		l->pid = e->pid;
+		l->uid = e->uid;
+		l->seen++;
+	}
+	return 0;
+}
+
+static int
+victim_list(void)
+{
+	mailslot_name n;
+	char hex[33];
+	listed l = { 0, 0, 0 };
+
+	fresh_namespace("list");
+	if (pipe(att_ready) != 0 || pipe(att_done) != 0 ||
+	    mailslot_name_parse("claims-root", 1, &n) != MAILSLOT_OK)
+		return 1;
+	msl_key_hash(n.key, hex);
+	pid_t a = fork();
+	if (a == 0)
+		_exit(attacker_claims_root(hex));
+	if (hear(att_ready[0], 5000) != 'l' || mailslot_list(list_cb, &l) != MAILSLOT_OK)
+		return attacker_end(a, 2);
+	if (l.seen != 1)
+		return attacker_end(a, 3);
+	if (l.pid != a || l.uid != getpwnam("nobody")->pw_uid)
+		return attacker_end(a, 4); /* the claim was shown */
+	return attacker_end(a, 0);
+}
+
+static void
+test_list_shows_kernel_owner(void)
+{
+	run_as_root_victim(victim_list);
+}
+
 /* ---- 5. idle connections must not starve the server ---- */
 
 #define IDLE_CONNS 2000
@@ -999,5 +1075,6 @@ MSL_TEST_LIST(
 #ifdef MSL_MAILSLOTD
     MSL_TEST(test_outbox_cannot_be_squatted),
 #endif
+    MSL_TEST(test_list_shows_kernel_owner),
     MSL_TEST(test_idle_connections_are_bounded),
     MSL_TEST(test_out_of_descriptors_does_not_spin))

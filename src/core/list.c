@@ -20,6 +20,9 @@ msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 	msl_ack_live al;
 	int fd, lfd, stop;
 	mailslot_entry e;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
 
 	/* The key is unknown here; the server answers INFO regardless and
 	 * reports NOTFOUND only for a key mismatch, so send none.  A mailslot
@@ -28,12 +31,21 @@ msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 		return 0;
 	if (lfd >= 0)
 		close(lfd);
+	/*
+	 * The owner is who called listen() on the name, as the kernel recorded
+	 * it (SO_PEERCRED), not what the server says about itself: a nobody
+	 * mailslot could claim root.  Without that record the entry is left
+	 * out rather than shown unverified.
+	 */
+	int known = msl_peer_cred(fd, &pid, &uid, &gid) == 0;
 	close(fd);
+	if (!known)
+		return 0;
 	memset(&e, 0, sizeof e);
 	al.ack.path[sizeof al.ack.path - 1] = '\0';
 	snprintf(e.name, sizeof e.name, "\\\\.\\mailslot\\%s", al.ack.path);
-	e.pid = al.ack.pid;
-	e.uid = al.ack.uid;
+	e.pid = pid;
+	e.uid = uid;
 	e.count = al.ack.count;
 	e.max_message_size = al.ack.max_message_size;
 	e.access = (mailslot_access)al.ack.access;
