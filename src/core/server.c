@@ -66,6 +66,67 @@ msl_on_pipes(void *srv)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/*
+ * fork() copies each server's lock as it is: held, if the intake thread
+ * was in a callback.  The child has no such thread, so its first call on
+ * an inherited mailslot (mailslot_close, say) would wait forever.  Every
+ * live server is listed, and fork takes all their locks first, so the
+ * child gets them free.  These handlers are registered after the intake
+ * thread's (whose prepare takes its own lock, which a callback holding a
+ * server's lock may wait for), so they run before it.
+ */
+static pthread_mutex_t msl_all_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct mailslot_server *msl_all;
+static pthread_once_t msl_all_once = PTHREAD_ONCE_INIT;
+
+static void
+msl_all_prepare(void)
+{
+	pthread_mutex_lock(&msl_all_mu);
+	for (struct mailslot_server *s = msl_all; s != NULL; s = s->all_next)
+		pthread_mutex_lock(&s->mu);
+}
+
+static void
+msl_all_release(void)
+{
+	for (struct mailslot_server *s = msl_all; s != NULL; s = s->all_next)
+		pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&msl_all_mu);
+}
+
+static void
+msl_all_register(void)
+{
+	pthread_atfork(msl_all_prepare, msl_all_release, msl_all_release);
+}
+
+static void
+msl_all_link(struct mailslot_server *s)
+{
+	pthread_once(&msl_all_once, msl_all_register);
+	pthread_mutex_lock(&msl_all_mu);
+	s->all_prev = NULL;
+	s->all_next = msl_all;
+	if (msl_all != NULL)
+		msl_all->all_prev = s;
+	msl_all = s;
+	pthread_mutex_unlock(&msl_all_mu);
+}
+
+static void
+msl_all_unlink(struct mailslot_server *s)
+{
+	pthread_mutex_lock(&msl_all_mu);
+	if (s->all_prev != NULL)
+		s->all_prev->all_next = s->all_next;
+	else
+		msl_all = s->all_next;
+	if (s->all_next != NULL)
+		s->all_next->all_prev = s->all_prev;
+	pthread_mutex_unlock(&msl_all_mu);
+}
+
 /* msl_server_free runs in the intake thread once no callback can hold s. */
 static void
 msl_server_free(void *srv)
@@ -147,6 +208,7 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 		e = MAILSLOT_E_NOMEM;
 		goto fail;
 	}
+	msl_all_link(s); /* after msl_intake_start: see msl_all_prepare */
 	*out = s;
 	return MAILSLOT_OK;
 fail:
@@ -336,6 +398,7 @@ mailslot_close(mailslot_server *s)
 {
 	if (s == NULL)
 		return;
+	msl_all_unlink(s);
 	pthread_mutex_lock(&s->mu);
 	s->closing = 1;
 	msl_live_store(&s->live, MSL_LIVE_CLOSED);

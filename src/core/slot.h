@@ -70,6 +70,7 @@ typedef struct msl_conn {
 
 struct mailslot_server {
 	pthread_mutex_t mu;
+	struct mailslot_server *all_next, *all_prev; /* every live server (server.c) */
 	int listen;      /* abstract SEQPACKET listening socket       */
 	int epfd;        /* the pipes (+ evfd): what a reader waits on */
 	int evfd;        /* see msl_q_update_ev; -1 until first needed */
