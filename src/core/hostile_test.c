@@ -88,6 +88,29 @@ run_bounded(int (*fn)(void), int timeout_ms)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * in_child runs a case that uses MSL_CHECK in a bounded child, so that
+ * this process never starts a thread (see the head of the file).
+ */
+static void (*child_case)(void);
+
+static int
+run_case(void)
+{
+	if (setjmp(msl_test_jmp_) == 0) {
+		child_case();
+		return 0;
+	}
+	return 1;
+}
+
+static void
+in_child(void (*fn)(void))
+{
+	child_case = fn;
+	MSL_CHECK_EQ(run_bounded(run_case, VICTIM_DEADLINE_MS), 0);
+}
+
 /* become_nobody drops this (child) process to uid nobody; 0 on success. */
 static int
 become_nobody(void)
@@ -474,7 +497,7 @@ test_hostile_live_page_cannot_crash_writer(void)
  * reads every pipe), once with idle ones too (scans ask the readiness set).
  */
 static void
-test_forged_time_cannot_jump_queue(void)
+case_forged_time_cannot_jump_queue(void)
 {
 	for (int idle = 0; idle <= 3; idle += 3) {
 		mailslot_server *s;
@@ -511,11 +534,17 @@ test_forged_time_cannot_jump_queue(void)
 	}
 }
 
+static void
+test_forged_time_cannot_jump_queue(void)
+{
+	in_child(case_forged_time_cannot_jump_queue);
+}
+
 /* ---- 7. a message larger than the quota ---- */
 
 /* It fails with FULL at once (it can never fit), and the handle works on. */
 static void
-test_message_above_quota_is_full(void)
+case_message_above_quota_is_full(void)
 {
 	mailslot_server *s;
 	mailslot_client *c;
@@ -542,6 +571,12 @@ test_message_above_quota_is_full(void)
 	free(m);
 }
 
+static void
+test_message_above_quota_is_full(void)
+{
+	in_child(case_message_above_quota_is_full);
+}
+
 /* ---- 4. partial frames must not bypass the quota ---- */
 
 #define PARKERS 16
@@ -555,7 +590,7 @@ test_message_above_quota_is_full(void)
  * pipe per writer.  Once they are gone, an honest writer gets in again.
  */
 static void
-test_partial_frames_within_quota(void)
+case_partial_frames_within_quota(void)
 {
 	mailslot_server *s;
 	mailslot_client *c;
@@ -613,6 +648,12 @@ test_partial_frames_within_quota(void)
 	MSL_CHECK(read_is(s, "after", 1000, NULL));
 	mailslot_client_close(c);
 	mailslot_close(s);
+}
+
+static void
+test_partial_frames_within_quota(void)
+{
+	in_child(case_partial_frames_within_quota);
 }
 
 /* ---- 8. one flooding writer cannot hold the whole quota ---- */

@@ -443,7 +443,7 @@ test_kill9_server(void)
 #define PINGPONG_WAIT_MS 3000
 
 static int
-pingpong_child(int ready_fd)
+pingpong_child(int ready_fd, int go_fd)
 {
 	mailslot_server *s;
 	mailslot_client *c;
@@ -453,7 +453,8 @@ pingpong_child(int ready_fd)
 	if (mailslot_create("pong", NULL, &s) != MAILSLOT_OK)
 		return 1;
 	int fd = mailslot_fd(s);
-	if (fd < 0 || write(ready_fd, "r", 1) != 1)
+	char g;
+	if (fd < 0 || write(ready_fd, "r", 1) != 1 || read(go_fd, &g, 1) != 1)
 		return 2;
 	if (mailslot_open("ping", &c) != MAILSLOT_OK)
 		return 3;
@@ -477,16 +478,20 @@ test_pingpong_never_stalls(void)
 {
 	mailslot_server *s;
 	mailslot_client *c;
-	int ready[2];
+	int ready[2], go[2];
 	char buf[64], b;
 	size_t n;
 
 	fresh_namespace("pingpong");
 	MSL_CHECK_EQ(pipe(ready), 0);
-	MSL_CHECK_EQ(mailslot_create("ping", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(pipe(go), 0);
+	/* The child starts its own intake thread: fork before this process
+	 * has one (see run_in_child). */
 	pid_t p = fork();
 	if (p == 0)
-		_exit(pingpong_child(ready[1]));
+		_exit(pingpong_child(ready[1], go[0]));
+	MSL_CHECK_EQ(mailslot_create("ping", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(write(go[1], "g", 1), 1);
 	MSL_CHECK_EQ(read(ready[0], &b, 1), 1);
 	MSL_CHECK_EQ(mailslot_open("pong", &c), MAILSLOT_OK);
 	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
@@ -503,6 +508,8 @@ test_pingpong_never_stalls(void)
 	mailslot_close(s);
 	close(ready[0]);
 	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
 }
 
 /*
@@ -518,7 +525,7 @@ typedef struct sleeper_ctx {
 	mailslot_server *s;
 	mailslot_client *c;
 	int round;          /* the reader asks for message `round` */
-	volatile int stop;
+	int stop;           /* atomic: the scanner thread reads it */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } sleeper_ctx;
@@ -545,7 +552,7 @@ sleeper_scanner(void *arg)
 {
 	sleeper_ctx *x = arg;
 	mailslot_info in;
-	while (!x->stop)
+	while (!__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE))
 		mailslot_get_info(x->s, &in);
 	return NULL;
 }
@@ -577,7 +584,7 @@ test_sleeping_reader_woken_by_other_drain(void)
 		ok = mailslot_read_for(x.s, &v, sizeof v, &n, NULL, 5000) == MAILSLOT_OK &&
 		    v == i && now_ms() - t0 < 2000;
 	}
-	x.stop = 1;
+	__atomic_store_n(&x.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(sc, NULL);
 	if (!ok) {
 		/* Let the writer finish: it waits for rounds that will not come. */
@@ -766,22 +773,51 @@ test_error_table(void)
 		MSL_CHECK(strlen(mailslot_strerror((mailslot_err)e)) > 3);
 }
 
-MSL_TEST_LIST(
-    MSL_TEST(test_create_open_read_write),
-    MSL_TEST(test_names_case_and_forms),
-    MSL_TEST(test_counts_and_empty_messages),
-    MSL_TEST(test_timeouts),
-    MSL_TEST(test_fifo_across_writers),
-    MSL_TEST(test_max_size_and_large_messages),
-    MSL_TEST(test_busy_reader_holds_10000),
-    MSL_TEST(test_quota_full_then_recovers),
-    MSL_TEST(test_pollable_fd),
-    MSL_TEST(test_close_makes_writes_fail_and_frees_name),
-    MSL_TEST(test_kill9_server),
-    MSL_TEST(test_writer_churn),
-    MSL_TEST(test_pingpong_never_stalls),
-    MSL_TEST(test_sleeping_reader_woken_by_other_drain),
-    MSL_TEST(test_dead_writer_messages_delivered),
-    MSL_TEST(test_list),
-    MSL_TEST(test_access_restricted),
-    MSL_TEST(test_error_table))
+/*
+ * Each case runs in a child of the test process, which itself never
+ * starts a thread: a case that forks then forks a process without
+ * threads, as ThreadSanitizer requires of a child that starts its own
+ * (a child of a multi-threaded fork may not).  A failed check in the
+ * child ends that child only.
+ */
+static void
+run_in_child(void (*fn)(void))
+{
+	fflush(stdout);
+	pid_t p = fork();
+	if (p == 0) {
+		if (setjmp(msl_test_jmp_) == 0) {
+			fn();
+			fflush(stdout);
+			_exit(0);
+		}
+		_exit(1);
+	}
+	MSL_CHECK(p > 0);
+	MSL_CHECK_EQ(wait_child(p), 0);
+}
+
+#define CHILD_CASES(X) \
+    X(test_create_open_read_write) \
+    X(test_names_case_and_forms) \
+    X(test_counts_and_empty_messages) \
+    X(test_timeouts) \
+    X(test_fifo_across_writers) \
+    X(test_max_size_and_large_messages) \
+    X(test_busy_reader_holds_10000) \
+    X(test_quota_full_then_recovers) \
+    X(test_pollable_fd) \
+    X(test_close_makes_writes_fail_and_frees_name) \
+    X(test_kill9_server) \
+    X(test_writer_churn) \
+    X(test_pingpong_never_stalls) \
+    X(test_sleeping_reader_woken_by_other_drain) \
+    X(test_dead_writer_messages_delivered) \
+    X(test_list) \
+    X(test_access_restricted) \
+    X(test_error_table)
+#define CHILD_WRAP(fn) static void fn##_child(void) { run_in_child(fn); }
+CHILD_CASES(CHILD_WRAP)
+#define CHILD_ENTRY(fn) { #fn, fn##_child },
+
+MSL_TEST_LIST(CHILD_CASES(CHILD_ENTRY))
