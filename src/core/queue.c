@@ -509,17 +509,21 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 	uint32_t nready = 0;
 	uint64_t rbytes = 0;
 	size_t rend = c->ready;
+	int bad = 0;
 
 	while (c->wr - c->done >= sizeof(msl_frame)) {
 		msl_frame f;
 		size_t hs = msl_frame_at(c, c->done, &f);
+		/* The writer checks these too; a frame that breaks them is
+		 * hostile.  The frames before it are counted all the same: they
+		 * stay queued (msl_conn_end). */
 		if ((f.flags & ~MSL_FRAME_ORIGIN) != 0 ||
-		    ((f.flags & MSL_FRAME_ORIGIN) && c->role != MSL_ROLE_RELAY))
-			return -1;
-		/* The writer checks these too; a frame that breaks them is hostile. */
-		if ((s->opt.max_message_size != 0 && f.len > s->opt.max_message_size) ||
-		    f.len > s->opt.quota_bytes)
-			return -1;
+		    ((f.flags & MSL_FRAME_ORIGIN) && c->role != MSL_ROLE_RELAY) ||
+		    (s->opt.max_message_size != 0 && f.len > s->opt.max_message_size) ||
+		    f.len > s->opt.quota_bytes) {
+			bad = 1;
+			break;
+		}
 		if (c->wr - c->done < hs + f.len) {
 			c->need = hs + f.len;
 			break;
@@ -558,7 +562,7 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 	}
 	if (nready > 0)
 		msl_make_ready(s, c, nready, rbytes, rend);
-	return 0;
+	return bad ? -1 : 0;
 }
 /*
  * msl_conn_room makes at least `want` bytes free after c->wr, moving the
@@ -690,6 +694,20 @@ msl_release_held(struct mailslot_server *s)
 }
 
 /*
+ * msl_over tells whether the mailslot is at its quota.  Held frames can
+ * only be released by a scan that reads every pipe: when they are all
+ * there is to deliver, it scans even at the quota (what it reads is one
+ * pipe per writer at most), or they would wait for reservations that a
+ * writer may never complete.
+ */
+static int
+msl_over(const struct mailslot_server *s)
+{
+	return s->count >= s->opt.quota_messages ||
+	    (msl_usage(s) >= s->opt.quota_bytes && !(s->nheap == 0 && s->held > 0));
+}
+
+/*
  * msl_scan_once reads every pipe once.  Its start time t becomes the bound:
  * a frame is delivered only once a scan that began after its write has
  * read every pipe.  If write A returned before write B began, A's time is
@@ -699,16 +717,8 @@ static void
 msl_scan_once(struct mailslot_server *s)
 {
 	msl_pollev ev[MSL_SCAN_EVENTS];
-	/*
-	 * Held frames can only be released by a scan that reads every pipe:
-	 * when they are all there is to deliver, scan even at the quota (what
-	 * it reads is one pipe per writer at most), or they would wait for
-	 * reservations that a writer may never complete.
-	 */
-	int over = s->count >= s->opt.quota_messages ||
-	    (msl_usage(s) >= s->opt.quota_bytes && !(s->nheap == 0 && s->held > 0));
 
-	if (over) {
+	if (msl_over(s)) {
 		/*
 		 * Over quota: leave the pipes alone so writers see FULL, but let a
 		 * writer in the middle of a frame finish it, or it would hang.
@@ -724,7 +734,11 @@ msl_scan_once(struct mailslot_server *s)
 			if (c->pipe >= 0)
 				msl_conn_read(s, c, 0, 1);
 		}
-		return;
+		/* A writer's end may have dropped a reserved partial frame: if
+		 * that made room, scan on, or FULL would stay up with nothing
+		 * left to clear it. */
+		if (msl_over(s))
+			return;
 	}
 	if (s->full || s->renotify) {
 		s->renotify = 0;
