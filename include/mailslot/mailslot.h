@@ -346,8 +346,9 @@ MAILSLOT_API mailslot_err mailslot_open(const char *name, mailslot_client **out)
  * is read before any message written afterwards.
  * Errors: BADHANDLE (c is NULL), INVAL (data is NULL and len is not 0),
  * MSGSIZE (above the mailslot's maximum, or a \\Computer write larger
- * than one datagram), FULL (the mailslot's quota is used up, or its server
- * drained nothing for 10 s; nothing was written), GONE (the server closed
+ * than one datagram), FULL (the mailslot's quota is used up, or this
+ * user's fair share of it, or the message is larger than the whole quota,
+ * or its server drained nothing for 10 s; nothing was written), GONE (the server closed
  * or died), TIMEOUT (the server stopped draining for 10 s in the middle
  * of a large message; the handle is then unusable), BADNETPATH (a
  * \\Domain or \\* write above the datagram limit), NETWORK (a remote
@@ -397,6 +398,8 @@ typedef int (*mailslot_list_cb)(const mailslot_entry *e, void *arg);
  * mailslot_list calls cb, from the calling thread, once for every local
  * mailslot in this namespace, the ones whose owner does not answer
  * included (state says which); a non-zero return from cb stops the walk.
+ * pid and uid are the process and user that created the mailslot, as the
+ * kernel recorded them (SO_PEERCRED), not what its server claims.
  * The entry is valid only during the call of cb.
  * Errors: INVAL (cb is NULL, or a $MAILSLOT_NAMESPACE too long for a
  * socket address), SYS (cannot read the socket table).  Blocks for one

@@ -30,8 +30,9 @@
 /* ---- names (name.c, pure) ---- */
 void msl_key_hash(const char *key, char hex[33]);
 
-/* ---- wire format of the local transport (version 1) ---- */
-#define MSL_MAGIC 0x314c534du /* "MSL1" */
+/* ---- wire format of the local transport (version 2: the ack carries
+ * the quota) ---- */
+#define MSL_MAGIC 0x324c534du /* "MSL2" */
 
 enum msl_role {
 	MSL_ROLE_WRITER = 1, /* a client handle                          */
@@ -56,6 +57,7 @@ typedef struct msl_ack {
 	uint32_t count;
 	pid_t pid;
 	uid_t uid;
+	uint64_t quota_bytes; /* a larger message can never fit: FULL at once */
 	char path[MAILSLOT_NAME_MAX + 1]; /* case-preserving name */
 } msl_ack;
 
@@ -72,7 +74,12 @@ typedef struct msl_ack_info {
 } msl_ack_info;
 
 /* Server -> client notices on the control socket after the ack. */
-enum msl_notice { MSL_NOTICE_FULL = 1, MSL_NOTICE_OK = 2 };
+enum msl_notice {
+	MSL_NOTICE_FULL = 1,       /* the mailslot is over its quota         */
+	MSL_NOTICE_OK = 2,
+	MSL_NOTICE_SHARE_FULL = 3, /* this writer's user is over its share   */
+	MSL_NOTICE_SHARE_OK = 4
+};
 
 /* Frame header on a writer's pipe; all fields in host order. */
 #define MSL_FRAME_ORIGIN 0x1u /* an msl_origin block follows (relay only) */

@@ -33,8 +33,15 @@ enum msl_ctl_op {
  * where a control socket would stall every 10 records (the AF_UNIX
  * datagram queue, docs/design.md).  It is local-only, and its name
  * sits under "mailslotd\" so it cannot clash with an application's.
+ *
+ * Any user can create any mailslot name, so the outbox must be
+ * unforgeable: its name ends in 64 random bits, drawn at each start
+ * (a squatter cannot take it first), and the daemon announces it in
+ * msl_ctl_info; a writer uses it only if the kernel says (SO_PEERCRED)
+ * that the process listening on it is the daemon it trusts.
  */
-#define MSL_OUTBOX_NAME "\\\\.\\mailslot\\mailslotd\\outbox"
+#define MSL_OUTBOX_PREFIX "\\\\.\\mailslot\\mailslotd\\outbox-"
+#define MSL_OUTBOX_NAME_MAX 64
 
 struct msl_ctl_req {
 	uint32_t magic;
@@ -52,6 +59,7 @@ struct msl_ctl_info {
 	char workgroup[MSL_NBNAME_LEN];
 	uint16_t port;
 	uint16_t ns_port;
+	char outbox[MSL_OUTBOX_NAME_MAX]; /* the outbox's name, NUL-ended */
 };
 
 /* An outbox record: the daemon builds the datagram with its own name, its

@@ -80,23 +80,37 @@ msl_ctl_request(int fd, uint32_t op, const void *extra, size_t extralen,
 }
 
 int
-msl_daemon_cred(pid_t *pid, uid_t *uid)
+msl_daemon_proof(void)
 {
-	gid_t gid;
-	int fd, rc;
+	int fd;
 
-	if (msl_ctl_open(&fd) != MAILSLOT_OK)
+	/* Non-blocking: a full backlog fails at once (EAGAIN), it never waits. */
+	if (msl_connect_abstract(MSL_CTL_TAIL, 1, &fd) != 0)
 		return -1;
-	/* On a connected socket SO_PEERCRED names whoever called listen(). */
-	rc = msl_peer_cred(fd, pid, uid, &gid);
-	close(fd);
-	return rc;
+	return fd;
+}
+
+int
+msl_daemon_proven(int proof, pid_t pid, uid_t *uid)
+{
+	pid_t lpid;
+	gid_t gid;
+
+	/*
+	 * The kernel fixed both facts when the proof connected: the name its
+	 * peer is bound to, and who called listen() on it (SO_PEERCRED).  A
+	 * process that is not the daemon can pass a socket connected to the
+	 * daemon, but the listener's pid is then not its own.
+	 */
+	if (!msl_peer_name_is(proof, MSL_CTL_TAIL) || msl_peer_cred(proof, &lpid, uid, &gid) != 0 ||
+	    lpid != pid)
+		return -1;
+	return 0;
 }
 
 mailslot_err
-msl_daemon_info(struct msl_ctl_info *info)
+msl_daemon_info(struct msl_ctl_info *info, pid_t *pid)
 {
-	pid_t pid;
 	uid_t uid;
 	gid_t gid;
 	size_t got = 0;
@@ -106,7 +120,7 @@ msl_daemon_info(struct msl_ctl_info *info)
 	if (e != MAILSLOT_OK)
 		return e;
 	/* One connection answers both questions: who listens, and what. */
-	if (msl_peer_cred(fd, &pid, &uid, &gid) != 0 || (uid != 0 && uid != getuid()))
+	if (msl_peer_cred(fd, pid, &uid, &gid) != 0 || (uid != 0 && uid != getuid()))
 		e = MAILSLOT_E_ACCESS;
 	else if ((e = msl_ctl_request(fd, MSL_CTL_INFO, NULL, 0, info, sizeof *info, &got)) ==
 	    MAILSLOT_OK && got != sizeof *info)

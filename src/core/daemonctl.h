@@ -4,7 +4,7 @@
  * says about the node.  The protocol itself is ctl.h.
  *
  * It names no codec type, so that the local server, which asks only
- * msl_daemon_cred, does not depend on the network code.
+ * msl_daemon_proven, does not depend on the network code.
  */
 #ifndef MSL_DAEMONCTL_H
 #define MSL_DAEMONCTL_H
@@ -32,21 +32,27 @@ mailslot_err msl_ctl_call(uint32_t op, const void *extra, size_t extralen,
     void *body, size_t bodycap, size_t *bodylen);
 
 /*
- * msl_daemon_cred tells which process listens on this namespace's daemon
- * control socket, and as which user it called listen() (SO_PEERCRED).
- * mailslotd listens before it drops root, so a system daemon shows uid 0;
- * anyone else can only claim the name with their own uid.  Servers accept
- * the relay role, and writers trust the outbox, on that basis.
- * Returns 0 or -1.
+ * Who is this namespace's mailslotd, decided without talking to it, so
+ * that a process squatting the daemon's name cannot make a server wait.
+ * The relay (mailslotd) passes a proof with its hello: msl_daemon_proof
+ * connects to the daemon's control socket without blocking and returns
+ * that socket (or -1).  The server's msl_daemon_proven checks that the
+ * proof is connected to the daemon's name and that whoever called
+ * listen() there is the process `pid` that sent the hello; *uid is the
+ * listener's user then.  mailslotd listens before it drops root, so a
+ * system daemon shows uid 0; anyone else can only claim the name with
+ * their own uid.  Neither call blocks.  Returns 0 or -1.
  */
-int msl_daemon_cred(pid_t *pid, uid_t *uid);
+int msl_daemon_proof(void);
+int msl_daemon_proven(int proof, pid_t pid, uid_t *uid);
 
 /*
  * msl_daemon_info asks this namespace's mailslotd for the node's name,
- * workgroup and ports, over one connection, if root or this process's
- * user started it (see msl_daemon_cred).  Errors: NODAEMON, ACCESS (an
- * untrusted listener), PROTO.
+ * workgroup, ports and outbox, over one connection, if root or this
+ * process's user started it (SO_PEERCRED of the connection, as for
+ * msl_daemon_proven); *pid is the daemon's process.  Errors: NODAEMON,
+ * ACCESS (an untrusted listener), PROTO.
  */
-mailslot_err msl_daemon_info(struct msl_ctl_info *info);
+mailslot_err msl_daemon_info(struct msl_ctl_info *info, pid_t *pid);
 
 #endif /* MSL_DAEMONCTL_H */

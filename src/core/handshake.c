@@ -18,7 +18,27 @@
 #include "handshake.h"
 #include "queue.h"
 
+/*
+ * Connections that have not said hello cost a descriptor each and have
+ * passed no access check, so they are bounded: a hello is due within
+ * MSL_HELLO_DEADLINE_MS of the accept (an honest writer sends it right
+ * after connecting), and a mailslot keeps at most MSL_HELLO_MAX of them,
+ * at most MSL_HELLO_PER_UID from one user; past that a new one is closed
+ * at once.  So one user's idle connections can neither exhaust the
+ * process's descriptors nor crowd out another user's writers.
+ */
+#define MSL_HELLO_DEADLINE_MS 2000u
+#define MSL_HELLO_MAX 256u
+#define MSL_HELLO_PER_UID 16u
+/*
+ * Out of descriptors (EMFILE, ENFILE) or memory, accept() fails and the
+ * listening socket stays readable: the listen watch is then paused this
+ * long, instead of waking the intake thread again at once.
+ */
+#define MSL_ACCEPT_PAUSE_MS 50u
+
 static void msl_hs_on_hello(void *srv);
+static void msl_hs_on_deadline(void *srv);
 
 /* msl_hs_drop forgets a connection that never joined. */
 static void
@@ -29,16 +49,39 @@ msl_hs_drop(msl_conn *c)
 	free(c);
 }
 
-/* msl_hs_accept takes every pending connection and waits for its hello. */
+/* msl_hs_admissible tells whether a connection of uid may wait for its
+ * hello (see MSL_HELLO_MAX). */
+static int
+msl_hs_admissible(const struct mailslot_server *s, uid_t uid)
+{
+	uint32_t same = 0;
+
+	if (s->nhello >= MSL_HELLO_MAX)
+		return 0;
+	for (const msl_conn *c = s->hello; c != NULL; c = c->next)
+		if (c->uid == uid && ++same >= MSL_HELLO_PER_UID)
+			return 0;
+	return 1;
+}
+
+/* msl_hs_accept takes every pending connection and waits for its hello.
+ * The listen watch is one-shot: re-armed here once the queue is empty. */
 static void
 msl_hs_accept(struct mailslot_server *s)
 {
 	for (;;) {
 		int fd = msl_accept(s->listen);
-		if (fd < 0)
-			return; /* EAGAIN, or out of descriptors: retried on the next event */
+		if (fd < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				msl_intake_rearm(s->w_listen);
+			else
+				msl_intake_after(s->w_listen,
+				    msl_now_ns() + MSL_ACCEPT_PAUSE_MS * 1000000ull, msl_hs_on_listen);
+			return;
+		}
 		msl_conn *c = calloc(1, sizeof *c);
-		if (c == NULL || msl_peer_cred(fd, &c->pid, &c->uid, &c->gid) != 0) {
+		if (c == NULL || msl_peer_cred(fd, &c->pid, &c->uid, &c->gid) != 0 ||
+		    !msl_hs_admissible(s, c->uid)) {
 			free(c);
 			close(fd);
 			continue;
@@ -52,17 +95,20 @@ msl_hs_accept(struct mailslot_server *s)
 			free(c);
 			continue;
 		}
+		c->hello_by = msl_now_ns() + MSL_HELLO_DEADLINE_MS * 1000000ull;
+		msl_intake_after(c->hello_w, c->hello_by, msl_hs_on_deadline);
 		c->next = s->hello;
 		s->hello = c;
+		s->nhello++;
 	}
 }
 
-/* msl_may_write applies the mailslot's access rule to a connecting peer. */
+/* msl_may_write applies the mailslot's access rule to a connecting peer;
+ * a relay's proof (daemonctl.h) came with its hello, or is -1. */
 static mailslot_err
-msl_may_write(struct mailslot_server *s, msl_conn *c)
+msl_may_write(struct mailslot_server *s, msl_conn *c, int proof)
 {
 	if (c->role == MSL_ROLE_RELAY) {
-		pid_t dpid;
 		uid_t duid;
 		if (s->opt.flags & MAILSLOT_LOCAL_ONLY)
 			return MAILSLOT_E_ACCESS;
@@ -71,9 +117,11 @@ msl_may_write(struct mailslot_server *s, msl_conn *c)
 		 * below does not apply to it: only root, or this namespace's
 		 * mailslotd started by root (or by the mailslot's own user), may
 		 * use the role; anyone else could forge remote messages into a
-		 * mailslot restricted to its owner.
+		 * mailslot restricted to its owner.  The check reads what the
+		 * kernel recorded on the proof and never talks to anybody: a
+		 * squatter on the daemon's name cannot make us wait.
 		 */
-		if (c->uid == 0 || (msl_daemon_cred(&dpid, &duid) == 0 && dpid == c->pid &&
+		if (c->uid == 0 || (proof >= 0 && msl_daemon_proven(proof, c->pid, &duid) == 0 &&
 		    (duid == 0 || duid == s->uid)))
 			return MAILSLOT_OK;
 		return MAILSLOT_E_ACCESS;
@@ -90,9 +138,10 @@ msl_may_write(struct mailslot_server *s, msl_conn *c)
 	return MAILSLOT_E_ACCESS;
 }
 
-/* msl_hs_judge decides the answer to a hello of r bytes; fd is its pipe. */
+/* msl_hs_judge decides the answer to a hello of r bytes; fd is its pipe,
+ * proof a relay's proof. */
 static mailslot_err
-msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, int fd)
+msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, int fd, int proof)
 {
 	if (r != (ssize_t)sizeof *h || h->magic != MSL_MAGIC)
 		return MAILSLOT_E_PROTO;
@@ -104,7 +153,7 @@ msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, in
 		return MAILSLOT_E_NOTFOUND; /* a hash collision */
 	if ((c->role != MSL_ROLE_WRITER && c->role != MSL_ROLE_RELAY) || fd < 0)
 		return MAILSLOT_E_PROTO;
-	return msl_may_write(s, c);
+	return msl_may_write(s, c, proof);
 }
 
 /* msl_hs_ack answers the hello; a writer gets the live page with it. */
@@ -122,6 +171,7 @@ msl_hs_ack(struct mailslot_server *s, msl_conn *c, mailslot_err status)
 	a.count = s->count;
 	a.pid = getpid();
 	a.uid = s->uid;
+	a.quota_bytes = s->opt.quota_bytes;
 	memcpy(a.path, s->name.path, sizeof a.path);
 	if (status == MAILSLOT_OK && c->role != MSL_ROLE_INFO && s->live.slot >= 0 &&
 	    msl_live_fd() >= 0) {
@@ -131,7 +181,8 @@ msl_hs_ack(struct mailslot_server *s, msl_conn *c, mailslot_err status)
 		al.ack = a;
 		al.slot = (uint32_t)s->live.slot;
 		al.gen = s->live.gen;
-		c->live = msl_send_fd(c->ctrl, &al, sizeof al, msl_live_fd()) == (ssize_t)sizeof al;
+		c->live = msl_send_fds(c->ctrl, &al, sizeof al, (int[]){ msl_live_fd() }, 1) ==
+		    (ssize_t)sizeof al;
 	}
 	if (!c->live)
 		send(c->ctrl, &a, sizeof a, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -154,13 +205,16 @@ static int
 msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
 {
 	msl_hello h;
-	int fd = -1;
-	ssize_t r = msl_recv_fd(c->ctrl, &h, sizeof h, &fd, MSG_DONTWAIT);
+	int fds[2];
+	ssize_t r = msl_recv_fds(c->ctrl, &h, sizeof h, fds, 2, MSG_DONTWAIT);
+	int fd = fds[0];
 	mailslot_err status;
 
 	if (r < 0 && errno == EAGAIN)
 		return 0;
-	status = msl_hs_judge(s, c, &h, r, fd);
+	status = msl_hs_judge(s, c, &h, r, fd, fds[1]);
+	if (fds[1] >= 0)
+		close(fds[1]);
 	if (status == MAILSLOT_OK && c->role == MSL_ROLE_INFO)
 		msl_q_scan(s); /* an exact count for the listing */
 	else if (status == MAILSLOT_OK)
@@ -188,10 +242,36 @@ msl_hs_on_hello(void *srv)
 		msl_conn **pp = &s->hello;
 		while (*pp != NULL) {
 			msl_conn *c = *pp, *next = c->next;
-			if (msl_hs_hello_one(s, c))
+			if (msl_hs_hello_one(s, c)) {
 				*pp = next;
-			else
+				s->nhello--;
+			} else {
 				pp = &c->next;
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* msl_hs_on_deadline drops the connections whose hello is overdue. */
+static void
+msl_hs_on_deadline(void *srv)
+{
+	struct mailslot_server *s = srv;
+	uint64_t now = msl_now_ns();
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->closing) {
+		msl_conn **pp = &s->hello;
+		while (*pp != NULL) {
+			msl_conn *c = *pp;
+			if (c->hello_by <= now) {
+				*pp = c->next;
+				s->nhello--;
+				msl_hs_drop(c);
+			} else {
+				pp = &c->next;
+			}
 		}
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -216,4 +296,5 @@ msl_hs_clear(struct mailslot_server *s)
 		s->hello = c->next;
 		msl_hs_drop(c);
 	}
+	s->nhello = 0;
 }

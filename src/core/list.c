@@ -50,6 +50,9 @@ msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 	int fd, lfd;
 	mailslot_entry e;
 	mailslot_err err;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
 
 	/* The key is unknown here; the server answers INFO regardless and
 	 * reports NOTFOUND only for a key mismatch, so send none.  A mailslot
@@ -58,6 +61,16 @@ msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 		return err == MAILSLOT_E_TIMEOUT ? msl_list_silent(hex, cb, arg) : 0;
 	if (lfd >= 0)
 		close(lfd);
+	/*
+	 * The owner is who called listen() on the name, as the kernel recorded
+	 * it (SO_PEERCRED), not what the server says about itself: a nobody
+	 * mailslot could claim root.  Without that record the entry is left
+	 * out rather than shown unverified.
+	 */
+	if (msl_peer_cred(fd, &pid, &uid, &gid) != 0) {
+		close(fd);
+		return 0;
+	}
 	memset(&e, 0, sizeof e);
 	/* The details follow the ack at once (the server sends both, then
 	 * closes); a server without them gives zeros. */
@@ -72,8 +85,8 @@ msl_list_one(const char *hex, mailslot_list_cb cb, void *arg)
 	close(fd);
 	al.ack.path[sizeof al.ack.path - 1] = '\0';
 	snprintf(e.name, sizeof e.name, "\\\\.\\mailslot\\%s", al.ack.path);
-	e.pid = al.ack.pid;
-	e.uid = al.ack.uid;
+	e.pid = pid;
+	e.uid = uid;
 	e.count = al.ack.count;
 	e.max_message_size = al.ack.max_message_size;
 	e.access = (mailslot_access)al.ack.access;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../platform/platform.h"
+#include "daemonctl.h"
 #include "local.h"
 
 /* How long the handshake may take: the server's intake thread answers it. */
@@ -24,12 +25,39 @@
 /* Frames up to this size are copied into one buffer before the write. */
 #define MSL_SMALL_FRAME 512
 
+/*
+ * The relay's proof, made once per process (again in a child of fork(),
+ * whose pid is not the listener's): a connection to the daemon's control
+ * socket that mailslotd holds for its life, so a burst of relay opens
+ * never fills its backlog with proofs.
+ */
+static pthread_mutex_t msl_proof_mu = PTHREAD_MUTEX_INITIALIZER;
+static int msl_proof_fd = -1;
+static pid_t msl_proof_pid;
+
+static int
+msl_relay_proof(void)
+{
+	int fd;
+
+	pthread_mutex_lock(&msl_proof_mu);
+	if (msl_proof_fd >= 0 && msl_proof_pid != getpid()) {
+		close(msl_proof_fd);
+		msl_proof_fd = -1;
+	}
+	if (msl_proof_fd < 0 && (msl_proof_fd = msl_daemon_proof()) >= 0)
+		msl_proof_pid = getpid();
+	fd = msl_proof_fd;
+	pthread_mutex_unlock(&msl_proof_mu);
+	return fd;
+}
+
 mailslot_err
 msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
     msl_ack_live *al, int *live_fd)
 {
 	msl_hello h;
-	int fd, lfd = -1;
+	int fd, lfd = -1, proof = -1;
 
 	*live_fd = -1;
 	/* A relay connects without blocking: a full listen queue would
@@ -44,13 +72,16 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 	h.magic = MSL_MAGIC;
 	h.role = (uint32_t)role;
 	strncpy(h.key, key, sizeof h.key - 1);
-	if (msl_send_fd(fd, &h, sizeof h, pipe_rd) != (ssize_t)sizeof h) {
+	/* A relay proves it is the daemon (daemonctl.h). */
+	if (role == MSL_ROLE_RELAY)
+		proof = msl_relay_proof();
+	if (msl_send_fds(fd, &h, sizeof h, (int[]){ pipe_rd, proof }, 2) != (ssize_t)sizeof h) {
 		close(fd);
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
 	int r = msl_wait_fd(fd, POLLIN,
 	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
-	ssize_t n = r > 0 ? msl_recv_fd(fd, al, sizeof *al, &lfd, 0) : -1;
+	ssize_t n = r > 0 ? msl_recv_fds(fd, al, sizeof *al, &lfd, 1, 0) : -1;
 	if ((n != (ssize_t)sizeof al->ack && n != (ssize_t)sizeof *al) || al->ack.magic != MSL_MAGIC) {
 		if (lfd >= 0)
 			close(lfd);
@@ -108,6 +139,7 @@ msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 	c->rd = p[0];
 	c->wr = p[1];
 	c->max = al.ack.max_message_size;
+	c->quota = al.ack.quota_bytes;
 	c->name = *n;
 	pthread_mutex_init(&c->mu, NULL);
 	*out = c;
@@ -125,7 +157,10 @@ msl_poll_notices(mailslot_client *c)
 		uint32_t v;
 		ssize_t r = recv(c->ctrl, &v, sizeof v, MSG_DONTWAIT);
 		if (r == (ssize_t)sizeof v) {
-			c->full = v == MSL_NOTICE_FULL;
+			if (v == MSL_NOTICE_FULL || v == MSL_NOTICE_OK)
+				c->full = v == MSL_NOTICE_FULL;
+			else
+				c->share_full = v == MSL_NOTICE_SHARE_FULL;
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
@@ -146,17 +181,20 @@ msl_poll_notices(mailslot_client *c)
 static mailslot_err
 msl_check(mailslot_client *c)
 {
+	mailslot_err e;
+
 	if (c->live.page != NULL) {
+		/* Over our user's share, only a notice says when that ends. */
+		if (c->share_full && (e = msl_poll_notices(c)) != MAILSLOT_OK)
+			return e;
 		if (msl_live_check(&c->live, &c->full) != MAILSLOT_OK) {
 			c->broken = MAILSLOT_E_GONE;
 			return MAILSLOT_E_GONE;
 		}
-	} else {
-		mailslot_err e = msl_poll_notices(c);
-		if (e != MAILSLOT_OK)
-			return e;
+	} else if ((e = msl_poll_notices(c)) != MAILSLOT_OK) {
+		return e;
 	}
-	return c->full ? MAILSLOT_E_FULL : MAILSLOT_OK;
+	return c->full || c->share_full ? MAILSLOT_E_FULL : MAILSLOT_OK;
 }
 
 static mailslot_err
@@ -174,6 +212,10 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		return c->broken;
 	if ((c->max != 0 && len > c->max) || len > UINT32_MAX)
 		return MAILSLOT_E_MSGSIZE;
+	/* The server would take such a frame for an attack; it is simply full
+	 * for it, and the handle stays usable. */
+	if (c->quota != 0 && len > c->quota)
+		return MAILSLOT_E_FULL;
 	if ((e = msl_check(c)) != MAILSLOT_OK) {
 		if (e == MAILSLOT_E_FULL && c->live.page != NULL)
 			msl_poll_notices(c); /* drain the FULL notices that woke nobody */
@@ -230,7 +272,7 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 			return e;
 		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
 			return e;
-		if ((c->full || wait_ms == 0) && done == 0)
+		if ((c->full || c->share_full || wait_ms == 0) && done == 0)
 			return MAILSLOT_E_FULL;
 		if (deadline == 0)
 			deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
@@ -288,7 +330,8 @@ msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m, size_t n)
 		uint64_t ts = msl_now_ns();
 		for (; j < n; j++, k++) {
 			size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[j].len;
-			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max))
+			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max) ||
+			    (c->quota != 0 && m[j].len > c->quota))
 				break;
 			f[k] = (msl_frame){ .len = (uint32_t)m[j].len, .flags = MSL_FRAME_ORIGIN,
 				.ts = ts };

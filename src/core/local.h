@@ -24,7 +24,9 @@ struct mailslot_client {
 	int ctrl;           /* control socket: notices, and EOF = gone    */
 	int wr, rd;         /* the message pipe; rd is kept, see local.c  */
 	uint32_t max;       /* the server's max message size (0 = any)    */
+	uint64_t quota;     /* its quota in bytes: no larger message fits (0: unknown) */
 	int full;           /* the server said it is over quota           */
+	int share_full;     /* ... or that our user is over its share     */
 	msl_live_view live; /* the server's live page, or none: poll ctrl */
 	mailslot_err broken;/* a permanent error, once one happened       */
 };

@@ -534,7 +534,7 @@ test_kill9_server(void)
 #define PINGPONG_WAIT_MS 3000
 
 static int
-pingpong_child(int ready_fd)
+pingpong_child(int ready_fd, int go_fd)
 {
 	mailslot_server *s;
 	mailslot_client *c;
@@ -544,7 +544,8 @@ pingpong_child(int ready_fd)
 	if (mailslot_create("pong", NULL, &s) != MAILSLOT_OK)
 		return 1;
 	int fd = mailslot_fd(s);
-	if (fd < 0 || write(ready_fd, "r", 1) != 1)
+	char g;
+	if (fd < 0 || write(ready_fd, "r", 1) != 1 || read(go_fd, &g, 1) != 1)
 		return 2;
 	if (mailslot_open("ping", &c) != MAILSLOT_OK)
 		return 3;
@@ -568,16 +569,20 @@ test_pingpong_never_stalls(void)
 {
 	mailslot_server *s;
 	mailslot_client *c;
-	int ready[2];
+	int ready[2], go[2];
 	char buf[64], b;
 	size_t n;
 
 	fresh_namespace("pingpong");
 	MSL_CHECK_EQ(pipe(ready), 0);
-	MSL_CHECK_ERR(mailslot_create("ping", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(pipe(go), 0);
+	/* The child starts its own intake thread: fork before this process
+	 * has one (see run_in_child). */
 	pid_t p = fork();
 	if (p == 0)
-		_exit(pingpong_child(ready[1]));
+		_exit(pingpong_child(ready[1], go[0]));
+	MSL_CHECK_ERR(mailslot_create("ping", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_EQ(write(go[1], "g", 1), 1);
 	MSL_CHECK_EQ(read(ready[0], &b, 1), 1);
 	MSL_CHECK_ERR(mailslot_open("pong", &c), MAILSLOT_OK);
 	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
@@ -594,6 +599,8 @@ test_pingpong_never_stalls(void)
 	mailslot_close(s);
 	close(ready[0]);
 	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
 }
 
 /*
@@ -609,7 +616,7 @@ typedef struct sleeper_ctx {
 	mailslot_server *s;
 	mailslot_client *c;
 	int round;          /* the reader asks for message `round` */
-	volatile int stop;
+	int stop;           /* atomic: the scanner thread reads it */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } sleeper_ctx;
@@ -636,7 +643,7 @@ sleeper_scanner(void *arg)
 {
 	sleeper_ctx *x = arg;
 	mailslot_info in;
-	while (!x->stop)
+	while (!__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE))
 		mailslot_get_info(x->s, &in);
 	return NULL;
 }
@@ -668,7 +675,7 @@ test_sleeping_reader_woken_by_other_drain(void)
 		ok = mailslot_read_for(x.s, &v, sizeof v, &n, NULL, 5000) == MAILSLOT_OK &&
 		    v == i && now_ms() - t0 < 2000;
 	}
-	x.stop = 1;
+	__atomic_store_n(&x.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(sc, NULL);
 	if (!ok) {
 		/* Let the writer finish: it waits for rounds that will not come. */

@@ -30,6 +30,23 @@
 #define MSL_BUF_KEEP (1024 * 1024)
 /* Ready pipes fetched per readiness query during a scan. */
 #define MSL_SCAN_EVENTS 256
+/*
+ * Memory: queued frames, ready or held, count against the quota, and so
+ * does a partial frame larger than MSL_PART_FREE, in full, before more of
+ * it is read (msl_part_admit).  A frame that does not fit waits in its
+ * pipe: the writer is "parked", its pipe out of the readiness set until a
+ * read or a writer's end makes room.  So whatever writers do, the server
+ * holds at most the quota plus, per writer, what one read of its pipe
+ * brings (the pipe's size: 256 KiB, at most the system's pipe-max-size).
+ *
+ * Fair shares: the users with writers connected share the quota equally.
+ * A user's writers together (relays count as their user's) may queue at
+ * most quota / users bytes and messages; past that, a writer of that user
+ * is parked at its next frame boundary and told SHARE_FULL, so its writes
+ * fail with FULL once its pipe is full, while other users still get in.
+ * With one user there is no limit beyond the quota.
+ */
+#define MSL_PART_FREE MSL_RBUF
 
 /*
  * msl_grow returns p grown, by doubling from `first`, to hold `need`
@@ -185,6 +202,151 @@ msl_q_update_ev(struct mailslot_server *s)
 	}
 }
 
+/* ---- memory ---- */
+
+/* msl_usage is the memory the quota covers. */
+static uint64_t
+msl_usage(const struct mailslot_server *s)
+{
+	return s->bytes + s->hbytes + s->resv;
+}
+
+/* msl_over_share tells whether c's user holds its share of the quota. */
+static int
+msl_over_share(const struct mailslot_server *s, const msl_conn *c)
+{
+	const msl_share *h = &s->shares[c->share];
+	uint32_t u = s->nusers;
+
+	return u > 1 && (h->count >= s->opt.quota_messages / u || h->bytes >= s->opt.quota_bytes / u);
+}
+
+/* msl_part_fits tells whether c's partial frame (of c->need bytes) may be
+ * read in full: it is small, reserved, or fits in the quota. */
+static int
+msl_part_fits(const struct mailslot_server *s, const msl_conn *c)
+{
+	msl_frame f;
+
+	if (c->resv > 0 || c->need <= MSL_PART_FREE)
+		return 1;
+	msl_frame_at(c, c->done, &f);
+	return msl_usage(s) + f.len <= s->opt.quota_bytes;
+}
+
+/* msl_part_admit is msl_part_fits, reserving the quota of a large frame. */
+static int
+msl_part_admit(struct mailslot_server *s, msl_conn *c)
+{
+	msl_frame f;
+
+	if (!msl_part_fits(s, c))
+		return 0;
+	if (c->resv == 0 && c->need > MSL_PART_FREE) {
+		msl_frame_at(c, c->done, &f);
+		c->resv = f.len;
+		s->resv += f.len;
+		s->shares[c->share].bytes += f.len;
+	}
+	return 1;
+}
+
+/* msl_part_done gives back what c's partial frame reserved. */
+static void
+msl_part_done(struct mailslot_server *s, msl_conn *c)
+{
+	s->resv -= c->resv;
+	s->shares[c->share].bytes -= c->resv;
+	c->resv = 0;
+}
+
+/*
+ * msl_frames_left is how many more frames c may bring in: what the
+ * message quota and its user's share leave.  A frame takes at least
+ * sizeof(msl_frame) bytes, so a read of that many headers' worth cannot
+ * pass either bound.
+ */
+static uint64_t
+msl_frames_left(const struct mailslot_server *s, const msl_conn *c)
+{
+	uint64_t q = s->opt.quota_messages, used = (uint64_t)s->count + s->held;
+	uint64_t left = q > used ? q - used : 0;
+
+	if (s->nusers > 1) {
+		uint64_t per = q / s->nusers, mine = s->shares[c->share].count;
+		if (per < mine + left)
+			left = per > mine ? per - mine : 0;
+	}
+	return left;
+}
+
+/* msl_may_read tells whether a parked writer may be read again. */
+static int
+msl_may_read(const struct mailslot_server *s, const msl_conn *c)
+{
+	size_t part = c->wr - c->done;
+	if (part > 0)
+		return c->need <= part || msl_part_fits(s, c);
+	return !msl_over_share(s, c);
+}
+
+/* msl_share_notify tells a writer whether its user is over its share,
+ * once per change; a failed send is retried at the next scan. */
+static void
+msl_share_notify(struct mailslot_server *s, msl_conn *c, int over)
+{
+	uint32_t v = over ? MSL_NOTICE_SHARE_FULL : MSL_NOTICE_SHARE_OK;
+
+	c->share_want = over;
+	if (c->share_sent == over || c->ctrl < 0)
+		return;
+	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
+		c->share_sent = over;
+	else
+		s->renotify = 1;
+}
+
+/* msl_share_leave: one of c's user's writers is gone. */
+static void
+msl_share_leave(struct mailslot_server *s, msl_conn *c)
+{
+	if (--s->shares[c->share].writers == 0)
+		s->nusers--;
+}
+
+/* msl_park stops watching c's pipe while its frame waits for room. */
+static void
+msl_park(struct mailslot_server *s, msl_conn *c)
+{
+	if (!c->parked) {
+		msl_pollset_del(s->epfd, c->pipe);
+		c->parked = 1;
+		s->nparked++;
+	}
+	c->seen_scan = UINT64_MAX; /* its pipe is not empty: no quiet floor */
+}
+
+static void
+msl_unpark(struct mailslot_server *s, msl_conn *c)
+{
+	c->parked = 0;
+	s->nparked--;
+	c->seen_scan = s->scans;
+	if (c->pipe >= 0)
+		(void)msl_pollset_add(s->epfd, c->pipe, MSL_POLL_IN, c);
+	msl_share_notify(s, c, 0);
+}
+
+/* msl_unpark_fitting watches again the pipes that may be read now; the
+ * next read of each admits its frame. */
+static void
+msl_unpark_fitting(struct mailslot_server *s)
+{
+	for (msl_conn *c = s->conns; c != NULL && s->nparked > 0; c = c->next)
+		if (c->parked && msl_may_read(s, c))
+			msl_unpark(s, c);
+}
+
 /* ---- connections ---- */
 
 /* msl_held_unlink takes c off the list of writers with held frames. */
@@ -218,6 +380,13 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 		s->npipes--;
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
+	if (!c->dead)
+		msl_share_leave(s, c);
+	msl_part_done(s, c);
+	if (c->parked) {
+		c->parked = 0;
+		s->nparked--;
+	}
 	if (c->pipe >= 0) {
 		/*
 		 * The writer holds another descriptor of the same pipe end, so
@@ -266,9 +435,20 @@ msl_conn_end(struct mailslot_server *s, msl_conn *c)
 	}
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
+	if (!c->dead)
+		msl_share_leave(s, c);
 	c->dead = 1;
 	c->wr = c->done;
 	c->need = 0;
+	if (c->parked) {
+		c->parked = 0;
+		s->nparked--;
+	}
+	/* Its partial frame is dropped, and fewer users may share: room for
+	 * a parked writer. */
+	msl_part_done(s, c);
+	if (s->nparked > 0)
+		msl_unpark_fitting(s);
 	if (c->nready == 0 && c->nheld == 0) {
 		msl_conn_free(s, c);
 		return 1;
@@ -309,10 +489,19 @@ msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
  * msl_parse walks the bytes read into c's buffer since the last complete
  * frame.  A complete frame whose time is at or before `bound` (the start of
  * the current scan) is ready, unless an earlier frame of c is held; later
- * ones are held until the next scan.  `now` is a time after the bytes were
- * read: no honest frame is later, so a frame's time is clamped to it (and
- * to the pipe's order), which keeps a hostile clock from holding frames
- * forever.  Returns -1 on a protocol violation.
+ * ones are held until the next scan.
+ *
+ * A frame's time is the writer's claim, so it is clamped to what the
+ * server saw itself.  `now` is a time after the bytes were read: no honest
+ * frame is later, which keeps a hostile clock from holding frames forever.
+ * c->floor is a time at which the pipe was seen empty: the frame was not
+ * in the pipe yet, so its write returned after that, and raising its time
+ * to the floor cannot put it before a write that began after it returned.
+ * That keeps a forged early time (0) from jumping ahead of writes that
+ * returned before the server last saw this pipe empty - in practice every
+ * write older than one drain (the intake thread drains 1 ms after data
+ * arrives).  Times also keep the pipe's order.  The clamped time is what
+ * the reader gets as sent_ns.  Returns -1 on a protocol violation.
  */
 static int
 msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
@@ -320,24 +509,33 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 	uint32_t nready = 0;
 	uint64_t rbytes = 0;
 	size_t rend = c->ready;
+	int bad = 0;
 
 	while (c->wr - c->done >= sizeof(msl_frame)) {
 		msl_frame f;
 		size_t hs = msl_frame_at(c, c->done, &f);
+		/* The writer checks these too; a frame that breaks them is
+		 * hostile.  The frames before it are counted all the same: they
+		 * stay queued (msl_conn_end). */
 		if ((f.flags & ~MSL_FRAME_ORIGIN) != 0 ||
-		    ((f.flags & MSL_FRAME_ORIGIN) && c->role != MSL_ROLE_RELAY))
-			return -1;
-		/* The writer checks these too; a frame that breaks them is hostile. */
-		if ((s->opt.max_message_size != 0 && f.len > s->opt.max_message_size) ||
-		    f.len > s->opt.quota_bytes)
-			return -1;
+		    ((f.flags & MSL_FRAME_ORIGIN) && c->role != MSL_ROLE_RELAY) ||
+		    (s->opt.max_message_size != 0 && f.len > s->opt.max_message_size) ||
+		    f.len > s->opt.quota_bytes) {
+			bad = 1;
+			break;
+		}
 		if (c->wr - c->done < hs + f.len) {
 			c->need = hs + f.len;
 			break;
 		}
 		c->need = 0;
+		msl_part_done(s, c); /* it now counts as a queued frame */
+		s->shares[c->share].count++;
+		s->shares[c->share].bytes += f.len;
 		if (f.ts > now)
 			f.ts = now;
+		if (f.ts < c->floor)
+			f.ts = c->floor;
 		if (f.ts < c->last_ts)
 			f.ts = c->last_ts;
 		c->last_ts = f.ts;
@@ -359,11 +557,12 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 			c->nheld++;
 			c->held_bytes += f.len;
 			s->held++;
+			s->hbytes += f.len;
 		}
 	}
 	if (nready > 0)
 		msl_make_ready(s, c, nready, rbytes, rend);
-	return 0;
+	return bad ? -1 : 0;
 }
 /*
  * msl_conn_room makes at least `want` bytes free after c->wr, moving the
@@ -405,8 +604,27 @@ msl_conn_room(msl_conn *c, size_t want)
 static int
 msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_partial)
 {
+	if (c->parked) {
+		if (!msl_may_read(s, c))
+			return 0;
+		msl_unpark(s, c);
+	}
+	/* A scan since the last read of this pipe found it empty (it was not
+	 * readable): see msl_parse. */
+	if (s->quiet_scan > c->seen_scan && s->quiet_t > c->floor)
+		c->floor = s->quiet_t;
+	c->seen_scan = s->scans;
 	for (;;) {
 		size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
+		if (c->need > part && !msl_part_admit(s, c)) {
+			msl_park(s, c);
+			return 0;
+		}
+		if (part == 0 && !only_partial && msl_over_share(s, c)) {
+			msl_park(s, c);
+			msl_share_notify(s, c, 1);
+			return 0;
+		}
 		if (c->need > part && c->need - part > want)
 			want = c->need - part;
 		if (only_partial) {
@@ -417,7 +635,22 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 		if (msl_conn_room(c, want) != 0)
 			return 0; /* out of memory: the data waits in the pipe */
 		size_t room = only_partial ? want : c->cap - c->wr;
-		ssize_t r = read(c->pipe, c->buf + c->wr, room);
+		if (!only_partial) {
+			/* No more frames than the quota and the share leave (the
+			 * rest of a frame begun is always taken). */
+			uint64_t left = msl_frames_left(s, c);
+			if (left == 0 && part == 0)
+				return 0;
+			uint64_t lim = left < room / sizeof(msl_frame) ? left * sizeof(msl_frame) : room;
+			if (c->need > part && lim < c->need - part)
+				lim = c->need - part;
+			if (lim < sizeof(msl_frame))
+				lim = sizeof(msl_frame);
+			if (lim < room)
+				room = (size_t)lim;
+		}
+		uint64_t t0 = msl_now_ns();
+		ssize_t r = msl_pipe_read(c->pipe, c->buf + c->wr, room);
 		if (r > 0) {
 			/* A read that filled the room: offer more next time. */
 			if ((size_t)r == room && !only_partial && room >= c->rsize)
@@ -425,14 +658,18 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 			c->wr += (size_t)r;
 			if (msl_parse(s, c, bound, msl_now_ns()) != 0)
 				return msl_conn_end(s, c);
+			if ((size_t)r < room && !only_partial)
+				c->floor = t0; /* the read emptied the pipe */
 			if (c->nheld > 0 || (size_t)r < room)
 				return 0; /* a later frame, or the pipe is empty */
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && errno == EAGAIN)
+		if (r < 0 && errno == EAGAIN) {
+			c->floor = t0;
 			return 0;
+		}
 		/* EOF: every copy of the writer's handle is closed. */
 		return msl_conn_end(s, c);
 	}
@@ -449,10 +686,25 @@ msl_release_held(struct mailslot_server *s)
 		s->held_list = c->held_next;
 		c->held_next = NULL;
 		s->held -= n;
+		s->hbytes -= bytes;
 		c->nheld = 0;
 		c->held_bytes = 0;
 		msl_make_ready(s, c, n, bytes, c->done);
 	}
+}
+
+/*
+ * msl_over tells whether the mailslot is at its quota.  Held frames can
+ * only be released by a scan that reads every pipe: when they are all
+ * there is to deliver, it scans even at the quota (what it reads is one
+ * pipe per writer at most), or they would wait for reservations that a
+ * writer may never complete.
+ */
+static int
+msl_over(const struct mailslot_server *s)
+{
+	return s->count >= s->opt.quota_messages ||
+	    (msl_usage(s) >= s->opt.quota_bytes && !(s->nheap == 0 && s->held > 0));
 }
 
 /*
@@ -465,9 +717,8 @@ static void
 msl_scan_once(struct mailslot_server *s)
 {
 	msl_pollev ev[MSL_SCAN_EVENTS];
-	int over = s->count >= s->opt.quota_messages || s->bytes >= s->opt.quota_bytes;
 
-	if (over) {
+	if (msl_over(s)) {
 		/*
 		 * Over quota: leave the pipes alone so writers see FULL, but let a
 		 * writer in the middle of a frame finish it, or it would hang.
@@ -478,15 +729,24 @@ msl_scan_once(struct mailslot_server *s)
 		for (msl_conn *c = s->conns, *n; c != NULL; c = n) {
 			n = c->next;
 			msl_notify(s, c, MSL_NOTICE_FULL);
+			if (c->share_want != c->share_sent)
+				msl_share_notify(s, c, c->share_want);
 			if (c->pipe >= 0)
 				msl_conn_read(s, c, 0, 1);
 		}
-		return;
+		/* A writer's end may have dropped a reserved partial frame: if
+		 * that made room, scan on, or FULL would stay up with nothing
+		 * left to clear it. */
+		if (msl_over(s))
+			return;
 	}
 	if (s->full || s->renotify) {
 		s->renotify = 0;
-		for (msl_conn *c = s->conns; c != NULL; c = c->next)
+		for (msl_conn *c = s->conns; c != NULL; c = c->next) {
 			msl_notify(s, c, MSL_NOTICE_OK);
+			if (c->share_want != c->share_sent)
+				msl_share_notify(s, c, c->share_want);
+		}
 	}
 	if (s->full)
 		msl_live_store(&s->live, 0);
@@ -494,6 +754,7 @@ msl_scan_once(struct mailslot_server *s)
 
 	/* Every frame whose write finished before t is in a pipe by now. */
 	uint64_t t = msl_now_ns();
+	s->scans++;
 	/* Held frames were read before t, so their writes began before it. */
 	msl_release_held(s);
 	if (s->npipes <= MSL_SCAN_DIRECT) {
@@ -516,6 +777,9 @@ msl_scan_once(struct mailslot_server *s)
 				if (c != NULL && c->pipe >= 0)
 					msl_conn_read(s, c, t, 0);
 			}
+			/* Every pipe it did not report was empty after t. */
+			s->quiet_scan = s->scans;
+			s->quiet_t = t;
 		}
 	}
 	if (t > s->bound)
@@ -576,6 +840,10 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 	c->nready--;
 	s->count--;
 	s->bytes -= f.len;
+	s->shares[c->share].count--;
+	s->shares[c->share].bytes -= f.len;
+	if (s->nparked > 0)
+		msl_unpark_fitting(s);
 	if (c->nready > 0) {
 		c->head_ts = msl_ts_at(c, c->rd);
 		msl_heap_down(s, 0);
@@ -597,14 +865,50 @@ msl_q_next_size(const struct mailslot_server *s)
 	return f.len;
 }
 
+/* msl_share_find sets c->share to its user's entry, made if need be. */
+static int
+msl_share_find(struct mailslot_server *s, msl_conn *c)
+{
+	size_t i = 0;
+
+	while (i < s->nshares && s->shares[i].uid != c->uid)
+		i++;
+	if (i == s->nshares) {
+		msl_share *h = msl_grow(s->shares, &s->shares_cap, i + 1, sizeof *h, 4);
+		if (h == NULL)
+			return -1;
+		s->shares = h;
+		memset(&h[i], 0, sizeof h[i]);
+		h[i].uid = c->uid;
+		s->nshares++;
+	}
+	c->share = i;
+	return 0;
+}
+
 mailslot_err
 msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd)
 {
-	if (msl_heap_reserve(s, s->nconns + 1) != 0)
+	if (msl_heap_reserve(s, s->nconns + 1) != 0 || msl_share_find(s, c) != 0)
 		return MAILSLOT_E_NOMEM;
-	if (msl_set_nonblock(pipe_fd) != 0 || msl_pollset_add(s->epfd, pipe_fd, MSL_POLL_IN, c) != 0)
-		return msl_sys_err(errno);
-	c->pipe = pipe_fd;
+	/* The writer keeps a copy of this descriptor: nothing we read may
+	 * depend on its flags (msl_pipe_adopt). */
+	int own;
+	/* The writer's first write follows the ack: no honest frame is
+	 * older than this (msl_parse). */
+	c->floor = msl_now_ns();
+	c->seen_scan = s->scans;
+	if (msl_pipe_adopt(pipe_fd, &own) != 0)
+		return MAILSLOT_E_PROTO;
+	if (msl_pollset_add(s->epfd, own, MSL_POLL_IN, c) != 0) {
+		mailslot_err e = msl_sys_err(errno);
+		if (own != pipe_fd)
+			close(own);
+		return e;
+	}
+	if (own != pipe_fd)
+		close(pipe_fd);
+	c->pipe = own;
 	return MAILSLOT_OK;
 }
 
@@ -625,6 +929,8 @@ msl_q_join(struct mailslot_server *s, msl_conn *c)
 	s->npipes++;
 	if (c->role == MSL_ROLE_WRITER)
 		s->writers++;
+	if (s->shares[c->share].writers++ == 0)
+		s->nusers++;
 }
 
 void
@@ -636,4 +942,10 @@ msl_q_clear(struct mailslot_server *s)
 	s->heap = NULL;
 	s->nheap = s->heap_cap = 0;
 	s->count = s->held = 0;
+	s->hbytes = s->resv = 0;
+	s->nparked = 0;
+	free(s->shares);
+	s->shares = NULL;
+	s->nshares = s->shares_cap = 0;
+	s->nusers = 0;
 }

@@ -168,16 +168,30 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 	return MAILSLOT_OK;
 }
 
-/* outbox_open connects to mailslotd's outbox, a local mailslot (ctl.h). */
+/*
+ * outbox_open connects to mailslotd's outbox, a local mailslot named in
+ * info (ctl.h), if the process listening on it is the daemon `dpid`: the
+ * kernel's word (SO_PEERCRED), not the name's, since anyone may create
+ * any mailslot name.
+ */
 static mailslot_client *
-outbox_open(void)
+outbox_open(struct msl_ctl_info *info, pid_t dpid)
 {
 	mailslot_name n;
 	mailslot_client *c;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
 
-	if (mailslot_name_parse(MSL_OUTBOX_NAME, 0, &n) != MAILSLOT_OK ||
+	info->outbox[sizeof info->outbox - 1] = '\0';
+	if (strncmp(info->outbox, MSL_OUTBOX_PREFIX, strlen(MSL_OUTBOX_PREFIX)) != 0 ||
+	    mailslot_name_parse(info->outbox, 0, &n) != MAILSLOT_OK ||
 	    msl_client_open_role(&n, MSL_ROLE_WRITER, &c) != MAILSLOT_OK)
 		return NULL;
+	if (msl_peer_cred(c->ctrl, &pid, &uid, &gid) != 0 || pid != dpid) {
+		msl_local_close(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -194,6 +208,7 @@ msl_remote_open(const mailslot_name *n, struct msl_remote **out)
 {
 	char err[256];
 	struct msl_ctl_info info;
+	pid_t dpid;
 	mailslot_err e;
 	struct msl_remote *r = calloc(1, sizeof *r);
 
@@ -208,7 +223,7 @@ msl_remote_open(const mailslot_name *n, struct msl_remote **out)
 	 * trusted with our messages only if root started it, or we did: any
 	 * user could otherwise claim its names and collect every user's
 	 * remote writes. */
-	if (msl_daemon_info(&info) == MAILSLOT_OK) {
+	if (msl_daemon_info(&info, &dpid) == MAILSLOT_OK) {
 		memcpy(r->conf.name, info.name, sizeof r->conf.name);
 		memcpy(r->conf.workgroup, info.workgroup, sizeof r->conf.workgroup);
 		r->conf.name[MSL_NBNAME_CHARS] = r->conf.workgroup[MSL_NBNAME_CHARS] = '\0';
@@ -217,7 +232,7 @@ msl_remote_open(const mailslot_name *n, struct msl_remote **out)
 		 * process may still ask them. */
 		if (info.ns_port != 0)
 			r->conf.ns_port = info.ns_port;
-		r->outbox = outbox_open();
+		r->outbox = outbox_open(&info, dpid);
 	}
 	snprintf(r->mailslot, sizeof r->mailslot, "\\MAILSLOT\\%s", n->path);
 	r->limit = msl_net_max_data(strlen(r->mailslot));

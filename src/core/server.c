@@ -215,7 +215,7 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 	 * listen watch exists: its callbacks take s->mu, so hold it until
 	 * both watches are stored and msl_on_pipes finds s->w_pipes set. */
 	pthread_mutex_lock(&s->mu);
-	s->w_listen = msl_intake_watch(s->listen, MSL_POLL_IN, msl_hs_on_listen, s);
+	s->w_listen = msl_intake_watch(s->listen, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_hs_on_listen, s);
 	s->w_pipes = msl_intake_watch(s->epfd, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_on_pipes, s);
 	pthread_mutex_unlock(&s->mu);
 	if (s->w_listen == NULL || s->w_pipes == NULL) {

@@ -14,6 +14,17 @@
 #include "live.h"
 
 /*
+ * What one user's writers (relays included) hold of a server's queue:
+ * the quota is shared among the users with writers connected (queue.c).
+ */
+typedef struct msl_share {
+	uid_t uid;
+	uint32_t writers; /* connected, not dead                        */
+	uint32_t count;   /* queued frames, ready or held               */
+	uint64_t bytes;   /* their payload, plus partial-frame reservations */
+} msl_share;
+
+/*
  * One connected writer (or relay) of a server.  Its queue is the bytes
  * read from its pipe, frames back to back, in its own buffer:
  *
@@ -35,6 +46,7 @@ typedef struct msl_conn {
 	uid_t uid;
 	gid_t gid;
 	msl_watch *hello_w; /* while its hello has not arrived          */
+	uint64_t hello_by;  /* its hello's deadline (msl_now_ns)         */
 	int notice;    /* last notice the writer should see (0: none) */
 	int notice_sent;
 	int live;      /* the writer got the live page (live.h)      */
@@ -42,16 +54,23 @@ typedef struct msl_conn {
 	long hidx;     /* index in srv->heap, or -1                   */
 	uint64_t head_ts;  /* time of the frame at rd, while nready > 0 */
 	uint64_t last_ts;  /* latest frame time, to keep the pipe sorted */
+	uint64_t floor;    /* a time at which its pipe was seen empty    */
+	uint64_t seen_scan; /* the last scan that read its pipe          */
 	unsigned char *buf;
 	size_t cap, rd, ready, done, wr;
 	size_t need;   /* bytes the partial frame at done needs (0: unknown) */
 	size_t rsize;  /* free space to offer the next read(2)        */
 	uint32_t nready, nheld;
 	uint64_t held_bytes;
+	uint64_t resv;     /* quota reserved for the partial frame at done */
+	int parked;        /* it waits for room: its pipe is unwatched     */
+	size_t share;      /* its user's entry in srv->shares            */
+	int share_want, share_sent; /* 1: over its user's share (a notice) */
 } msl_conn;
 
 struct mailslot_server {
 	pthread_mutex_t mu;
+	struct mailslot_server *all_next, *all_prev; /* every live server (server.c) */
 	int listen;      /* abstract SEQPACKET listening socket       */
 	int epfd;        /* the pipes (+ evfd): what a reader waits on */
 	int evfd;        /* see msl_q_update_ev; -1 until first needed */
@@ -69,6 +88,12 @@ struct mailslot_server {
 	uint32_t count;   /* ready frames                              */
 	uint64_t bytes;   /* their payload bytes                       */
 	uint32_t held;    /* held frames (not counted until released)  */
+	uint64_t hbytes;  /* their payload bytes                       */
+	uint64_t resv;    /* quota reserved for large partial frames   */
+	uint32_t nparked; /* writers whose partial frame waits for room */
+	msl_share *shares; /* one per user that ever wrote              */
+	size_t nshares, shares_cap;
+	uint32_t nusers;  /* shares with writers connected             */
 	msl_conn *held_list;
 	uint64_t bound;   /* start time of the last complete scan      */
 	uint64_t drains;  /* scans done; the intake thread watches it  */
@@ -77,16 +102,18 @@ struct mailslot_server {
 	int pollable;     /* mailslot_fd was called: evfd mirrors the queue */
 	int waiting;      /* readers blocked on epfd                   */
 	uint32_t last_scan; /* frames the last scan read                */
+	uint64_t scans;   /* scans started                             */
+	uint64_t quiet_scan; /* the last scan that saw every unread pipe empty */
+	uint64_t quiet_t;    /* ... and when                             */
 	/* Writers. */
 	msl_conn *conns;
 	msl_conn *hello; /* accepted, waiting for their hello          */
+	uint32_t nhello; /* how many                                   */
 	uint32_t writers;
 	uint32_t npipes; /* connections with a pipe                    */
 	size_t nconns;   /* connections in conns, the dead included    */
 	uint64_t conn_ids;
 	msl_live_slot live; /* the mailslot's word in the live page     */
-	/* Every open server of the process (server.c, for fork()). */
-	struct mailslot_server *all_next, *all_prev;
 	/* The intake thread's view (server.c). */
 	int closing;
 	msl_watch *w_listen, *w_pipes;

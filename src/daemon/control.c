@@ -38,7 +38,7 @@ msld_control_listen(struct msld *d)
 	if (fd < 0)
 		return -1;
 	/* Listening as root, before dropping it, is what lets the library
-	 * trust this daemon (msl_daemon_cred). */
+	 * trust this daemon (msl_daemon_proven). */
 	if (bind(fd, (struct sockaddr *)&sa, sl) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
 		msld_log(d, MSL_LOG_ERROR, "event=start socket=@%s reason=\"cannot listen: %s%s\"",
 		    sa.sun_path + 1, strerror(errno),
@@ -77,6 +77,7 @@ info_body(const struct msld *d, uint8_t *out)
 	memcpy(info.workgroup, d->conf.workgroup, sizeof info.workgroup);
 	info.port = d->conf.port;
 	info.ns_port = d->conf.ns_port;
+	snprintf(info.outbox, sizeof info.outbox, "%s", mailslot_server_name(d->outbox));
 	memcpy(out, &info, sizeof info);
 	return sizeof info;
 }

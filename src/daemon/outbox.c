@@ -5,8 +5,11 @@
  * name, the egress interface's address and port 138, so that replies
  * come back to it, and sends them in batches.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/random.h>
 
 #include "../core/ctl.h"
 #include "../net/dgram.h"
@@ -22,13 +25,28 @@ msld_outbox_open(struct msld *d)
 	mailslot_options o;
 	mailslot_err e;
 
+	char name[MSL_OUTBOX_NAME_MAX];
+	uint64_t r;
+
 	mailslot_options_init(&o);
 	o.max_message_size = MSL_CTL_MAX;
 	o.flags = MAILSLOT_LOCAL_ONLY;
 	o.read_timeout_ms = 0;
-	if ((e = mailslot_create(MSL_OUTBOX_NAME, &o, &d->outbox)) != MAILSLOT_OK) {
+	/* A random name (ctl.h): nobody can hold it before we do.  Taken
+	 * anyway means 64 bits collided, or someone watched: draw again. */
+	for (int tries = 0;; tries++) {
+		if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) {
+			msld_log(d, MSL_LOG_ERROR, "event=start reason=\"cannot draw the outbox's name: %s\"", strerror(errno));
+			return -1;
+		}
+		snprintf(name, sizeof name, "%s%016llx", MSL_OUTBOX_PREFIX, (unsigned long long)r);
+		e = mailslot_create(name, &o, &d->outbox);
+		if (e != MAILSLOT_E_EXISTS || tries == 3)
+			break;
+	}
+	if (e != MAILSLOT_OK) {
 		msld_log(d, MSL_LOG_ERROR, "event=start mailslot=%s reason=\"cannot create the outbox: %s\"",
-		    MSL_OUTBOX_NAME, mailslot_strerror(e));
+		    name, mailslot_strerror(e));
 		return -1;
 	}
 	d->out.fd = mailslot_fd(d->outbox);

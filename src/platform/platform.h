@@ -75,11 +75,18 @@ int msl_connect_abstract(const char *tail, int nonblock, int *fd_out);
 /* msl_accept takes one connection, non-blocking, or -1 (EAGAIN: none). */
 int msl_accept(int listen_fd);
 
-/* msl_send_fd sends buf (one SEQPACKET record) with fd attached (fd<0: none). */
-ssize_t msl_send_fd(int sock, const void *buf, size_t len, int fd);
+/* msl_send_fds sends buf (one SEQPACKET record) with nfd descriptors
+ * attached (at most MSL_MAX_FDS; those < 0 are left out). */
+#define MSL_MAX_FDS 2
+ssize_t msl_send_fds(int sock, const void *buf, size_t len, const int *fds, int nfd);
 
-/* msl_recv_fd receives one record; *fd gets an attached descriptor or -1. */
-ssize_t msl_recv_fd(int sock, void *buf, size_t len, int *fd, int flags);
+/* msl_recv_fds receives one record; fds[0 .. max) get the descriptors
+ * attached, in order, or -1; any beyond max are closed. */
+ssize_t msl_recv_fds(int sock, void *buf, size_t len, int *fds, int max, int flags);
+
+/* msl_peer_name_is tells whether a connected socket's peer is bound to
+ * the abstract name of tail (see msl_abstract_addr). */
+int msl_peer_name_is(int sock, const char *tail);
 
 /* msl_peer_cred reads the peer's pid/uid/gid of a connected AF_UNIX socket. */
 int msl_peer_cred(int sock, pid_t *pid, uid_t *uid, gid_t *gid);
@@ -97,8 +104,25 @@ int msl_wait_fd(int fd, short events, int timeout_ms);
  * (best effort: a user past its pipe quota keeps the default). */
 int msl_pipe(int p[2], size_t size);
 
-/* msl_set_nonblock puts a descriptor a peer handed us in non-blocking mode. */
-int msl_set_nonblock(int fd);
+/*
+ * msl_pipe_adopt takes the read end of a pipe that a peer handed us.  The
+ * peer keeps its own copy of that descriptor, which is the same open file
+ * description: whatever file status flags we set on it, the peer can
+ * clear (O_NONBLOCK), so nothing here depends on them.  It fails with
+ * EBADF when fd is not a pipe or FIFO (a socket, a terminal or a file
+ * could block or never end).  On a kernel whose pipes ignore the per-call
+ * RWF_NOWAIT (before 5.x), the pipe is opened again through /proc/self/fd,
+ * which gives a file description of our own; *out is then that new
+ * descriptor, and the caller closes fd; else *out is fd.
+ */
+int msl_pipe_adopt(int fd, int *out);
+
+/*
+ * msl_pipe_read reads what is in a pipe adopted with msl_pipe_adopt,
+ * never waiting, whatever the peer did to the descriptor's flags: -1 with
+ * EAGAIN when it is empty, 0 at end of file.
+ */
+ssize_t msl_pipe_read(int fd, void *buf, size_t len);
 
 /*
  * An event counter: a descriptor that is readable while signalled.

@@ -105,25 +105,29 @@ msl_accept(int listen_fd)
 }
 
 ssize_t
-msl_send_fd(int sock, const void *buf, size_t len, int fd)
+msl_send_fds(int sock, const void *buf, size_t len, const int *fds, int nfd)
 {
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(MSL_MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int pass[MSL_MAX_FDS], n = 0;
 	ssize_t r;
 
-	if (fd >= 0) {
+	for (int i = 0; i < nfd && n < MSL_MAX_FDS; i++)
+		if (fds[i] >= 0)
+			pass[n++] = fds[i];
+	if (n > 0) {
 		memset(&u, 0, sizeof u);
 		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof u.buf;
+		mh.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
 		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof fd);
+		c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		memcpy(CMSG_DATA(c), pass, (size_t)n * sizeof(int));
 	}
 	do
 		r = sendmsg(sock, &mh, MSG_NOSIGNAL);
@@ -132,7 +136,7 @@ msl_send_fd(int sock, const void *buf, size_t len, int fd)
 }
 
 ssize_t
-msl_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
+msl_recv_fds(int sock, void *buf, size_t len, int *fds, int max, int flags)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	union {
@@ -142,8 +146,10 @@ msl_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = u.buf, .msg_controllen = sizeof u.buf };
 	ssize_t r;
+	int got = 0;
 
-	*fd = -1;
+	for (int i = 0; i < max; i++)
+		fds[i] = -1;
 	do
 		r = recvmsg(sock, &mh, flags | MSG_CMSG_CLOEXEC);
 	while (r < 0 && errno == EINTR);
@@ -156,14 +162,26 @@ msl_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
 		for (size_t i = 0; i < nfd; i++) {
 			int f;
 			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof f);
-			/* Keep the first descriptor; a peer sending more is misbehaving. */
-			if (*fd < 0)
-				*fd = f;
+			/* Keep what we asked for; a peer sending more is misbehaving. */
+			if (got < max)
+				fds[got++] = f;
 			else
 				close(f);
 		}
 	}
 	return r;
+}
+
+int
+msl_peer_name_is(int sock, const char *tail)
+{
+	struct sockaddr_un want, got;
+	socklen_t wl, gl = sizeof got;
+
+	if (msl_abstract_addr(tail, &want, &wl) != 0 ||
+	    getpeername(sock, (struct sockaddr *)&got, &gl) != 0)
+		return 0;
+	return gl == wl && got.sun_family == AF_UNIX && memcmp(&got, &want, wl) == 0;
 }
 
 int
