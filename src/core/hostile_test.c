@@ -774,6 +774,10 @@ start_daemon(void)
 	}
 	close(p[1]);
 	f = fdopen(p[0], "r");
+	/* Unbuffered: a line stdio had read ahead would wait on a poll of the
+	 * descriptor that nothing else will make readable. */
+	if (f != NULL)
+		setvbuf(f, NULL, _IONBF, 0);
 	while (f != NULL && msl_wait_fd(p[0], POLLIN, 5000) > 0 && fgets(line, sizeof line, f) != NULL) {
 		if (strstr(line, "event=ready ") != NULL) { /* its readiness log line */
 			fclose(f);
