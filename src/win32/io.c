@@ -292,7 +292,7 @@ msw_io_start_locked(void)
  * In a forked child the I/O thread does not exist and its epoll set is the
  * parent's; forget both, and the next overlapped operation starts anew.
  */
-void
+static void
 msw_io_atfork_child(void)
 {
 	if (msw_io_ep >= 0)
@@ -541,7 +541,7 @@ CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
 }
 
 /* Closing the last handle of a mailslot cancels its reads, as on Windows. */
-void
+static void
 msw_last_handle_locked(msw_obj *o)
 {
 	while (o->io_head != NULL)
@@ -585,4 +585,14 @@ GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
 {
 	return GetOverlappedResultEx(hFile, lpOverlapped, lpNumberOfBytesTransferred,
 	    bWait ? INFINITE : 0, FALSE);
+}
+
+static const msw_fork_ops msw_io_fork_ops = { NULL, NULL, NULL, msw_io_atfork_child };
+
+/* Registers the I/O layer's hooks with handles.c. */
+__attribute__((constructor)) static void
+msw_io_register(void)
+{
+	msw_set_last_handle_hook(msw_last_handle_locked);
+	msw_fork_register(MSW_FORK_IO, &msw_io_fork_ops);
 }

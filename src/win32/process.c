@@ -35,8 +35,6 @@
 
 #include "msw.h"
 
-#define MSW_INHERIT_ENV "MAILSLOT_INHERITED_HANDLES"
-
 extern char **environ;
 
 /* ------------------------------------------------------------------ */
@@ -455,7 +453,7 @@ msw_fork_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 }
 
 /* With msw_mu held, before fork(). */
-void
+static void
 msw_fork_prepare_locked(void)
 {
 	msw_nforking = 0;
@@ -464,7 +462,7 @@ msw_fork_prepare_locked(void)
 }
 
 /* In the parent after fork(), msw_mu still held: the brokers start. */
-void
+static void
 msw_fork_parent_locked(void)
 {
 	for (int i = 0; i < msw_nforking; i++) {
@@ -506,7 +504,7 @@ msw_fork_child_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 }
 
 /* In the child after fork(), msw_mu held; no thread but this one exists. */
-void
+static void
 msw_fork_child_locked(void)
 {
 	if (!msw_in_spawn)
@@ -517,6 +515,17 @@ msw_fork_child_locked(void)
 		free(msw_forking[i]);
 	}
 	msw_nforking = 0;
+}
+
+/* The fork hooks run from handles.c's pthread_atfork handlers. */
+static const msw_fork_ops msw_process_fork_ops = {
+	msw_fork_prepare_locked, msw_fork_parent_locked, msw_fork_child_locked, NULL
+};
+
+__attribute__((constructor)) static void
+msw_process_register(void)
+{
+	msw_fork_register(MSW_FORK_PROCESS, &msw_process_fork_ops);
 }
 
 /* ------------------------------------------------------------------ */
@@ -628,103 +637,6 @@ msw_export_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 		break;
 	}
 	return x->err != 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Importing them in the child                                         */
-/* ------------------------------------------------------------------ */
-
-static msw_obj *
-msw_import_one(char kind, int fd, const char *extra)
-{
-	msw_obj *o = NULL;
-	if (kind != 'c' && fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
-		return NULL; /* not a descriptor we were given */
-	switch (kind) {
-	case 'e':
-		o = msw_obj_new(MSW_K_EVENT, fd, extra[0] == 'm');
-		break;
-	case 't':
-		if ((o = msw_obj_new(MSW_K_THREAD, fd, 1)) != NULL) {
-			int code = atoi(extra);
-			o->exited = code >= 0;
-			o->exit_code = code >= 0 ? (DWORD)code : STILL_ACTIVE;
-		}
-		break;
-	case 'p':
-		if ((o = msw_obj_new(MSW_K_PROCESS, fd, 1)) != NULL) {
-			o->pid = (pid_t)atoi(extra);
-			o->reaped = 1; /* not our child: the pidfd tells when it ends */
-		}
-		break;
-	case 's': {
-		int sig = msw_eventfd(0), afd = atoi(extra);
-		if (afd <= 2 || fcntl(afd, F_SETFD, FD_CLOEXEC) != 0)
-			afd = -1; /* no asynchronous channel: synchronous reads only */
-		if (sig >= 0 && (o = msw_obj_new(MSW_K_SERVER, sig, 1)) != NULL) {
-			o->proxy_fd = fd;
-			o->proxy_afd = afd;
-		} else if (sig >= 0) {
-			close(sig);
-		}
-		break;
-	}
-	case 'c': {
-		size_t n = strlen(extra) / 2, i;
-		int sig = msw_eventfd(0);
-		char *name = malloc(n + 1);
-		if (sig < 0 || name == NULL) {
-			if (sig >= 0)
-				close(sig);
-			free(name);
-			return NULL;
-		}
-		for (i = 0; i < n; i++) {
-			unsigned v = 0;
-			sscanf(extra + 2 * i, "%2x", &v);
-			name[i] = (char)v;
-		}
-		name[n] = '\0';
-		if ((o = msw_obj_new(MSW_K_CLIENT, sig, 1)) != NULL)
-			o->name = name;
-		else {
-			close(sig);
-			free(name);
-		}
-		break;
-	}
-	default:
-		break;
-	}
-	return o;
-}
-
-/*
- * msw_inherit_import places the handles a CreateProcess parent passed, at
- * their values, before anything else uses the table (pthread_once).
- */
-void
-msw_inherit_import(void)
-{
-	const char *v = getenv(MSW_INHERIT_ENV);
-	char *copy, *item, *save = NULL;
-	if (v == NULL || atol(v) != (long)getpid() || (copy = strdup(v)) == NULL)
-		return;
-	pthread_mutex_lock(&msw_mu);
-	for (item = strtok_r(copy, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
-		char kind, extra[600] = "";
-		unsigned long hv;
-		int fd;
-		msw_obj *o;
-		if (sscanf(item, "%lu:%c:%d:%599s", &hv, &kind, &fd, extra) < 3)
-			continue;
-		if ((o = msw_import_one(kind, fd, extra)) == NULL)
-			continue;
-		if (msw_handle_place((HANDLE)(uintptr_t)hv, o, HANDLE_FLAG_INHERIT) != 0)
-			msw_unref_locked(o); /* a value we cannot hold: drop it */
-	}
-	msw_unlock();
-	free(copy);
 }
 
 /* ------------------------------------------------------------------ */
