@@ -1,6 +1,12 @@
 /*
- * handles.c - the handle table, object lifetimes and the handle functions
- * (CloseHandle, DuplicateHandle, Get/SetHandleInformation).
+ * handles.c - the handle table, object lifetimes, the last error, the
+ * handle functions (CloseHandle, Get/SetHandleInformation), the import of
+ * handles inherited over exec, and the fork handlers.
+ *
+ * This is the bottom layer: it calls no other file of the Win32 layer.
+ * What it must reach above, it reaches through hooks that the owning file
+ * registers: io.c cancels a mailslot's pending reads when its last handle
+ * closes; process.c, sync.c and io.c run their parts of fork().
  *
  * A HANDLE is (slot index + 1) * 4, like real Windows handles, so bad
  * handles are detected rather than dereferenced.  A slot points at an

@@ -12,6 +12,10 @@
  * Each waitable object has a descriptor, `fd`, that polls readable while
  * the object is signaled (an eventfd, or a pidfd for a process), so waits
  * are poll(2) and a Linux event loop can watch the same objects.
+ *
+ * The files form layers; each calls only files below it:
+ *   handles.c (table, lifetimes, errors, lock, fork handlers) at the bottom;
+ *   strings.c; sync.c; process.c; io.c and thread.c; file.c on top.
  */
 #ifndef MSW_H
 #define MSW_H

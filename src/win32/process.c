@@ -6,7 +6,7 @@
  * exited, so it waits like every other object.  CreateProcess with
  * bInheritHandles passes each inheritable handle under the same value, as
  * Windows does, and describes them in $MAILSLOT_INHERITED_HANDLES, which
- * the child's library reads before its first handle is used:
+ * the child's library reads (handles.c) before its first handle is used:
  *
  *   <pid>;<handle>:<kind>:<fd>:<extra>;...
  *

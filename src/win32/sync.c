@@ -1,5 +1,6 @@
 /*
- * sync.c - events, waits, alertable waits and APCs, Sleep.
+ * sync.c - events, waits, alertable waits and APCs, Sleep, and the
+ * per-thread state (msw_tls) with the thread's own object.
  *
  * An object is signaled exactly while its descriptor polls readable: an
  * eventfd whose counter is non-zero (events, threads, mailslot handles)

@@ -1,5 +1,6 @@
 /*
- * thread.c - CreateThread, ExitThread, GetExitCodeThread, ResumeThread.
+ * thread.c - CreateThread, ExitThread, GetExitCodeThread, ResumeThread, and
+ * DuplicateHandle (which resolves GetCurrentThread()).
  *
  * A thread object is an eventfd written once when its thread ends, so it
  * is waitable like any other object.  The thread's layer state (msw_tls)
