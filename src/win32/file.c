@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "msw.h"
@@ -50,29 +49,6 @@ msw_file_new(int kind, void *native, const char *name, LPSECURITY_ATTRIBUTES sa)
 	msw_fork_hooks();
 	msw_set_error(ERROR_SUCCESS);
 	return msw_handle_new(o, msw_inherit_flag(sa));
-}
-
-void
-msw_destroy_kind(msw_obj *o)
-{
-	if (o->srv != NULL)
-		mailslot_close(o->srv);
-	if (o->cli != NULL)
-		mailslot_client_close(o->cli);
-	if (o->proxy_fd >= 0)
-		close(o->proxy_fd);
-	if (o->proxy_afd >= 0)
-		close(o->proxy_afd);
-	if (o->kind == MSW_K_PROCESS && o->pid > 0 && !o->exited && !o->reaped)
-		waitpid(o->pid, NULL, WNOHANG); /* an ended child is not left a zombie */
-	if (o->kind == MSW_K_THREAD && (o->thread != NULL || o->proc != NULL)) {
-		pthread_mutex_lock(&msw_mu);
-		if (o->thread != NULL)
-			msw_tls_unref_locked(o->thread);
-		if (o->proc != NULL)
-			msw_unref_locked(o->proc);
-		msw_unlock();
-	}
 }
 
 HANDLE WINAPI

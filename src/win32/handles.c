@@ -1,6 +1,12 @@
 /*
- * handles.c - the handle table, object lifetimes and the handle functions
- * (CloseHandle, DuplicateHandle, Get/SetHandleInformation).
+ * handles.c - the handle table, object lifetimes, the last error, the
+ * handle functions (CloseHandle, Get/SetHandleInformation), the import of
+ * handles inherited over exec, and the fork handlers.
+ *
+ * This is the bottom layer: it calls no other file of the Win32 layer.
+ * What it must reach above, it reaches through hooks that the owning file
+ * registers: io.c cancels a mailslot's pending reads when its last handle
+ * closes; process.c, sync.c and io.c run their parts of fork().
  *
  * A HANDLE is (slot index + 1) * 4, like real Windows handles, so bad
  * handles are detected rather than dereferenced.  A slot points at an
@@ -10,9 +16,13 @@
  * briefly.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "msw.h"
@@ -28,6 +38,8 @@ static msw_slot *msw_tab;
 static size_t msw_cap;
 static msw_obj *msw_dead; /* objects to destroy once msw_mu is released */
 static _Thread_local DWORD msw_last_error;
+static void (*msw_last_handle_hook)(msw_obj *o);
+static const msw_fork_ops *msw_fork_slots[MSW_FORK_SLOTS];
 
 DWORD WINAPI
 GetLastError(void)
@@ -59,6 +71,74 @@ msw_fail_h(DWORD e)
 {
 	msw_last_error = e;
 	return INVALID_HANDLE_VALUE;
+}
+
+int
+msw_eventfd(int initial)
+{
+	return eventfd(initial ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hooks the upper files register                                      */
+/* ------------------------------------------------------------------ */
+
+void
+msw_set_last_handle_hook(void (*fn)(msw_obj *o))
+{
+	msw_last_handle_hook = fn;
+}
+
+void
+msw_fork_register(int slot, const msw_fork_ops *ops)
+{
+	if (slot >= 0 && slot < MSW_FORK_SLOTS)
+		msw_fork_slots[slot] = ops;
+}
+
+/* The handlers take msw_mu over fork() and run the hooks in slot order. */
+static void
+msw_fork_prepare(void)
+{
+	pthread_mutex_lock(&msw_mu);
+	for (int i = 0; i < MSW_FORK_SLOTS; i++)
+		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->prepare_locked != NULL)
+			msw_fork_slots[i]->prepare_locked();
+}
+
+static void
+msw_fork_parent(void)
+{
+	for (int i = 0; i < MSW_FORK_SLOTS; i++)
+		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->parent_locked != NULL)
+			msw_fork_slots[i]->parent_locked();
+	pthread_mutex_unlock(&msw_mu);
+}
+
+static void
+msw_fork_child(void)
+{
+	for (int i = 0; i < MSW_FORK_SLOTS; i++)
+		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->child_locked != NULL)
+			msw_fork_slots[i]->child_locked();
+	pthread_mutex_unlock(&msw_mu);
+	for (int i = 0; i < MSW_FORK_SLOTS; i++)
+		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->child != NULL)
+			msw_fork_slots[i]->child();
+}
+
+static pthread_once_t msw_fork_once = PTHREAD_ONCE_INIT;
+
+static void
+msw_fork_install(void)
+{
+	pthread_atfork(msw_fork_prepare, msw_fork_parent, msw_fork_child);
+}
+
+void
+msw_fork_hooks(void)
+{
+	pthread_once(&msw_fork_once, msw_fork_install);
 }
 
 msw_obj *
@@ -94,6 +174,44 @@ msw_unref_locked(msw_obj *o)
 }
 
 void
+msw_tls_unref_locked(msw_tls *t)
+{
+	if (--t->refs == 0) {
+		msw_apc *a = t->apc_head, *next;
+		for (; a != NULL; a = next) {
+			next = a->next;
+			free(a);
+		}
+		close(t->wake);
+		free(t);
+	}
+}
+
+/* msw_destroy_kind releases what an object of its kind holds (msw_mu not held). */
+static void
+msw_destroy_kind(msw_obj *o)
+{
+	if (o->srv != NULL)
+		mailslot_close(o->srv);
+	if (o->cli != NULL)
+		mailslot_client_close(o->cli);
+	if (o->proxy_fd >= 0)
+		close(o->proxy_fd);
+	if (o->proxy_afd >= 0)
+		close(o->proxy_afd);
+	if (o->kind == MSW_K_PROCESS && o->pid > 0 && !o->exited && !o->reaped)
+		waitpid(o->pid, NULL, WNOHANG); /* an ended child is not left a zombie */
+	if (o->kind == MSW_K_THREAD && (o->thread != NULL || o->proc != NULL)) {
+		pthread_mutex_lock(&msw_mu);
+		if (o->thread != NULL)
+			msw_tls_unref_locked(o->thread);
+		if (o->proc != NULL)
+			msw_unref_locked(o->proc);
+		msw_unlock();
+	}
+}
+
+void
 msw_unlock(void)
 {
 	msw_obj *d = msw_dead, *next;
@@ -119,6 +237,103 @@ msw_unref(msw_obj *o)
 	pthread_mutex_lock(&msw_mu);
 	msw_unref_locked(o);
 	msw_unlock();
+}
+
+/* ------------------------------------------------------------------ */
+/* Importing them in the child                                         */
+/* ------------------------------------------------------------------ */
+
+static msw_obj *
+msw_import_one(char kind, int fd, const char *extra)
+{
+	msw_obj *o = NULL;
+	if (kind != 'c' && fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+		return NULL; /* not a descriptor we were given */
+	switch (kind) {
+	case 'e':
+		o = msw_obj_new(MSW_K_EVENT, fd, extra[0] == 'm');
+		break;
+	case 't':
+		if ((o = msw_obj_new(MSW_K_THREAD, fd, 1)) != NULL) {
+			int code = atoi(extra);
+			o->exited = code >= 0;
+			o->exit_code = code >= 0 ? (DWORD)code : STILL_ACTIVE;
+		}
+		break;
+	case 'p':
+		if ((o = msw_obj_new(MSW_K_PROCESS, fd, 1)) != NULL) {
+			o->pid = (pid_t)atoi(extra);
+			o->reaped = 1; /* not our child: the pidfd tells when it ends */
+		}
+		break;
+	case 's': {
+		int sig = msw_eventfd(0), afd = atoi(extra);
+		if (afd <= 2 || fcntl(afd, F_SETFD, FD_CLOEXEC) != 0)
+			afd = -1; /* no asynchronous channel: synchronous reads only */
+		if (sig >= 0 && (o = msw_obj_new(MSW_K_SERVER, sig, 1)) != NULL) {
+			o->proxy_fd = fd;
+			o->proxy_afd = afd;
+		} else if (sig >= 0) {
+			close(sig);
+		}
+		break;
+	}
+	case 'c': {
+		size_t n = strlen(extra) / 2, i;
+		int sig = msw_eventfd(0);
+		char *name = malloc(n + 1);
+		if (sig < 0 || name == NULL) {
+			if (sig >= 0)
+				close(sig);
+			free(name);
+			return NULL;
+		}
+		for (i = 0; i < n; i++) {
+			unsigned v = 0;
+			sscanf(extra + 2 * i, "%2x", &v);
+			name[i] = (char)v;
+		}
+		name[n] = '\0';
+		if ((o = msw_obj_new(MSW_K_CLIENT, sig, 1)) != NULL)
+			o->name = name;
+		else {
+			close(sig);
+			free(name);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	return o;
+}
+
+/*
+ * msw_inherit_import places the handles a CreateProcess parent passed, at
+ * their values, before anything else uses the table (pthread_once).
+ */
+static void
+msw_inherit_import(void)
+{
+	const char *v = getenv(MSW_INHERIT_ENV);
+	char *copy, *item, *save = NULL;
+	if (v == NULL || atol(v) != (long)getpid() || (copy = strdup(v)) == NULL)
+		return;
+	pthread_mutex_lock(&msw_mu);
+	for (item = strtok_r(copy, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
+		char kind, extra[600] = "";
+		unsigned long hv;
+		int fd;
+		msw_obj *o;
+		if (sscanf(item, "%lu:%c:%d:%599s", &hv, &kind, &fd, extra) < 3)
+			continue;
+		if ((o = msw_import_one(kind, fd, extra)) == NULL)
+			continue;
+		if (msw_handle_place((HANDLE)(uintptr_t)hv, o, HANDLE_FLAG_INHERIT) != 0)
+			msw_unref_locked(o); /* a value we cannot hold: drop it */
+	}
+	msw_unlock();
+	free(copy);
 }
 
 /* The table is built lazily so that handles inherited over exec land first. */
@@ -241,7 +456,7 @@ msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), v
 }
 
 /* msw_close_locked empties the slot of h; ERROR_* or 0. */
-static DWORD
+DWORD
 msw_close_locked(HANDLE h)
 {
 	uintptr_t v = (uintptr_t)h;
@@ -253,8 +468,8 @@ msw_close_locked(HANDLE h)
 		return ERROR_INVALID_HANDLE;
 	msw_tab[v / 4 - 1].obj = NULL;
 	msw_tab[v / 4 - 1].flags = 0;
-	if (--o->handles == 0)
-		msw_last_handle_locked(o);
+	if (--o->handles == 0 && msw_last_handle_hook != NULL)
+		msw_last_handle_hook(o);
 	msw_unref_locked(o);
 	return 0;
 }
@@ -269,51 +484,6 @@ CloseHandle(HANDLE hObject)
 	msw_unlock();
 	if (e != 0)
 		return msw_fail(e);
-	return TRUE;
-}
-
-BOOL WINAPI
-DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
-    HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess,
-    BOOL bInheritHandle, DWORD dwOptions)
-{
-	msw_obj *o;
-	HANDLE h = NULL;
-	DWORD e = 0;
-
-	(void)dwDesiredAccess; /* our handles have one access each: the source's */
-	if (hSourceProcessHandle != GetCurrentProcess() ||
-	    hTargetProcessHandle != GetCurrentProcess())
-		return msw_fail(hSourceProcessHandle == NULL || hTargetProcessHandle == NULL ?
-		        ERROR_INVALID_HANDLE : ERROR_NOT_SUPPORTED);
-	if (lpTargetHandle == NULL && !(dwOptions & DUPLICATE_CLOSE_SOURCE))
-		return msw_fail(ERROR_INVALID_PARAMETER);
-	if (hSourceHandle == GetCurrentThread()) {
-		msw_tls *t = msw_tls_get();
-		if (t == NULL)
-			return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
-		msw_init();
-		pthread_mutex_lock(&msw_mu);
-		o = msw_thread_self_locked(t);
-	} else {
-		msw_init();
-		pthread_mutex_lock(&msw_mu);
-		o = msw_get_locked(hSourceHandle, NULL);
-	}
-	if (o == NULL) {
-		e = ERROR_INVALID_HANDLE;
-	} else if (lpTargetHandle != NULL) {
-		h = msw_handle_new_locked(o, bInheritHandle ? HANDLE_FLAG_INHERIT : 0);
-		if (h == NULL)
-			e = ERROR_NOT_ENOUGH_MEMORY;
-	}
-	if (e == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE) && hSourceHandle != GetCurrentThread())
-		msw_close_locked(hSourceHandle);
-	msw_unlock();
-	if (e != 0)
-		return msw_fail(e);
-	if (lpTargetHandle != NULL)
-		*lpTargetHandle = h;
 	return TRUE;
 }
 

@@ -292,7 +292,7 @@ msw_io_start_locked(void)
  * In a forked child the I/O thread does not exist and its epoll set is the
  * parent's; forget both, and the next overlapped operation starts anew.
  */
-void
+static void
 msw_io_atfork_child(void)
 {
 	if (msw_io_ep >= 0)
@@ -323,124 +323,125 @@ msw_begin_locked(msw_obj *o, LPOVERLAPPED ov, LPOVERLAPPED_COMPLETION_ROUTINE ro
 	return 0;
 }
 
-BOOL
-msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
-    LPOVERLAPPED_COMPLETION_ROUTINE routine)
-{
-	msw_tls *t = msw_tls_get();
-	msw_obj *o, *ev = NULL;
+/* One ReadFile/ReadFileEx on a mailslot, as msw_io_read goes through it. */
+typedef struct msw_rd {
+	HANDLE h;
+	msw_obj *o, *ev;
+	msw_tls *t;
+	LPVOID buf;
+	DWORD n;
+	LPDWORD got;
+	LPOVERLAPPED ov;
+	LPOVERLAPPED_COMPLETION_ROUTINE routine;
 	mailslot_info info;
-	mailslot_err e;
-	msw_io *op;
-	DWORD err = 0;
-	size_t len = 0;
-	int held = 0;
+} msw_rd;
 
-	if (got)
-		*got = 0;
-	if (ov == NULL)
-		return msw_fail(ERROR_INVALID_PARAMETER);
-	if (t == NULL)
-		return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
-	msw_init();
+/*
+ * msw_read_now_proxied tries a read through the parent before it queues:
+ * the same rules, asked for in round trips made unlocked.  Returns -1 to
+ * queue it (msw_mu held again, with a reference to o and ev that the
+ * caller drops), else the call's result with msw_mu released.
+ */
+static int
+msw_read_now_proxied(msw_rd *r)
+{
+	msw_obj *o = r->o, *ev = r->ev;
+	int idle = o->io_head == NULL;
+	DWORD perr = ERROR_SEM_TIMEOUT, plen = 0;
+	o->refs++;
+	if (ev != NULL)
+		ev->refs++;
+	pthread_mutex_unlock(&msw_mu);
+	if (idle)
+		perr = (DWORD)msw_proxy_tryread(o, r->buf, r->n, &plen);
+	if (perr == ERROR_SEM_TIMEOUT)
+		perr = msw_proxy_info(o, &r->info) != 0 ? ERROR_HANDLE_EOF :
+		    r->info.read_timeout_ms == 0 ? ERROR_SEM_TIMEOUT : ERROR_IO_PENDING;
 	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(h, NULL);
-	if (o == NULL || (o->kind != MSW_K_SERVER && o->kind != MSW_K_CLIENT))
-		err = ERROR_INVALID_HANDLE;
-	else if (o->kind == MSW_K_CLIENT)
-		err = ERROR_INVALID_PARAMETER;
-	else if (o->proxy_fd >= 0 && o->proxy_afd < 0)
-		err = ERROR_NOT_SUPPORTED; /* a parent without the asynchronous channel */
-	else
-		err = msw_begin_locked(o, ov, routine, &ev);
-	if (err != 0) {
-		pthread_mutex_unlock(&msw_mu);
-		return msw_fail(err);
-	}
-	if (o->proxy_fd >= 0) {
-		/* Through the parent: the same rules, asked for in round trips made unlocked. */
-		int idle = o->io_head == NULL;
-		DWORD perr = ERROR_SEM_TIMEOUT, plen = 0;
-		o->refs++;
-		if (ev != NULL)
-			ev->refs++;
-		pthread_mutex_unlock(&msw_mu);
-		if (idle)
-			perr = (DWORD)msw_proxy_tryread(o, buf, n, &plen);
-		if (perr == ERROR_SEM_TIMEOUT)
-			perr = msw_proxy_info(o, &info) != 0 ? ERROR_HANDLE_EOF :
-			    info.read_timeout_ms == 0 ? ERROR_SEM_TIMEOUT : ERROR_IO_PENDING;
-		pthread_mutex_lock(&msw_mu);
-		if (perr == 0)
-			msw_finish_locked(o, ev, t, ov, routine, MSW_STATUS_SUCCESS, plen);
-		if (perr == ERROR_IO_PENDING && msw_get_locked(h, NULL) != o)
-			perr = ERROR_INVALID_HANDLE; /* closed meanwhile */
-		if (perr != ERROR_IO_PENDING) {
-			msw_unref_locked(o);
-			if (ev != NULL)
-				msw_unref_locked(ev);
-			msw_unlock();
-			if (perr != 0)
-				return msw_fail(perr);
-			if (got)
-				*got = plen;
+	if (perr == 0)
+		msw_finish_locked(o, ev, r->t, r->ov, r->routine, MSW_STATUS_SUCCESS, plen);
+	if (perr == ERROR_IO_PENDING && msw_get_locked(r->h, NULL) != o)
+		perr = ERROR_INVALID_HANDLE; /* closed meanwhile */
+	if (perr == ERROR_IO_PENDING)
+		return -1;
+	msw_unref_locked(o);
+	if (ev != NULL)
+		msw_unref_locked(ev);
+	msw_unlock();
+	if (perr != 0)
+		return msw_fail(perr);
+	if (r->got)
+		*r->got = plen;
+	msw_set_error(ERROR_SUCCESS);
+	return TRUE;
+}
+
+/*
+ * msw_read_now_local tries a read of our own server before it queues:
+ * -1 to queue it (msw_mu held), else the call's result with msw_mu
+ * released.
+ */
+static int
+msw_read_now_local(msw_rd *r)
+{
+	msw_obj *o = r->o;
+	mailslot_err e;
+	size_t len = 0;
+	if (o->io_head == NULL) {
+		/* A queued message completes the read at once, as on Windows. */
+		e = mailslot_read_for(o->srv, r->buf, r->n, &len, NULL, 0);
+		if (e == MAILSLOT_OK) {
+			msw_finish_locked(o, r->ev, r->t, r->ov, r->routine, MSW_STATUS_SUCCESS,
+			    (DWORD)len);
+			pthread_mutex_unlock(&msw_mu);
+			if (r->got)
+				*r->got = (DWORD)len;
 			msw_set_error(ERROR_SUCCESS);
 			return TRUE;
 		}
-		held = 1; /* the references taken above go once the read holds its own */
-	} else {
-		if (o->io_head == NULL) {
-			/* A queued message completes the read at once, as on Windows. */
-			e = mailslot_read_for(o->srv, buf, n, &len, NULL, 0);
-			if (e == MAILSLOT_OK) {
-				msw_finish_locked(o, ev, t, ov, routine, MSW_STATUS_SUCCESS, (DWORD)len);
-				pthread_mutex_unlock(&msw_mu);
-				if (got)
-					*got = (DWORD)len;
-				msw_set_error(ERROR_SUCCESS);
-				return TRUE;
-			}
-			if (e != MAILSLOT_E_TIMEOUT) {
-				pthread_mutex_unlock(&msw_mu);
-				return msw_fail(mailslot_win32_error(e));
-			}
-		}
-		if ((e = mailslot_get_info(o->srv, &info)) != MAILSLOT_OK) {
+		if (e != MAILSLOT_E_TIMEOUT) {
 			pthread_mutex_unlock(&msw_mu);
 			return msw_fail(mailslot_win32_error(e));
 		}
-		if (info.read_timeout_ms == 0) {
-			/* Timeout 0 fails at once, overlapped or not (Wine's test on Windows). */
-			pthread_mutex_unlock(&msw_mu);
-			return msw_fail(ERROR_SEM_TIMEOUT);
-		}
 	}
+	if ((e = mailslot_get_info(o->srv, &r->info)) != MAILSLOT_OK) {
+		pthread_mutex_unlock(&msw_mu);
+		return msw_fail(mailslot_win32_error(e));
+	}
+	if (r->info.read_timeout_ms == 0) {
+		/* Timeout 0 fails at once, overlapped or not (Wine's test on Windows). */
+		pthread_mutex_unlock(&msw_mu);
+		return msw_fail(ERROR_SEM_TIMEOUT);
+	}
+	return -1;
+}
+
+/* msw_read_queue_locked queues the read for the I/O thread; 0 or ERROR_NOT_ENOUGH_MEMORY. */
+static DWORD
+msw_read_queue_locked(msw_rd *r)
+{
+	msw_obj *o = r->o;
+	msw_io *op;
 	if ((op = calloc(1, sizeof *op)) == NULL || msw_io_start_locked() != 0) {
-		if (held) {
-			msw_unref_locked(o);
-			if (ev != NULL)
-				msw_unref_locked(ev);
-		}
-		msw_unlock();
 		free(op);
-		return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
+		return ERROR_NOT_ENOUGH_MEMORY;
 	}
 	op->file = o;
 	o->refs++;
-	if ((op->event = ev) != NULL)
-		ev->refs++;
-	op->thread = t;
-	t->refs++;
-	op->ov = ov;
-	op->buf = buf;
-	op->cap = n;
-	op->routine = routine;
+	if ((op->event = r->ev) != NULL)
+		r->ev->refs++;
+	op->thread = r->t;
+	r->t->refs++;
+	op->ov = r->ov;
+	op->buf = r->buf;
+	op->cap = r->n;
+	op->routine = r->routine;
 	/* A proxied read's time is kept by the parent, which owns the timeout. */
-	op->deadline = info.read_timeout_ms == MAILSLOT_WAIT_FOREVER || o->proxy_fd >= 0 ?
-	    UINT64_MAX : msw_now_ms() + info.read_timeout_ms;
+	op->deadline = r->info.read_timeout_ms == MAILSLOT_WAIT_FOREVER || o->proxy_fd >= 0 ?
+	    UINT64_MAX : msw_now_ms() + r->info.read_timeout_ms;
 	op->id = ++msw_io_ids;
-	__atomic_store_n(&ov->InternalHigh, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&ov->Internal, (ULONG_PTR)MSW_STATUS_PENDING, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->ov->InternalHigh, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->ov->Internal, (ULONG_PTR)MSW_STATUS_PENDING, __ATOMIC_RELEASE);
 	*o->io_tail = op;
 	o->io_tail = &op->next;
 	if (!o->io_busy) {
@@ -452,14 +453,57 @@ msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
 		epoll_ctl(msw_io_ep, EPOLL_CTL_ADD, msw_io_fd(o), &eev);
 	}
 	if (o->proxy_fd >= 0)
-		msw_proxy_arequest(o, 0, op->id, n); /* a failure shows as the channel's end */
+		msw_proxy_arequest(o, 0, op->id, r->n); /* a failure shows as the channel's end */
 	msw_signal(msw_io_wake);
+	return 0;
+}
+
+BOOL
+msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
+    LPOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+	msw_rd r = { .h = h, .t = msw_tls_get(), .buf = buf, .n = n, .got = got, .ov = ov,
+		.routine = routine };
+	DWORD err = 0;
+	int held = 0, done;
+
+	if (got)
+		*got = 0;
+	if (ov == NULL)
+		return msw_fail(ERROR_INVALID_PARAMETER);
+	if (r.t == NULL)
+		return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
+	msw_init();
+	pthread_mutex_lock(&msw_mu);
+	r.o = msw_get_locked(h, NULL);
+	if (r.o == NULL || (r.o->kind != MSW_K_SERVER && r.o->kind != MSW_K_CLIENT))
+		err = ERROR_INVALID_HANDLE;
+	else if (r.o->kind == MSW_K_CLIENT)
+		err = ERROR_INVALID_PARAMETER;
+	else if (r.o->proxy_fd >= 0 && r.o->proxy_afd < 0)
+		err = ERROR_NOT_SUPPORTED; /* a parent without the asynchronous channel */
+	else
+		err = msw_begin_locked(r.o, ov, routine, &r.ev);
+	if (err != 0) {
+		pthread_mutex_unlock(&msw_mu);
+		return msw_fail(err);
+	}
+	if (r.o->proxy_fd >= 0) {
+		if ((done = msw_read_now_proxied(&r)) >= 0)
+			return done;
+		held = 1; /* the references taken there go once the read holds its own */
+	} else if ((done = msw_read_now_local(&r)) >= 0) {
+		return done;
+	}
+	err = msw_read_queue_locked(&r);
 	if (held) {
-		msw_unref_locked(o);
-		if (ev != NULL)
-			msw_unref_locked(ev);
+		msw_unref_locked(r.o);
+		if (r.ev != NULL)
+			msw_unref_locked(r.ev);
 	}
 	msw_unlock();
+	if (err != 0)
+		return msw_fail(err);
 	if (routine != NULL) {
 		msw_set_error(ERROR_SUCCESS);
 		return TRUE;
@@ -541,7 +585,7 @@ CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
 }
 
 /* Closing the last handle of a mailslot cancels its reads, as on Windows. */
-void
+static void
 msw_last_handle_locked(msw_obj *o)
 {
 	while (o->io_head != NULL)
@@ -585,4 +629,14 @@ GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
 {
 	return GetOverlappedResultEx(hFile, lpOverlapped, lpNumberOfBytesTransferred,
 	    bWait ? INFINITE : 0, FALSE);
+}
+
+static const msw_fork_ops msw_io_fork_ops = { NULL, NULL, NULL, msw_io_atfork_child };
+
+/* Registers the I/O layer's hooks with handles.c. */
+__attribute__((constructor)) static void
+msw_io_register(void)
+{
+	msw_set_last_handle_hook(msw_last_handle_locked);
+	msw_fork_register(MSW_FORK_IO, &msw_io_fork_ops);
 }

@@ -12,6 +12,10 @@
  * Each waitable object has a descriptor, `fd`, that polls readable while
  * the object is signaled (an eventfd, or a pidfd for a process), so waits
  * are poll(2) and a Linux event loop can watch the same objects.
+ *
+ * The files form layers; each calls only files below it:
+ *   handles.c (table, lifetimes, errors, lock, fork handlers) at the bottom;
+ *   strings.c; sync.c; process.c; io.c and thread.c; file.c on top.
  */
 #ifndef MSW_H
 #define MSW_H
@@ -110,7 +114,7 @@ BOOL msw_fail(DWORD err);
 HANDLE msw_fail_h(DWORD err);
 void msw_set_error(DWORD err);
 
-/* Objects and handles (handles.c).  *_locked functions need msw_mu. */
+/* Objects and handles (handles.c, the bottom layer).  *_locked functions need msw_mu. */
 void msw_init(void); /* before the first lock: imports inherited handles */
 msw_obj *msw_obj_new(int kind, int fd, int manual);
 void msw_ref_locked(msw_obj *o);
@@ -124,20 +128,38 @@ HANDLE msw_handle_new(msw_obj *o, BOOL inherit); /* takes o's reference */
 DWORD msw_inherit_flag(LPSECURITY_ATTRIBUTES sa);
 int msw_handle_place(HANDLE h, msw_obj *o, DWORD flags);
 int msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), void *arg);
-void msw_destroy_kind(msw_obj *o); /* kind-specific teardown (file.c) */
-void msw_last_handle_locked(msw_obj *o); /* cancels pending I/O (io.c) */
+DWORD msw_close_locked(HANDLE h); /* empties h's slot: ERROR_* or 0 */
+int msw_eventfd(int initial);
+void msw_tls_unref_locked(msw_tls *t);
+
+/*
+ * Hooks (handles.c calls nothing above it).  The file that owns an
+ * operation registers it: io.c cancels a mailslot's reads when its last
+ * handle closes; fork() runs each slot's hooks in slot order, the *_locked
+ * ones with msw_mu held, child after it is released.
+ */
+typedef struct msw_fork_ops {
+	void (*prepare_locked)(void);
+	void (*parent_locked)(void);
+	void (*child_locked)(void);
+	void (*child)(void);
+} msw_fork_ops;
+enum { MSW_FORK_PROCESS, MSW_FORK_TLS, MSW_FORK_IO, MSW_FORK_SLOTS };
+void msw_set_last_handle_hook(void (*fn)(msw_obj *o));
+void msw_fork_register(int slot, const msw_fork_ops *ops);
+void msw_fork_hooks(void); /* installs the pthread_atfork handlers, once */
+
+/* The environment variable that carries inherited handles over exec. */
+#define MSW_INHERIT_ENV "MAILSLOT_INHERITED_HANDLES"
 
 /* Signaling (sync.c). */
 void msw_signal(int fd);
 void msw_unsignal(int fd);
-int msw_eventfd(int initial);
 msw_tls *msw_tls_get(void);
 msw_tls *msw_tls_alloc(void);
 void msw_tls_adopt(msw_tls *t);
-void msw_fork_hooks(void);
 msw_obj *msw_thread_self_locked(msw_tls *t);
 void msw_thread_ended_locked(msw_tls *t);
-void msw_tls_unref_locked(msw_tls *t);
 void msw_queue_apc_locked(msw_tls *t, msw_apc *a);
 DWORD msw_wait(DWORD n, msw_obj *const *objs, BOOL all, DWORD ms, BOOL alertable);
 uint64_t msw_now_ms(void);
@@ -147,15 +169,13 @@ BOOL msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
     LPOVERLAPPED_COMPLETION_ROUTINE routine);
 BOOL msw_io_write_done(msw_obj *o, DWORD n, LPOVERLAPPED ov,
     LPOVERLAPPED_COMPLETION_ROUTINE routine);
-void msw_io_atfork_child(void);
 DWORD msw_status_error(uint32_t status);
 
 /* Strings (strings.c). */
 char *msw_to_utf8(LPCWSTR w, int *ok);
 LPWSTR msw_to_utf16(const char *s);
 
-/* Inheritance over exec (process.c). */
-void msw_inherit_import(void);
+/* Inheritance over exec: import in handles.c, export and proxies in process.c. */
 int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got);
 int msw_proxy_info(msw_obj *o, mailslot_info *info);
 int msw_proxy_set_timeout(msw_obj *o, DWORD timeout);
@@ -163,9 +183,6 @@ int msw_proxy_tryread(msw_obj *o, void *buf, DWORD cap, DWORD *got);
 int msw_proxy_arequest(msw_obj *o, int cancel, uint32_t id, DWORD cap);
 int msw_proxy_areply(msw_obj *o, uint32_t *id, DWORD *err,
     void *(*find)(msw_obj *, uint32_t, DWORD *), DWORD *len);
-void msw_fork_prepare_locked(void);
-void msw_fork_parent_locked(void);
-void msw_fork_child_locked(void);
 BOOL msw_exit_code_locked(msw_obj *o, DWORD *code);
 
 #endif /* MSW_H */

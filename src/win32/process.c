@@ -6,7 +6,7 @@
  * exited, so it waits like every other object.  CreateProcess with
  * bInheritHandles passes each inheritable handle under the same value, as
  * Windows does, and describes them in $MAILSLOT_INHERITED_HANDLES, which
- * the child's library reads before its first handle is used:
+ * the child's library reads (handles.c) before its first handle is used:
  *
  *   <pid>;<handle>:<kind>:<fd>:<extra>;...
  *
@@ -34,8 +34,6 @@
 #include <unistd.h>
 
 #include "msw.h"
-
-#define MSW_INHERIT_ENV "MAILSLOT_INHERITED_HANDLES"
 
 extern char **environ;
 
@@ -207,6 +205,32 @@ msw_areply(int sock, uint32_t id, uint32_t err, const void *data, uint32_t len)
 	return msw_io_all(sock, &r, sizeof r, 1) != 0 || (len > 0 && msw_io_all(sock, (void *)data, len, 1) != 0);
 }
 
+/* msw_abroker_serve answers the oldest reads while messages are there; nonzero if the socket failed. */
+static int
+msw_abroker_serve(int sock, mailslot_server *srv, msw_areq **head, msw_areq ***tail)
+{
+	int fail = 0;
+	while (!fail && *head != NULL) {
+		msw_areq *r;
+		void *buf = malloc((*head)->cap ? (*head)->cap : 1);
+		size_t got = 0;
+		mailslot_err e = buf ? mailslot_read_for(srv, buf, (*head)->cap, &got, NULL, 0) :
+		    MAILSLOT_E_NOMEM;
+		if (e == MAILSLOT_E_TIMEOUT) {
+			free(buf);
+			break;
+		}
+		r = *head;
+		if ((*head = r->next) == NULL)
+			*tail = head;
+		fail |= msw_areply(sock, r->id, e == MAILSLOT_OK ? 0 : mailslot_win32_error(e),
+		    buf, e == MAILSLOT_OK ? (uint32_t)got : 0);
+		free(buf);
+		free(r);
+	}
+	return fail;
+}
+
 /*
  * msw_abroker_main serves a child's overlapped reads: it queues them,
  * completes them as messages arrive (polling the mailslot's descriptor),
@@ -258,24 +282,8 @@ msw_abroker_main(void *arg)
 				break;
 			}
 		}
-		/* Serve the oldest reads while messages are there. */
-		while (!fail && head != NULL) {
-			void *buf = malloc(head->cap ? head->cap : 1);
-			size_t got = 0;
-			mailslot_err e = buf ? mailslot_read_for(srv, buf, head->cap, &got, NULL, 0) :
-			    MAILSLOT_E_NOMEM;
-			if (e == MAILSLOT_E_TIMEOUT) {
-				free(buf);
-				break;
-			}
-			r = head;
-			if ((head = r->next) == NULL)
-				tail = &head;
-			fail |= msw_areply(b->sock, r->id, e == MAILSLOT_OK ? 0 : mailslot_win32_error(e),
-			    buf, e == MAILSLOT_OK ? (uint32_t)got : 0);
-			free(buf);
-			free(r);
-		}
+		if (!fail)
+			fail = msw_abroker_serve(b->sock, srv, &head, &tail);
 		/* Then time out the reads whose time has come. */
 		now = msw_now_ms();
 		for (msw_areq **pp = &head; !fail && *pp != NULL;) {
@@ -455,7 +463,7 @@ msw_fork_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 }
 
 /* With msw_mu held, before fork(). */
-void
+static void
 msw_fork_prepare_locked(void)
 {
 	msw_nforking = 0;
@@ -464,7 +472,7 @@ msw_fork_prepare_locked(void)
 }
 
 /* In the parent after fork(), msw_mu still held: the brokers start. */
-void
+static void
 msw_fork_parent_locked(void)
 {
 	for (int i = 0; i < msw_nforking; i++) {
@@ -506,7 +514,7 @@ msw_fork_child_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 }
 
 /* In the child after fork(), msw_mu held; no thread but this one exists. */
-void
+static void
 msw_fork_child_locked(void)
 {
 	if (!msw_in_spawn)
@@ -517,6 +525,17 @@ msw_fork_child_locked(void)
 		free(msw_forking[i]);
 	}
 	msw_nforking = 0;
+}
+
+/* The fork hooks run from handles.c's pthread_atfork handlers. */
+static const msw_fork_ops msw_process_fork_ops = {
+	msw_fork_prepare_locked, msw_fork_parent_locked, msw_fork_child_locked, NULL
+};
+
+__attribute__((constructor)) static void
+msw_process_register(void)
+{
+	msw_fork_register(MSW_FORK_PROCESS, &msw_process_fork_ops);
 }
 
 /* ------------------------------------------------------------------ */
@@ -628,103 +647,6 @@ msw_export_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 		break;
 	}
 	return x->err != 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Importing them in the child                                         */
-/* ------------------------------------------------------------------ */
-
-static msw_obj *
-msw_import_one(char kind, int fd, const char *extra)
-{
-	msw_obj *o = NULL;
-	if (kind != 'c' && fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
-		return NULL; /* not a descriptor we were given */
-	switch (kind) {
-	case 'e':
-		o = msw_obj_new(MSW_K_EVENT, fd, extra[0] == 'm');
-		break;
-	case 't':
-		if ((o = msw_obj_new(MSW_K_THREAD, fd, 1)) != NULL) {
-			int code = atoi(extra);
-			o->exited = code >= 0;
-			o->exit_code = code >= 0 ? (DWORD)code : STILL_ACTIVE;
-		}
-		break;
-	case 'p':
-		if ((o = msw_obj_new(MSW_K_PROCESS, fd, 1)) != NULL) {
-			o->pid = (pid_t)atoi(extra);
-			o->reaped = 1; /* not our child: the pidfd tells when it ends */
-		}
-		break;
-	case 's': {
-		int sig = msw_eventfd(0), afd = atoi(extra);
-		if (afd <= 2 || fcntl(afd, F_SETFD, FD_CLOEXEC) != 0)
-			afd = -1; /* no asynchronous channel: synchronous reads only */
-		if (sig >= 0 && (o = msw_obj_new(MSW_K_SERVER, sig, 1)) != NULL) {
-			o->proxy_fd = fd;
-			o->proxy_afd = afd;
-		} else if (sig >= 0) {
-			close(sig);
-		}
-		break;
-	}
-	case 'c': {
-		size_t n = strlen(extra) / 2, i;
-		int sig = msw_eventfd(0);
-		char *name = malloc(n + 1);
-		if (sig < 0 || name == NULL) {
-			if (sig >= 0)
-				close(sig);
-			free(name);
-			return NULL;
-		}
-		for (i = 0; i < n; i++) {
-			unsigned v = 0;
-			sscanf(extra + 2 * i, "%2x", &v);
-			name[i] = (char)v;
-		}
-		name[n] = '\0';
-		if ((o = msw_obj_new(MSW_K_CLIENT, sig, 1)) != NULL)
-			o->name = name;
-		else {
-			close(sig);
-			free(name);
-		}
-		break;
-	}
-	default:
-		break;
-	}
-	return o;
-}
-
-/*
- * msw_inherit_import places the handles a CreateProcess parent passed, at
- * their values, before anything else uses the table (pthread_once).
- */
-void
-msw_inherit_import(void)
-{
-	const char *v = getenv(MSW_INHERIT_ENV);
-	char *copy, *item, *save = NULL;
-	if (v == NULL || atol(v) != (long)getpid() || (copy = strdup(v)) == NULL)
-		return;
-	pthread_mutex_lock(&msw_mu);
-	for (item = strtok_r(copy, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
-		char kind, extra[600] = "";
-		unsigned long hv;
-		int fd;
-		msw_obj *o;
-		if (sscanf(item, "%lu:%c:%d:%599s", &hv, &kind, &fd, extra) < 3)
-			continue;
-		if ((o = msw_import_one(kind, fd, extra)) == NULL)
-			continue;
-		if (msw_handle_place((HANDLE)(uintptr_t)hv, o, HANDLE_FLAG_INHERIT) != 0)
-			msw_unref_locked(o); /* a value we cannot hold: drop it */
-	}
-	msw_unlock();
-	free(copy);
 }
 
 /* ------------------------------------------------------------------ */
@@ -889,6 +811,85 @@ msw_errno_error(int e)
 	}
 }
 
+/* msw_exec_errno waits for the child's exec: -1 if it ran, else the errno it failed with (child reaped). */
+static int
+msw_exec_errno(pid_t pid, int rfd)
+{
+	/* The pipe closes at exec: nothing read means the program runs. */
+	int child_errno = 0;
+	ssize_t r;
+	do
+		r = read(rfd, &child_errno, sizeof child_errno);
+	while (r < 0 && errno == EINTR);
+	if (r != (ssize_t)sizeof child_errno)
+		return -1;
+	waitpid(pid, NULL, 0);
+	return child_errno;
+}
+
+/* msw_brokers_settle starts the exported servers' brokers, or drops them if the spawn failed. */
+static void
+msw_brokers_settle(msw_export *x, DWORD err)
+{
+	for (int b = 0; b < x->nbrokers; b++) {
+		/* The child has its copy of its end now; ours goes. */
+		close(x->brokers[b]->child_end);
+		if (err == 0) {
+			msw_broker_start(x->brokers[b]);
+		} else {
+			close(x->brokers[b]->sock);
+			msw_unref(x->brokers[b]->o);
+			free(x->brokers[b]);
+		}
+	}
+}
+
+/* msw_process_handles makes the process and main-thread objects of a started child. */
+static DWORD
+msw_process_handles(pid_t pid, LPSECURITY_ATTRIBUTES lpProcessAttributes,
+    LPSECURITY_ATTRIBUTES lpThreadAttributes, LPPROCESS_INFORMATION lpProcessInformation)
+{
+	int pidfd = -1, tfd = -1;
+	DWORD err = 0;
+	msw_obj *po = NULL, *to = NULL;
+
+	if ((pidfd = msw_pidfd_open(pid)) < 0)
+		err = ERROR_NOT_ENOUGH_MEMORY;
+	if (err == 0 && (po = msw_obj_new(MSW_K_PROCESS, pidfd, 1)) == NULL) {
+		close(pidfd);
+		err = ERROR_NOT_ENOUGH_MEMORY;
+	}
+	if (err == 0 && ((tfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0)) < 0 ||
+	    (to = msw_obj_new(MSW_K_THREAD, tfd, 1)) == NULL)) {
+		if (tfd >= 0)
+			close(tfd);
+		err = ERROR_NOT_ENOUGH_MEMORY;
+		pthread_mutex_lock(&msw_mu);
+		msw_unref_locked(po);
+		msw_unlock();
+	}
+	if (err == 0) {
+		po->pid = pid;
+		po->exit_code = STILL_ACTIVE;
+		pthread_mutex_lock(&msw_mu);
+		lpProcessInformation->hProcess =
+		    msw_handle_new_locked(po, msw_inherit_flag(lpProcessAttributes) ? HANDLE_FLAG_INHERIT : 0);
+		/* The main thread is its own object, signaled with the process. */
+		if (to != NULL) {
+			to->proc = po;
+			po->refs++;
+			lpProcessInformation->hThread = msw_handle_new_locked(to,
+			    msw_inherit_flag(lpThreadAttributes) ? HANDLE_FLAG_INHERIT : 0);
+			msw_unref_locked(to);
+		}
+		msw_unref_locked(po);
+		msw_unlock();
+		lpProcessInformation->dwProcessId = (DWORD)pid;
+		lpProcessInformation->dwThreadId = (DWORD)pid;
+	}
+	return err;
+}
+
 BOOL WINAPI
 CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
     LPSECURITY_ATTRIBUTES lpProcessAttributes, LPSECURITY_ATTRIBUTES lpThreadAttributes,
@@ -898,10 +899,9 @@ CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
 {
 	msw_export x;
 	char **argv = NULL, **env = NULL, *prog = NULL;
-	int pfd[2] = { -1, -1 }, child_errno = 0, pidfd = -1, tfd = -1;
+	int pfd[2] = { -1, -1 }, child_errno = 0;
 	DWORD err = 0;
 	pid_t pid = -1;
-	msw_obj *po = NULL, *to = NULL;
 
 	(void)lpStartupInfo;
 	(void)dwCreationFlags;
@@ -951,67 +951,17 @@ CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
 		err = ERROR_NOT_ENOUGH_MEMORY;
 	if (pfd[1] >= 0)
 		close(pfd[1]);
-	if (pid > 0) {
-		/* The pipe closes at exec: nothing read means the program runs. */
-		ssize_t r;
-		do
-			r = read(pfd[0], &child_errno, sizeof child_errno);
-		while (r < 0 && errno == EINTR);
-		if (r == (ssize_t)sizeof child_errno) {
-			waitpid(pid, NULL, 0);
-			err = msw_errno_error(child_errno);
-		}
-	}
+	if (pid > 0 && (child_errno = msw_exec_errno(pid, pfd[0])) >= 0)
+		err = msw_errno_error(child_errno);
 	if (pfd[0] >= 0)
 		close(pfd[0]);
-	for (int b = 0; b < x.nbrokers; b++) {
-		/* The child has its copy of its end now; ours goes. */
-		close(x.brokers[b]->child_end);
-		if (err == 0) {
-			msw_broker_start(x.brokers[b]);
-		} else {
-			close(x.brokers[b]->sock);
-			msw_unref(x.brokers[b]->o);
-			free(x.brokers[b]);
-		}
-	}
+	msw_brokers_settle(&x, err);
 	free(env);
 	free(argv);
 	free(prog);
-	if (err == 0 && (pidfd = msw_pidfd_open(pid)) < 0)
-		err = ERROR_NOT_ENOUGH_MEMORY;
-	if (err == 0 && (po = msw_obj_new(MSW_K_PROCESS, pidfd, 1)) == NULL) {
-		close(pidfd);
-		err = ERROR_NOT_ENOUGH_MEMORY;
-	}
-	if (err == 0 && ((tfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0)) < 0 ||
-	    (to = msw_obj_new(MSW_K_THREAD, tfd, 1)) == NULL)) {
-		if (tfd >= 0)
-			close(tfd);
-		err = ERROR_NOT_ENOUGH_MEMORY;
-		pthread_mutex_lock(&msw_mu);
-		msw_unref_locked(po);
-		msw_unlock();
-	}
-	if (err == 0) {
-		po->pid = pid;
-		po->exit_code = STILL_ACTIVE;
-		pthread_mutex_lock(&msw_mu);
-		lpProcessInformation->hProcess =
-		    msw_handle_new_locked(po, msw_inherit_flag(lpProcessAttributes) ? HANDLE_FLAG_INHERIT : 0);
-		/* The main thread is its own object, signaled with the process. */
-		if (to != NULL) {
-			to->proc = po;
-			po->refs++;
-			lpProcessInformation->hThread = msw_handle_new_locked(to,
-			    msw_inherit_flag(lpThreadAttributes) ? HANDLE_FLAG_INHERIT : 0);
-			msw_unref_locked(to);
-		}
-		msw_unref_locked(po);
-		msw_unlock();
-		lpProcessInformation->dwProcessId = (DWORD)pid;
-		lpProcessInformation->dwThreadId = (DWORD)pid;
-	}
+	if (err == 0)
+		err = msw_process_handles(pid, lpProcessAttributes, lpThreadAttributes,
+		    lpProcessInformation);
 	free(x.env);
 	if (err != 0)
 		return msw_fail(err);

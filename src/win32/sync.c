@@ -1,5 +1,6 @@
 /*
- * sync.c - events, waits, alertable waits and APCs, Sleep.
+ * sync.c - events, waits, alertable waits and APCs, Sleep, and the
+ * per-thread state (msw_tls) with the thread's own object.
  *
  * An object is signaled exactly while its descriptor polls readable: an
  * eventfd whose counter is non-zero (events, threads, mailslot handles)
@@ -23,12 +24,6 @@
 #include <unistd.h>
 
 #include "msw.h"
-
-int
-msw_eventfd(int initial)
-{
-	return eventfd(initial ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
-}
 
 void
 msw_signal(int fd)
@@ -89,17 +84,44 @@ GetTickCount64(void)
 static pthread_key_t msw_tls_key;
 static pthread_once_t msw_tls_once = PTHREAD_ONCE_INIT;
 
-void
-msw_tls_unref_locked(msw_tls *t)
+/* msw_thread_self_locked gives t's thread object, making it if needed. */
+msw_obj *
+msw_thread_self_locked(msw_tls *t)
 {
-	if (--t->refs == 0) {
-		msw_apc *a = t->apc_head, *next;
-		for (; a != NULL; a = next) {
-			next = a->next;
-			free(a);
+	if (t->self == NULL) {
+		int fd = msw_eventfd(0);
+		msw_obj *o;
+		if (fd < 0)
+			return NULL;
+		if ((o = msw_obj_new(MSW_K_THREAD, fd, 1)) == NULL) {
+			close(fd);
+			return NULL;
 		}
-		close(t->wake);
-		free(t);
+		o->exit_code = STILL_ACTIVE;
+		o->thread = t;
+		t->refs++;
+		t->self = o; /* the creation reference is the thread's */
+	}
+	return t->self;
+}
+
+/* msw_thread_ended_locked runs as a thread ends: its object is signaled. */
+void
+msw_thread_ended_locked(msw_tls *t)
+{
+	msw_apc *a, *next;
+	t->alive = 0;
+	for (a = t->apc_head; a != NULL; a = next) {
+		next = a->next;
+		free(a);
+	}
+	t->apc_head = NULL;
+	t->apc_tail = &t->apc_head;
+	if (t->self != NULL) {
+		t->self->exited = 1;
+		msw_signal(t->self->fd);
+		msw_unref_locked(t->self);
+		t->self = NULL;
 	}
 }
 
@@ -113,10 +135,36 @@ msw_tls_destroy(void *p)
 	msw_unlock();
 }
 
+/*
+ * After fork() only the forking thread exists in the child; its state is
+ * still valid (the memory was copied) but its wake descriptor is shared
+ * with the parent's thread, so it gets its own.
+ */
+static void
+msw_tls_atfork_child(void)
+{
+	msw_tls *t = pthread_getspecific(msw_tls_key);
+	if (t != NULL) {
+		close(t->wake);
+		t->wake = msw_eventfd(0);
+	}
+}
+
+static const msw_fork_ops msw_tls_fork_ops = { NULL, NULL, NULL, msw_tls_atfork_child };
+
+/* The key is made, and the fork hooks registered, once. */
 static void
 msw_tls_key_make(void)
 {
 	pthread_key_create(&msw_tls_key, msw_tls_destroy);
+	msw_fork_register(MSW_FORK_TLS, &msw_tls_fork_ops);
+}
+
+static void
+msw_tls_init(void)
+{
+	pthread_once(&msw_tls_once, msw_tls_key_make);
+	msw_fork_hooks();
 }
 
 /* msw_tls_alloc makes a thread's state; its one reference is the thread's. */
@@ -140,7 +188,7 @@ msw_tls_alloc(void)
 void
 msw_tls_adopt(msw_tls *t)
 {
-	msw_fork_hooks();
+	msw_tls_init();
 	t->tid = (pid_t)syscall(SYS_gettid);
 	pthread_setspecific(msw_tls_key, t);
 }
@@ -149,65 +197,12 @@ msw_tls *
 msw_tls_get(void)
 {
 	msw_tls *t;
-	msw_fork_hooks();
+	msw_tls_init();
 	if ((t = pthread_getspecific(msw_tls_key)) != NULL)
 		return t;
 	if ((t = msw_tls_alloc()) != NULL)
 		msw_tls_adopt(t);
 	return t;
-}
-
-/*
- * After fork() only the forking thread exists in the child; its state is
- * still valid (the memory was copied) but its wake descriptor is shared
- * with the parent's thread, so it gets its own.
- */
-static void
-msw_tls_atfork_child(void)
-{
-	msw_tls *t = pthread_getspecific(msw_tls_key);
-	if (t != NULL) {
-		close(t->wake);
-		t->wake = msw_eventfd(0);
-	}
-}
-
-static pthread_once_t msw_fork_once = PTHREAD_ONCE_INIT;
-
-static void
-msw_fork_prepare(void)
-{
-	pthread_mutex_lock(&msw_mu);
-	msw_fork_prepare_locked();
-}
-
-static void
-msw_fork_parent(void)
-{
-	msw_fork_parent_locked();
-	pthread_mutex_unlock(&msw_mu);
-}
-
-static void
-msw_fork_child(void)
-{
-	msw_fork_child_locked();
-	pthread_mutex_unlock(&msw_mu);
-	msw_tls_atfork_child();
-	msw_io_atfork_child();
-}
-
-static void
-msw_fork_register(void)
-{
-	pthread_atfork(msw_fork_prepare, msw_fork_parent, msw_fork_child);
-}
-
-void
-msw_fork_hooks(void)
-{
-	pthread_once(&msw_tls_once, msw_tls_key_make);
-	pthread_once(&msw_fork_once, msw_fork_register);
 }
 
 void

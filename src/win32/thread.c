@@ -1,5 +1,6 @@
 /*
- * thread.c - CreateThread, ExitThread, GetExitCodeThread, ResumeThread.
+ * thread.c - CreateThread, ExitThread, GetExitCodeThread, ResumeThread, and
+ * DuplicateHandle (which resolves GetCurrentThread()).
  *
  * A thread object is an eventfd written once when its thread ends, so it
  * is waitable like any other object.  The thread's layer state (msw_tls)
@@ -12,47 +13,6 @@
 #include <unistd.h>
 
 #include "msw.h"
-
-/* msw_thread_self_locked gives t's thread object, making it if needed. */
-msw_obj *
-msw_thread_self_locked(msw_tls *t)
-{
-	if (t->self == NULL) {
-		int fd = msw_eventfd(0);
-		msw_obj *o;
-		if (fd < 0)
-			return NULL;
-		if ((o = msw_obj_new(MSW_K_THREAD, fd, 1)) == NULL) {
-			close(fd);
-			return NULL;
-		}
-		o->exit_code = STILL_ACTIVE;
-		o->thread = t;
-		t->refs++;
-		t->self = o; /* the creation reference is the thread's */
-	}
-	return t->self;
-}
-
-/* msw_thread_ended_locked runs as a thread ends: its object is signaled. */
-void
-msw_thread_ended_locked(msw_tls *t)
-{
-	msw_apc *a, *next;
-	t->alive = 0;
-	for (a = t->apc_head; a != NULL; a = next) {
-		next = a->next;
-		free(a);
-	}
-	t->apc_head = NULL;
-	t->apc_tail = &t->apc_head;
-	if (t->self != NULL) {
-		t->self->exited = 1;
-		msw_signal(t->self->fd);
-		msw_unref_locked(t->self);
-		t->self = NULL;
-	}
-}
 
 /* CreateThread waits on it for the new thread's id. */
 static pthread_cond_t msw_started = PTHREAD_COND_INITIALIZER;
@@ -199,5 +159,50 @@ GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
 	if (lpExitCode == NULL)
 		return msw_fail(ERROR_NOACCESS);
 	*lpExitCode = code;
+	return TRUE;
+}
+
+BOOL WINAPI
+DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+    HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess,
+    BOOL bInheritHandle, DWORD dwOptions)
+{
+	msw_obj *o;
+	HANDLE h = NULL;
+	DWORD e = 0;
+
+	(void)dwDesiredAccess; /* our handles have one access each: the source's */
+	if (hSourceProcessHandle != GetCurrentProcess() ||
+	    hTargetProcessHandle != GetCurrentProcess())
+		return msw_fail(hSourceProcessHandle == NULL || hTargetProcessHandle == NULL ?
+		        ERROR_INVALID_HANDLE : ERROR_NOT_SUPPORTED);
+	if (lpTargetHandle == NULL && !(dwOptions & DUPLICATE_CLOSE_SOURCE))
+		return msw_fail(ERROR_INVALID_PARAMETER);
+	if (hSourceHandle == GetCurrentThread()) {
+		msw_tls *t = msw_tls_get();
+		if (t == NULL)
+			return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
+		msw_init();
+		pthread_mutex_lock(&msw_mu);
+		o = msw_thread_self_locked(t);
+	} else {
+		msw_init();
+		pthread_mutex_lock(&msw_mu);
+		o = msw_get_locked(hSourceHandle, NULL);
+	}
+	if (o == NULL) {
+		e = ERROR_INVALID_HANDLE;
+	} else if (lpTargetHandle != NULL) {
+		h = msw_handle_new_locked(o, bInheritHandle ? HANDLE_FLAG_INHERIT : 0);
+		if (h == NULL)
+			e = ERROR_NOT_ENOUGH_MEMORY;
+	}
+	if (e == 0 && (dwOptions & DUPLICATE_CLOSE_SOURCE) && hSourceHandle != GetCurrentThread())
+		msw_close_locked(hSourceHandle);
+	msw_unlock();
+	if (e != 0)
+		return msw_fail(e);
+	if (lpTargetHandle != NULL)
+		*lpTargetHandle = h;
 	return TRUE;
 }
