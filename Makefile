@@ -1,5 +1,6 @@
 # Thin driver over CMake.  `make` builds, `make check` runs every suite
-# twice (warnings as errors, then ASan+UBSan), `make demo` shows a message
+# twice (warnings as errors, then ASan+UBSan) and the threaded suites under
+# TSan, `make demo` shows a message
 # crossing processes, `make demo-gui` opens the same demo as two windows,
 # `make install PREFIX=...` and `make uninstall`, `make bench`, `make fuzz`.
 PREFIX ?= /usr/local
@@ -23,7 +24,7 @@ check:
 	@mkdir -p $(BUILD)-check
 	@scripts/services.sh save $(BUILD)-check/services.before
 	@scripts/spdx.sh --check-adopted
-	$(MAKE) deps check-plain check-asan
+	$(MAKE) deps check-plain check-asan check-tsan
 	@scripts/services.sh compare $(BUILD)-check/services.before
 
 check-plain:
