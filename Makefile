@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Thin driver over CMake.  `make` builds, `make check` runs every suite
 # twice (warnings as errors, then ASan+UBSan) and the threaded suites under
 # TSan, `make demo` shows a message

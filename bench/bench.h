@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h - shared pieces of the mailslot benchmark harness.
  *

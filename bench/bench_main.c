@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_main.c - msl_bench: throughput, latency and scale of the local
  * mailslot against the kernel mechanisms an application would otherwise

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # benchmarks.gp - docs/benchmarks.png from the data msl_bench writes.
 # run.sh calls it with `dir` (the data directory) and `out` (the PNG).
 set terminal pngcairo size 2000,640 font "sans,10"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lat.c - latency: a ping-pong between two processes, each round trip
  * halved, with the two sides on two CPUs or on one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_mailslot.c - the local mailslot through the native API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_win32.c - the local mailslot through the Win32-compatible API, the
  * way a program ported from Windows calls it, so that the report shows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * peers.c - the kernel mechanisms the mailslot is compared with.
  *

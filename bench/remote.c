@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote.c - the remote path: a write to \\host\mailslot\x that travels
  * writer -> mailslotd (host A) -> UDP 138 -> mailslotd (host B) -> reader,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote.h - the remote-path benchmark (remote.c): a mailslot write
  * through two mailslotd against raw UDP between the same two hosts.

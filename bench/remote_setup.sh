@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # remote_setup.sh up BUILD_DIR | down - two test hosts for the remote-path
 # benchmark: network namespaces mslbench-a and mslbench-b on a veth pair,
 # each running mailslotd.  `up` prints "mslbench-a,mslbench-b,10.254.77.2"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - writes what a run measured to results.tsv, the one data file
  * that bench/report.awk turns into docs/benchmarks.md (with the prose of

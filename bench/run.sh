@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh BUILD_DIR [msl_bench options] - run the benchmark built in
 # BUILD_DIR (it builds nothing) and write docs/benchmarks.md, the figures
 # it is made from (docs/benchmarks.tsv) and docs/benchmarks.png.  Extra

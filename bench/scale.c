@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scale.c - many endpoints in one process: the cost of each create, of
  * each open + write from another process, and the memory an idle endpoint

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tput.c - throughput: W writer processes into one reader process, the
  * clock running from the writers' release to the reader's last message.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * util.c - clocks, /proc readers and the child-process plumbing shared by
  * every part of the benchmark.

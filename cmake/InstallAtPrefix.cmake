@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # msl_install_at_prefix(TEMPLATE DESTINATION [KEY VALUE]...) installs a
 # text file whose contents name the install prefix: mailslot.pc and the
 # systemd unit.  Each @KEY@ is replaced when CMake configures, and @PREFIX@

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install_layout_test.sh SOURCE_DIR: `make install PREFIX=/usr` as a user
 # runs it after `make`, staged in a DESTDIR: the library lands in the
 # multiarch directory, mailslot.pc names /usr so pkg-config prints just

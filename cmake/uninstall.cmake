@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # [DESTDIR=D] cmake -DMANIFEST=build/install_manifest.txt -P cmake/uninstall.cmake:
 # remove every file the last install of that tree wrote, then the
 # directories named after the project, once they are empty.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # deb_test.sh SOURCE_DIR: the Debian packages, end to end.  Builds them
 # with `dpkg-buildpackage -us -uc -b` from a copy of the tree (the build
 # writes into the source and its parent directory), runs lintian, installs

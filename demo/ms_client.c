@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ms_client.c - the classic Win32 mailslot client: open the server's
  * mailslot with CreateFile and WriteFile a 400-byte buffer.  The message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ms_server.c - the classic Win32 mailslot server, as Windows programs
  * write it: create \\.\mailslot\MyMailslot and block in ReadFile.  It

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run-demo.sh SERVER CLIENT [--test]: the classic demo.  The Receive
 # program (server) creates \\.\mailslot\MyMailslot and blocks in ReadFile;
 # the Send program (client), a separate process, writes 400 bytes to it.

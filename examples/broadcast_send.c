@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * broadcast_send.c - one message to a mailslot on every host of the LAN.
  *

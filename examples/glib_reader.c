@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * glib_reader.c - the native API in a GLib main loop.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # man_test.sh SOURCE_DIR LIBRARY [EXTRA_CFLAGS]: the manuals lint clean,
 # render, cover what they document, and their examples build and run.
 #

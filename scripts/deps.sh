@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # deps.sh [--net]: install the Debian packages the build and the tests
 # need, when they are missing and we are root.  Without root it only
 # reports what is missing (the suites that need a package skip cleanly).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # services.sh state | save FILE | compare FILE: the host's service state,
 # so that `make check` can show it leaves the host's services alone.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # spdx.sh [--check | --check-adopted | --fix]: every source file must
 # name its licence with an SPDX-License-Identifier line near its top, so
 # that a file copied out of the tree still says under which terms it may

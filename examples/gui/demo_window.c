@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * demo_window.c - the window, message boxes and test hook of the GTK demo.
  */

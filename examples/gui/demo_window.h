@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * demo_window.h - the GTK part shared by the Receive and Send windows.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # gui_remote_test.sh MAILSLOTD MAILSLOT NBTOOL SERVER CLIENT: the two
 # windows on two hosts.  A LAN of network namespaces made by this test
 # (the daemon tests' netlib.sh), never a real network: host B runs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # gui_test.sh SERVER CLIENT MAILSLOT [SCREENSHOT]: the GTK demo end to end
 # under Xvfb, driven as a person would drive it, with real pointer clicks
 # and key presses (xdotool).  Each window reports what it shows through

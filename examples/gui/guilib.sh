@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # guilib.sh: drives the demo's windows under Xvfb for the GUI tests, which
 # source it after ../tests/lib.sh (wait_for).  The caller sets `tmp`, a
 # private directory, and `gui_pids`, an array (or a name reference to

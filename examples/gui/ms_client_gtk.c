@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ms_client_gtk.c - the classic mailslot client: the Send window.
  *

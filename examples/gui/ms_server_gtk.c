@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ms_server_gtk.c - the classic mailslot server: the Receive window.
  *

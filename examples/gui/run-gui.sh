@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run-gui.sh SERVER CLIENT [NAME]: `make demo-gui`.  Opens the Receive and
 # Send windows side by side on this display and waits until both are
 # closed.  Press Receive, type in Send, press Send.  NAME, if given, is the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # broadcast_test.sh MAILSLOTD MAILSLOT NBTOOL BROADCAST_SEND: the broadcast
 # example on a LAN of network namespaces that this test creates (the
 # daemon tests' netlib.sh), never on a real network.  Host A runs no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh: what the example tests share; they source it.
 #   check NAME COMMAND...        run COMMAND, count a pass or a failure, say which
 #   wait_for TIMEOUT_S COMMAND...  bounded polling, every 20 ms, until COMMAND

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # reader_test.sh READER MAILSLOT: an example reader (epoll_reader or
 # glib_reader) against messages sent by the `mailslot` tool, another
 # process.  It checks that every message arrives whole and in order,

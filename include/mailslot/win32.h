@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * win32.h - the Win32 mailslot API on top of libmailslot.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * codec_corpus_gen.c - writes the seed corpora of the codec fuzz targets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * codec_testlib.h - helpers shared by the codec unit tests (msl_*_test.c).
  *

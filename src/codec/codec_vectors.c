@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * codec_vectors.c - wire vectors shared by the codec tests and the corpus
  * generator, so that both use the very same bytes.

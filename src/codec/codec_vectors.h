@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * codec_vectors.h - reference datagrams from the wire specification.
  */

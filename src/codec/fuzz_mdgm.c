@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_mdgm.c - round-trip fuzz target of msl_mdgm, the daemon's entry
  * point for every datagram received on UDP 138.

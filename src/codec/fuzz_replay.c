@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_replay.c - run a fuzz target over saved inputs, without libFuzzer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_smbmail.c - round-trip fuzz target of msl_smbmail.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_buf.c - bounds-checked read and write cursors.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_buf.h - bounds-checked read and write cursors for the wire codecs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_buf_test.c - unit tests of msl_buf.c: the sticky read and write
  * cursors and the ASCII case folding every codec uses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_codec.h - every pure codec of the Remote Mailslot Protocol.
  *

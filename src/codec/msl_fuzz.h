@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_fuzz.h - shared declarations of the codec fuzz targets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_mdgm.c - a whole mailslot datagram.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_mdgm.h - a whole mailslot datagram: one UDP payload for port 138.
  *

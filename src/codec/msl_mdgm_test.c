@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_mdgm_test.c - unit tests of msl_mdgm.c, the whole UDP 138 payload:
  * the docs/protocol.md §1.7 examples A and B byte for byte, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbdgm.c - the NetBIOS datagram service header.
  */

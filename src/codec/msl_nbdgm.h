@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbdgm.h - the NetBIOS datagram service header (UDP 138).
  *

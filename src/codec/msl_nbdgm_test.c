@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbdgm_test.c - unit tests of msl_nbdgm.c: the RFC 1002 §4.4
  * datagram header of every type, and fragments.

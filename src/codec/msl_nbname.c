@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbname.c - NetBIOS names: first- and second-level encoding.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbname.h - NetBIOS names and their on-the-wire encodings.
  *

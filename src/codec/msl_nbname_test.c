@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbname_test.c - unit tests of msl_nbname.c: NetBIOS names, their
  * first-level encoding, scopes and formatting.

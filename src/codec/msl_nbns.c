@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbns.c - NetBIOS name service queries and answers.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbns.h - NetBIOS name service queries and answers (UDP 137).
  *

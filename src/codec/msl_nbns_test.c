@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_nbns_test.c - unit tests of msl_nbns.c: the name query and its
  * positive and negative responses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_perr.h - result codes of the pure wire codecs.
  *

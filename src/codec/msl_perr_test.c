@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_perr_test.c - unit tests of msl_perr.c: every parse result has a
  * distinct one-word name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_smbmail.c - the SMB_COM_TRANSACTION mailslot write.
  */

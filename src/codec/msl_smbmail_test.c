@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msl_smbmail_test.c - unit tests of msl_smbmail.c: the two sender
  * profiles and the [MS-MAIL] size limits of a mailslot write.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client.c - the public client API: it parses the name and hands the
  * handle to the local writer (local.c) or the network sender (remote.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ctl.h - the local protocol between libmailslot and mailslotd: the
  * control socket's requests and replies, and the outbox records that

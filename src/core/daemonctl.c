@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * daemonctl.c - the library's client of mailslotd's control socket, and
  * the public mailslot_daemon_stats built on it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * daemonctl.h - the library's side of mailslotd's control socket: one
  * request and its reply, who listens on the socket, and what the daemon

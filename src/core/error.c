@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * error.c - the three views of the one error table in <mailslot/mailslot.h>.
  */

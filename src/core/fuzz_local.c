@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_local.c - fuzz targets for the local wire formats (core.h), run
  * against a real server in this process:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handshake.h - accepting a local mailslot's writers (handshake.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostile_test.c - local peers that break the rules: writers and servers
  * that speak the local handshake by hand (core.h) to freeze, crash, flood

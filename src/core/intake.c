@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * intake.c - the per-process intake thread (intake.h): one readiness set,
  * one-shot timers and deferred work, run by a thread that never takes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * intake.h - the per-process intake thread: a plain event loop that calls
  * back when a descriptor is readable or a deadline passes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * live.c - the live page (live.h): the owner's page and slots, and the
  * writer's checked view of a server's page.

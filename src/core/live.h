@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * live.h - the live page: what a writer checks before each write without
  * a system call.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * local.c - the writing side of a local mailslot: the writer's half of the
  * handshake, the frames written to its pipe, and the checks before each

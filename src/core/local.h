@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * local.h - the writing side of a local mailslot (local.c), for the
  * client dispatcher (client.c), the remote sender's outbox (remote.c) and

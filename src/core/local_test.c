@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * local_test.c - the native API on local mailslots, with real processes.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * name.c - parsing of mailslot names, and the key that identifies one.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * name_test.c - mailslot name parsing (pure code).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * queue.c - a local mailslot's queue: each writer's buffer, the merge of
  * all writers in the order their writes began, the quota, and delivery.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * queue.h - a local mailslot's queue (queue.c).  Every function runs with
  * the server's lock held.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote.c - writes to \\Computer, \\Domain and \\* mailslots: one NetBIOS
  * datagram (RFC 1002 §4.4) carrying an SMB mailslot write ([MS-MAIL]

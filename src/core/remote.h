@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote.h - the network sender (remote.c): writes to \\Computer,
  * \\Domain and \\* mailslots as NetBIOS datagrams.

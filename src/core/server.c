@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server.c - the public server API of a local mailslot and the reader's
  * wait policy: when a reader spins, sleeps or pauses, and when the intake

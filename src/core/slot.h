@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slot.h - the state of one local mailslot's server side: its writers and
  * its queue.  server.c (the public API and the reader's wait policy),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stress_test.c - 8 writer processes x 50 000 numbered messages into one
  * reader that is busy at times: nothing lost, duplicated or corrupted,

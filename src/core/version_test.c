@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * version_test.c - mailslot_version() agrees with the header it ships
  * with, and accepts NULL for the parts a caller does not want.

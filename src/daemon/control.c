@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * control.c - the daemon's local control socket (ctl.h): `mailslot stats`
  * and mailslot_daemon_stats read the counters, writers ask the node's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * daemon.h - mailslotd's one state struct, its counters, and what each of
  * its files offers the others.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log.c - mailslotd's log: one line per event on stderr, as key=value
  * fields (event=, source=, mailslot=, reason=...) that grep and log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loop.c - mailslotd's event loop: it waits on the set that watch.c makes
  * (the UDP sockets, the control socket and its clients, the outbox and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mailslotd - the network side of a host's mailslots.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * names.c - the name service on UDP 137: answers NetBIOS name queries for
  * the node's name and workgroup (RFC 1002 §4.2.12-13), so that peers can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * notify.c - telling the service manager how mailslotd is doing: the
  * sd_notify(3) protocol (READY=1, RELOADING=1, STOPPING=1, STATUS=...),

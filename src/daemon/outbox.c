@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * outbox.c - local writers' datagrams out.  Writers of \\host, \\domain
  * and \\* names put one record per message into the daemon's outbox (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * relay.c - delivery of received datagrams into local mailslots.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rules.c - the receive rules of mailslotd: which datagrams on UDP 138 go
  * into which local mailslot with which origin, which are dropped and why,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rules_test.c - mailslotd's receive rules (rules.c) without root, sockets
  * or mailslots: each datagram is built with the codec, handed to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * udp.c - mailslotd's UDP sockets: binding the NetBIOS ports (and naming
  * whoever holds one already), reading datagrams in batches with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * watch.c - mailslotd's readiness set: the epoll set and the signal
  * descriptor, and adding a descriptor to the set.  Handlers that accept

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dgram.c - building one mailslot datagram for sending, and the size
  * limit a sender applies before it tries.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dgram.h - one outgoing mailslot datagram: the NetBIOS datagram header
  * (RFC 1002 §4.4.1) around an SMB mailslot write ([MS-MAIL] §2.2.1), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dgram_test.c - the datagram builder and the size limit of src/net
  * (dgram.c), checked by parsing what is built with the codec: the header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * iface.c - the interface table (getifaddrs), the kernel's choice of a
  * source address, and the targets of one send, cached for a second.

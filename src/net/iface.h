@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * iface.h - the node's IPv4 interfaces, and where one datagram goes:
  * the interface table, the source address for a destination, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netconf.c - the node's configuration: defaults, settings and the file.
  *

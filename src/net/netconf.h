@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netconf.h - the configuration of a NetBIOS node: the built-in defaults,
  * one "key = value" setting, and the configuration file that the daemon

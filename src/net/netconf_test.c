@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netconf_test.c - the node's configuration (netconf.c) without root:
  * defaults, every spelling of every key, every refusal (each must name

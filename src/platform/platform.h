@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * platform.h - the operating-system layer.  The core makes no system call
  * of its own beyond read(2), write(2), close(2) and send/recv on a socket

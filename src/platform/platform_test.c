@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * platform_test.c - the operating-system layer through its own interface:
  * the errno mapping, readiness sets and event counters, and the checks

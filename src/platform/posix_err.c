@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_err.c - the one mapping from errno to the library's errors.
  */

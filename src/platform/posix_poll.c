@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_poll.c - time, descriptors and readiness for platform.h: the
  * monotonic clock, poll(2) on one descriptor, pipes, eventfd counters and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_shm.c - shared memory and robust mutexes for platform.h: sealed
  * memfds, checked mappings of a peer's memory, and the C library detail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_sock.c - local sockets for platform.h: abstract AF_UNIX names,
  * listening and connecting, descriptor passing and peer credentials.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_udp.c - IPv4 datagram sockets for platform.h, as the network
  * sender uses them: bound to an ephemeral port, allowed to broadcast.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.c - what the commands share: usage, exit codes, parsing, signals.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the mailslot tool's commands share (cli.c): usage and
  * its errors, exit codes, number parsing, the clock, and signals.

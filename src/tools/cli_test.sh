@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # cli_test.sh MAILSLOT: the command-line tool, driven as a user and a
 # script would: exact and safe output, exit codes, readiness, listing.
 set -u

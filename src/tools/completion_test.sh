@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # completion_test.sh COMPLETION MAILSLOT: the bash completion offers the
 # commands, an option's fixed values, and the live mailslots for NAME.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt.c - the command-line tool's output forms for message bytes.
  *

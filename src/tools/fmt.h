@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt.h - how the command-line tool writes message bytes (fmt.c): every
  * output form keeps the boundary between messages and can be turned back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * list.c - `mailslot list`: the live local mailslots, in columns or JSON.
  */

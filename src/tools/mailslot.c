@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mailslot.c - the command-line tool: receive, send, wait for and list
  * mailslots, and read mailslotd's counters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recv.c - `mailslot recv`: create a mailslot and print what arrives, in any of the output formats (fmt.c).
  */

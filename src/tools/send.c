@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * send.c - `mailslot send`: one message per argument, file, or framed record of stdin.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wait.c - `mailslot wait`: return once a mailslot exists, so that scripts never race its creation.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conformance_test.c - Wine's kernel32 mailslot conformance sequence
  * (docs/windows.md §10: the steps that real Windows passes),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * file.c - the Win32 mailslot functions over the native API: CreateMailslot,
  * CreateFile, ReadFile, WriteFile, Get/SetMailslotInfo.

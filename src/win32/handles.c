@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handles.c - the handle table, object lifetimes, the last error, the
  * handle functions (CloseHandle, Get/SetHandleInformation), the import of

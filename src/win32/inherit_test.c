@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inherit_test.c - handle inheritance: a forked child and an exec'd child
  * (CreateProcess with bInheritHandles) each reading the parent's mailslot

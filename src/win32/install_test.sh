@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install_test.sh BUILD_DIR SOURCE_DIR [EXTRA_CFLAGS]: install into a fresh
 # prefix and build programs the way users do: the conformance test with
 # `cc prog.c $(pkg-config --cflags --libs mailslot)`, the classic Windows

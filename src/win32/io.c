@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * io.c - overlapped I/O on mailslot handles: ReadFile with an OVERLAPPED,
  * ReadFileEx, GetOverlappedResult(Ex), CancelIo(Ex).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msw.h - internals shared by the Win32 layer's files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * overlapped_test.c - overlapped reads on mailslot handles: pending and
  * immediate completion, completion by another process, the file handle

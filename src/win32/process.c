@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * process.c - CreateProcess, process handles, and handle inheritance over
  * exec.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strings.c - UTF-16 strings: conversions, the lstr* family, the wide
  * printf behind _tprintf and StringCch*W, wide main(); and

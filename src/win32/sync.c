@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sync.c - events, waits, alertable waits and APCs, Sleep, and the
  * per-thread state (msw_tls) with the thread's own object.

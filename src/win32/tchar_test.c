@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tchar_test.c - generic-text builds: built twice, ANSI and UNICODE, with
  * only the compat headers.  Checks TCHAR and TEXT(), the bytes the classic

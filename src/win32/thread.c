@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * thread.c - CreateThread, ExitThread, GetExitCodeThread, ResumeThread, and
  * DuplicateHandle (which resolves GetCurrentThread()).

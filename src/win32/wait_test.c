@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wait_test.c - events, WaitForSingleObject / WaitForMultipleObjects
  * (any, all, the 64-handle limit), threads, APCs, handle functions, and

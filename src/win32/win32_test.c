@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * win32_test.c - Win32-layer behaviour beyond the conformance sequence:
  * wide names, SetMailslotInfo, handle checks, the classic client/server.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strsafe.h (mailslot compat) - the StringCch* / StringCb* functions that
  * Windows samples use, with Windows' HRESULT results: S_OK, or

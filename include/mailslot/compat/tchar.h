@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tchar.h (mailslot compat) - the generic-text mappings Windows samples
  * use with mailslots.  _T/TEXT/TCHAR come from <mailslot/win32.h>.

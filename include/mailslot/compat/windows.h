@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * windows.h (mailslot compat) - lets unchanged Windows mailslot code build
  * on Linux: add `-I$(pkg-config --variable=compatdir mailslot)` and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # daemon_test.sh MAILSLOTD MAILSLOT NBTOOL: mailslotd as an administrator
 # and systemd run it.  -t refuses the configurations that would leave the
 # daemon deaf (an interface or a user that does not exist) and prints what

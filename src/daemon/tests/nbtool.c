@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nbtool.c - a test helper for the multi-host daemon tests: it crafts
  * mailslot datagrams, valid or broken on purpose, and sends them to a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # net_test.sh MAILSLOTD MAILSLOT NBTOOL: remote mailslots between hosts.
 #
 # A LAN of network namespaces: A, B and C run mailslotd (HOSTA, HOSTB,

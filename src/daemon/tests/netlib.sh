@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # netlib.sh: helpers for the multi-host daemon tests, sourced by them.
 #
 # Each test builds its own small LAN out of network namespaces: a "switch"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # samba_test.sh MAILSLOTD MAILSLOT NBTOOL: interoperability with Samba's nmbd.
 #
 # Host S runs nmbd (netbios name SAMBAS, workgroup WG) with a private

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tshark_test.sh MAILSLOTD MAILSLOT NBTOOL: Wireshark's dissectors as an
 # independent judge of what goes on the wire.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # unit_test.sh UNIT.IN MAILSLOTD: the systemd unit, checked as an
 # administrator's tools see it: systemd-analyze verify passes, the
 # security exposure is at most 3.0, and the service neither stops another

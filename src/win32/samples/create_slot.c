@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * create_slot.c - a program in the shape of Microsoft's "Creating a
  * Mailslot" sample: a global handle, a MakeSlot function, TEXT() names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pair_client.c - the classic Send program written TCHAR-clean: open the
  * mailslot and write the text with its terminator, (lstrlen + 1) *

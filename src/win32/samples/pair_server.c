@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pair_server.c - the classic Receive program written TCHAR-clean, so it
  * builds as ANSI or UNICODE: create the mailslot, block in ReadFile, print

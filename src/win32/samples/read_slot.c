@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * read_slot.c - a program in the shape of Microsoft's "Reading from a
  * Mailslot" sample: a named event, a GetMailslotInfo loop, GlobalAlloc'd

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # samples_test.sh BINDIR: runs the programs shaped like Microsoft's three
 # mailslot samples, and the TCHAR-clean classic pair, in their ANSI and
 # UNICODE builds, and checks that they behave as on Windows.  Readiness is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * winmain.c - a _tWinMain program (no window: it writes its command line
  * to a mailslot, as a GUI helper might).  It builds as ANSI or UNICODE.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * write_slot.c - a program in the shape of Microsoft's "Writing to a
  * Mailslot" sample: CreateFile on the name, then three WriteFile calls of
