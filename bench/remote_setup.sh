@@ -40,10 +40,11 @@ up)
 	done
 	ip -n $A link set mslb-a up
 	ip -n $B link set mslb-b up
+	# The test hosts have no mailslotd user: the daemons run as nobody.
 	ip netns exec $A "$daemon" -o 'netbios name=BENCHA' -o workgroup=BENCH \
-	    -o 'log level=warn' </dev/null >/dev/null 2>&1 &
+	    -o 'log level=warn' -o 'user=nobody' </dev/null >/dev/null 2>&1 &
 	ip netns exec $B "$daemon" -o 'netbios name=BENCHB' -o workgroup=BENCH \
-	    -o 'log level=warn' </dev/null >/dev/null 2>&1 &
+	    -o 'log level=warn' -o 'user=nobody' </dev/null >/dev/null 2>&1 &
 	# Ready when each daemon answers on its control socket (bounded).
 	for ns in $A $B; do
 		i=0
