@@ -46,13 +46,7 @@ now_ms(void)
 	return msl_now_ns() / 1000000u;
 }
 
-static void
-fresh_namespace(const char *tag)
-{
-	char ns[64];
-	snprintf(ns, sizeof ns, "hostile-%d-%s", (int)getpid(), tag);
-	setenv("MAILSLOT_NAMESPACE", ns, 1);
-}
+#define fresh_namespace(tag) msl_test_namespace("hostile", tag)
 
 /*
  * run_bounded runs fn in a child process and waits for it at most

@@ -27,13 +27,7 @@
 static int held_flag;
 
 /* Each test uses its own namespace, so suites can run in parallel. */
-static void
-fresh_namespace(const char *tag)
-{
-	char ns[64];
-	snprintf(ns, sizeof ns, "test-%d-%s", (int)getpid(), tag);
-	setenv("MAILSLOT_NAMESPACE", ns, 1);
-}
+#define fresh_namespace(tag) msl_test_namespace("test", tag)
 
 static uint64_t
 now_ms(void)

@@ -209,4 +209,18 @@ msl_test_main_(int argc, char **argv, const msl_test_case *cases, size_t n)
 		    sizeof msl_cases_ / sizeof msl_cases_[0]);               \
 	}
 
+
+/*
+ * msl_test_namespace gives the calling process a private mailslot
+ * namespace, "SUITE-PID-TAG", so that suites and cases can run side by
+ * side without seeing each other's mailslots.
+ */
+static inline void
+msl_test_namespace(const char *suite, const char *tag)
+{
+	char ns[128];
+	snprintf(ns, sizeof ns, "%s-%d-%s", suite, (int)getpid(), tag);
+	setenv("MAILSLOT_NAMESPACE", ns, 1);
+}
+
 #endif /* MSL_TEST_H */

@@ -132,13 +132,7 @@ find_self(void)
 	self[n] = '\0';
 }
 
-static void
-set_ns(const char *tag)
-{
-	char ns[64];
-	snprintf(ns, sizeof ns, "inh-%d-%s", (int)getpid(), tag);
-	setenv("MAILSLOT_NAMESPACE", ns, 1);
-}
+#define set_ns(tag) msl_test_namespace("inh", tag)
 
 static void
 test_exec_child_reads_inherited_mailslot(void)

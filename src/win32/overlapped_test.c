@@ -65,13 +65,7 @@ write_from_process(const char *name, const char *text)
 
 static char slot[128];
 
-static void
-set_ns(const char *tag)
-{
-	char ns[64];
-	snprintf(ns, sizeof ns, "ovl-%d-%s", (int)getpid(), tag);
-	setenv("MAILSLOT_NAMESPACE", ns, 1);
-}
+#define set_ns(tag) msl_test_namespace("ovl", tag)
 
 static HANDLE
 make_slot(const char *tag, DWORD timeout)

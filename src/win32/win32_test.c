@@ -12,13 +12,7 @@
 
 #include "msl_test.h"
 
-static void
-ns(const char *tag)
-{
-	char b[64];
-	snprintf(b, sizeof b, "w32-%d-%s", (int)getpid(), tag);
-	setenv("MAILSLOT_NAMESPACE", b, 1);
-}
+#define ns(tag) msl_test_namespace("w32", tag)
 
 static void
 test_wide_names(void)
