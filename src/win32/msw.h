@@ -16,7 +16,8 @@
  *
  * The files form layers; each calls only files below it:
  *   handles.c (table, lifetimes, errors, lock, fork handlers) at the bottom;
- *   strings.c; sync.c; process.c; io.c and thread.c; file.c on top.
+ *   strings.c and wprintf.c; sync.c; inherit.c; process.c; io.c and
+ *   thread.c; file.c on top.
  */
 #ifndef MSW_H
 #define MSW_H
@@ -173,10 +174,34 @@ BOOL msw_io_write_done(msw_obj *o, DWORD n, LPOVERLAPPED ov,
 DWORD msw_status_error(uint32_t status);
 
 /* Strings (strings.c). */
+size_t msw_wlen(LPCWSTR w);
+char *msw_utf8_n(LPCWSTR w, size_t n); /* UTF-8 of w's n units, NUL-terminated */
 char *msw_to_utf8(LPCWSTR w, int *ok);
+LPWSTR msw_utf16_n(const char *s, size_t n, size_t *outlen); /* UTF-16 of s's n bytes */
 LPWSTR msw_to_utf16(const char *s);
 
-/* Inheritance over exec: import in handles.c, export and proxies in process.c. */
+/*
+ * Inheritance over exec and fork: import in handles.c, export, brokers,
+ * proxies and fork hooks in inherit.c.  CreateProcess (process.c) fills an
+ * msw_export with msw_env_add and msw_export_handles, keeps x.fds open
+ * across exec, and settles the brokers once it knows whether the child
+ * started; around its own fork() it calls msw_set_spawning, so that the
+ * fork hooks leave the handles alone in a child that executes at once.
+ */
+struct msw_broker;
+typedef struct msw_export {
+	char *env;        /* MAILSLOT_INHERITED_HANDLES=... */
+	size_t len, cap;
+	int fds[256];     /* to keep open across exec */
+	int nfds;
+	struct msw_broker *brokers[64];
+	int nbrokers;
+	int err;
+} msw_export;
+void msw_env_add(msw_export *x, const char *s);
+void msw_export_handles(msw_export *x);
+void msw_brokers_settle(msw_export *x, DWORD err);
+void msw_set_spawning(int on);
 int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got);
 int msw_proxy_info(msw_obj *o, mailslot_info *info);
 int msw_proxy_set_timeout(msw_obj *o, DWORD timeout);
