@@ -111,9 +111,17 @@ struct msw_obj {
 
 extern pthread_mutex_t msw_mu;
 
+/* MSW_DEFINE defines a Win32 function whose body is one expression, so
+ * that the thin A/W and Global/Local pairs read as a table. */
+#define MSW_DEFINE(ret, name, params, expr) \
+	ret WINAPI name params { return expr; }
+
 /* Last error, per thread. */
 BOOL msw_fail(DWORD err);
 HANDLE msw_fail_h(DWORD err);
+/* msw_give_dword ends a Get* call that looked a handle up: ERROR_INVALID_HANDLE
+ * unless found, ERROR_NOACCESS for a NULL out, else *out = v and TRUE. */
+BOOL msw_give_dword(int found, DWORD *out, DWORD v);
 void msw_set_error(DWORD err);
 
 /* Objects and handles (handles.c, the bottom layer).  *_locked functions need msw_mu. */
@@ -123,6 +131,12 @@ void msw_ref_locked(msw_obj *o);
 void msw_unref_locked(msw_obj *o);
 void msw_unlock(void); /* unlocks msw_mu, then destroys what died */
 msw_obj *msw_get_locked(HANDLE h, DWORD *flags);
+/* msw_get_kind_locked: h's object if it is of that kind (MSW_K_NONE: any),
+ * else NULL.  msw_lock_get initialises the layer, takes msw_mu and looks h
+ * up the same way (flags, if not NULL, gets the handle's flags); msw_mu
+ * stays held whatever it returns. */
+msw_obj *msw_get_kind_locked(HANDLE h, int kind);
+msw_obj *msw_lock_get(HANDLE h, int kind, DWORD *flags);
 msw_obj *msw_get(HANDLE h); /* a reference for the caller, or NULL */
 void msw_unref(msw_obj *o);
 HANDLE msw_handle_new_locked(msw_obj *o, DWORD flags);
@@ -130,8 +144,12 @@ HANDLE msw_handle_new(msw_obj *o, BOOL inherit); /* takes o's reference */
 DWORD msw_inherit_flag(LPSECURITY_ATTRIBUTES sa);
 int msw_handle_place(HANDLE h, msw_obj *o, DWORD flags);
 int msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), void *arg);
+/* The first object of that kind for which match(o, arg) is non-zero, or NULL. */
+msw_obj *msw_find_locked(int kind, int (*match)(const msw_obj *o, const void *arg),
+    const void *arg);
 DWORD msw_close_locked(HANDLE h); /* empties h's slot: ERROR_* or 0 */
 int msw_eventfd(int initial);
+void msw_close_fd(int *fd); /* closes *fd if open; *fd = -1 */
 void msw_tls_unref_locked(msw_tls *t);
 
 /*

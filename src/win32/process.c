@@ -67,20 +67,11 @@ msw_exit_code_locked(msw_obj *o, DWORD *code)
 BOOL WINAPI
 GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
 {
-	msw_obj *o;
 	DWORD code = 0;
-	int ok = 0;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	if ((o = msw_get_locked(hProcess, NULL)) != NULL && o->kind == MSW_K_PROCESS)
-		ok = msw_exit_code_locked(o, &code);
+	msw_obj *o = msw_lock_get(hProcess, MSW_K_PROCESS, NULL);
+	int ok = o != NULL && msw_exit_code_locked(o, &code);
 	pthread_mutex_unlock(&msw_mu);
-	if (!ok)
-		return msw_fail(ERROR_INVALID_HANDLE);
-	if (lpExitCode == NULL)
-		return msw_fail(ERROR_NOACCESS);
-	*lpExitCode = code;
-	return TRUE;
+	return msw_give_dword(ok, lpExitCode, code);
 }
 
 /* ------------------------------------------------------------------ */
@@ -383,26 +374,24 @@ CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
 	return TRUE;
 }
 
+/* The wide form converts its strings to UTF-8 and is the ANSI form. */
 BOOL WINAPI
-CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
-    LPSECURITY_ATTRIBUTES lpProcessAttributes, LPSECURITY_ATTRIBUTES lpThreadAttributes,
-    BOOL bInheritHandles, DWORD dwCreationFlags, LPVOID lpEnvironment,
-    LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
-    LPPROCESS_INFORMATION lpProcessInformation)
+CreateProcessW(LPCWSTR app, LPWSTR cmdline, LPSECURITY_ATTRIBUTES pa,
+    LPSECURITY_ATTRIBUTES ta, BOOL inherit, DWORD flags, LPVOID env, LPCWSTR dir,
+    LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi)
 {
 	int ok1, ok2, ok3;
-	char *app = msw_to_utf8(lpApplicationName, &ok1);
-	char *cl = msw_to_utf8(lpCommandLine, &ok2);
-	char *dir = msw_to_utf8(lpCurrentDirectory, &ok3);
+	char *app8 = msw_to_utf8(app, &ok1);
+	char *cl8 = msw_to_utf8(cmdline, &ok2);
+	char *dir8 = msw_to_utf8(dir, &ok3);
 	BOOL r;
-	(void)lpStartupInfo;
+	(void)si;
 	if (!ok1 || !ok2 || !ok3)
 		r = msw_fail(ERROR_NOT_ENOUGH_MEMORY);
 	else
-		r = CreateProcessA(app, cl, lpProcessAttributes, lpThreadAttributes, bInheritHandles,
-		    dwCreationFlags, lpEnvironment, dir, NULL, lpProcessInformation);
-	free(app);
-	free(cl);
-	free(dir);
+		r = CreateProcessA(app8, cl8, pa, ta, inherit, flags, env, dir8, NULL, pi);
+	free(app8);
+	free(cl8);
+	free(dir8);
 	return r;
 }

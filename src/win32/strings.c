@@ -6,6 +6,8 @@
  * WCHAR is 16 bits and holds UTF-16, as on Windows; glibc's wide
  * functions work on 32-bit wchar_t, so the wide functions here are ours.
  */
+#include <pthread.h>
+#include <search.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,64 +220,55 @@ MailslotRunWinMainW(int argc, char **argv, int (*fn)(HINSTANCE, HINSTANCE, LPWST
 /* lstr*                                                               */
 /* ------------------------------------------------------------------ */
 
-int WINAPI
-lstrlenA(LPCSTR s)
+/*
+ * Each A/W pair below is one function over code units of one byte (A) or
+ * two (W): `wide` says which.
+ */
+static uint32_t
+msw_unit(const void *s, size_t i, int wide)
 {
-	return s == NULL ? 0 : (int)strlen(s);
+	return wide ? ((LPCWSTR)s)[i] : ((const unsigned char *)s)[i];
 }
 
-int WINAPI
-lstrlenW(LPCWSTR s)
+static void
+msw_set_unit(void *d, size_t i, uint32_t c, int wide)
 {
-	return s == NULL ? 0 : (int)msw_wlen(s);
+	if (wide)
+		((LPWSTR)d)[i] = (WCHAR)c;
+	else
+		((char *)d)[i] = (char)c;
 }
 
-LPSTR WINAPI
-lstrcpyA(LPSTR d, LPCSTR s)
+static size_t
+msw_len(const void *s, int wide)
 {
-	return strcpy(d, s);
+	return wide ? msw_wlen(s) : strlen(s);
 }
 
-LPWSTR WINAPI
-lstrcpyW(LPWSTR d, LPCWSTR s)
+/* msw_cpyn copies at most max - 1 units and always terminates. */
+static void *
+msw_cpyn(void *d, const void *s, int max, int wide)
 {
-	return memcpy(d, s, (msw_wlen(s) + 1) * sizeof *s);
-}
-
-LPSTR WINAPI
-lstrcpynA(LPSTR d, LPCSTR s, int max)
-{
-	int i;
+	size_t i;
 	if (max <= 0)
 		return d;
-	for (i = 0; i < max - 1 && s[i]; i++)
-		d[i] = s[i];
-	d[i] = '\0';
+	for (i = 0; i < (size_t)max - 1 && msw_unit(s, i, wide) != 0; i++)
+		msw_set_unit(d, i, msw_unit(s, i, wide), wide);
+	msw_set_unit(d, i, 0, wide);
 	return d;
 }
 
-LPWSTR WINAPI
-lstrcpynW(LPWSTR d, LPCWSTR s, int max)
+/* msw_cpy copies s with its terminator; msw_cat appends it to d. */
+static void *
+msw_cpy(void *d, const void *s, int wide)
 {
-	int i;
-	if (max <= 0)
-		return d;
-	for (i = 0; i < max - 1 && s[i]; i++)
-		d[i] = s[i];
-	d[i] = 0;
-	return d;
+	return memcpy(d, s, (msw_len(s, wide) + 1) * (wide ? sizeof(WCHAR) : 1));
 }
 
-LPSTR WINAPI
-lstrcatA(LPSTR d, LPCSTR s)
+static void *
+msw_cat(void *d, const void *s, int wide)
 {
-	return strcat(d, s);
-}
-
-LPWSTR WINAPI
-lstrcatW(LPWSTR d, LPCWSTR s)
-{
-	lstrcpyW(d + msw_wlen(d), s);
+	msw_cpy((char *)d + msw_len(d, wide) * (wide ? sizeof(WCHAR) : 1), s, wide);
 	return d;
 }
 
@@ -295,8 +288,7 @@ msw_cmp(const void *a, const void *b, int wide, int fold)
 	if (a == NULL || b == NULL)
 		return a == b ? 0 : a == NULL ? -1 : 1;
 	for (i = 0;; i++) {
-		uint32_t x = wide ? ((LPCWSTR)a)[i] : ((const unsigned char *)a)[i];
-		uint32_t y = wide ? ((LPCWSTR)b)[i] : ((const unsigned char *)b)[i];
+		uint32_t x = msw_unit(a, i, wide), y = msw_unit(b, i, wide);
 		if (fold) {
 			x = msw_fold(x);
 			y = msw_fold(y);
@@ -308,129 +300,115 @@ msw_cmp(const void *a, const void *b, int wide, int fold)
 	}
 }
 
-int WINAPI
-lstrcmpA(LPCSTR a, LPCSTR b)
-{
-	return msw_cmp(a, b, 0, 0);
-}
-
-int WINAPI
-lstrcmpW(LPCWSTR a, LPCWSTR b)
-{
-	return msw_cmp(a, b, 1, 0);
-}
-
-int WINAPI
-lstrcmpiA(LPCSTR a, LPCSTR b)
-{
-	return msw_cmp(a, b, 0, 1);
-}
-
-int WINAPI
-lstrcmpiW(LPCWSTR a, LPCWSTR b)
-{
-	return msw_cmp(a, b, 1, 1);
-}
+/* Each function is a call of its core with the unit's width (0: bytes,
+ * 1: UTF-16 units). */
+MSW_DEFINE(int, lstrlenA, (LPCSTR s), s == NULL ? 0 : (int)msw_len(s, 0))
+MSW_DEFINE(int, lstrlenW, (LPCWSTR s), s == NULL ? 0 : (int)msw_len(s, 1))
+MSW_DEFINE(LPSTR, lstrcpyA, (LPSTR d, LPCSTR s), msw_cpy(d, s, 0))
+MSW_DEFINE(LPWSTR, lstrcpyW, (LPWSTR d, LPCWSTR s), msw_cpy(d, s, 1))
+MSW_DEFINE(LPSTR, lstrcpynA, (LPSTR d, LPCSTR s, int max), msw_cpyn(d, s, max, 0))
+MSW_DEFINE(LPWSTR, lstrcpynW, (LPWSTR d, LPCWSTR s, int max), msw_cpyn(d, s, max, 1))
+MSW_DEFINE(LPSTR, lstrcatA, (LPSTR d, LPCSTR s), msw_cat(d, s, 0))
+MSW_DEFINE(LPWSTR, lstrcatW, (LPWSTR d, LPCWSTR s), msw_cat(d, s, 1))
+MSW_DEFINE(int, lstrcmpA, (LPCSTR a, LPCSTR b), msw_cmp(a, b, 0, 0))
+MSW_DEFINE(int, lstrcmpW, (LPCWSTR a, LPCWSTR b), msw_cmp(a, b, 1, 0))
+MSW_DEFINE(int, lstrcmpiA, (LPCSTR a, LPCSTR b), msw_cmp(a, b, 0, 1))
+MSW_DEFINE(int, lstrcmpiW, (LPCWSTR a, LPCWSTR b), msw_cmp(a, b, 1, 1))
 
 /* ------------------------------------------------------------------ */
 /* GlobalAlloc / LocalAlloc                                            */
 /* ------------------------------------------------------------------ */
 
-/* A block carries its size and a mark that lets Free reject non-blocks. */
+/*
+ * A block carries its size in a header before the pointer handed out.
+ * Which pointers are blocks is kept in a set of its own, so that Free,
+ * Lock and Size recognise a block without reading memory before a
+ * pointer they did not hand out (a foreign pointer may have nothing
+ * readable before it) or before one already freed.
+ */
 typedef struct msw_mem {
 	size_t size;
-	uint64_t mark;
 } __attribute__((aligned(16))) msw_mem;
 
-#define MSW_MEM_MARK 0x6d736c4d656d0a01ull
+static pthread_mutex_t msw_mem_mu = PTHREAD_MUTEX_INITIALIZER;
+static void *msw_mem_live; /* tsearch(3) tree of the live blocks' handles */
+
+static int
+msw_mem_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+	return x < y ? -1 : x > y;
+}
 
 static HGLOBAL
 msw_alloc(UINT flags, SIZE_T n)
 {
-	msw_mem *m = (flags & GMEM_ZEROINIT) ? calloc(1, sizeof *m + n) : malloc(sizeof *m + n);
-	if (m == NULL) {
-		msw_set_error(ERROR_NOT_ENOUGH_MEMORY);
+	msw_mem *m = n > SIZE_MAX - sizeof *m ? NULL :
+	    (flags & GMEM_ZEROINIT) ? calloc(1, sizeof *m + n) : malloc(sizeof *m + n);
+	void *added;
+	if (m != NULL) {
+		m->size = n;
+		pthread_mutex_lock(&msw_mem_mu);
+		added = tsearch(m + 1, &msw_mem_live, msw_mem_cmp);
+		pthread_mutex_unlock(&msw_mem_mu);
+		if (added != NULL)
+			return m + 1;
+		free(m);
+	}
+	msw_set_error(ERROR_NOT_ENOUGH_MEMORY);
+	return NULL;
+}
+
+/* msw_block gives h's header, or NULL with ERROR_INVALID_HANDLE if h is
+ * not a live block; with forget, h stops being one. */
+static msw_mem *
+msw_block(HGLOBAL h, int forget)
+{
+	int live;
+	pthread_mutex_lock(&msw_mem_mu);
+	live = h != NULL && tfind(h, &msw_mem_live, msw_mem_cmp) != NULL;
+	if (live && forget)
+		tdelete(h, &msw_mem_live, msw_mem_cmp);
+	pthread_mutex_unlock(&msw_mem_mu);
+	if (!live) {
+		msw_set_error(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	m->size = n;
-	m->mark = MSW_MEM_MARK;
-	return m + 1;
+	return (msw_mem *)h - 1;
 }
 
-static msw_mem *
-msw_block(HGLOBAL h)
-{
-	msw_mem *m;
-	if (h == NULL || ((uintptr_t)h & 15) != 0)
-		return NULL;
-	m = (msw_mem *)h - 1;
-	return m->mark == MSW_MEM_MARK ? m : NULL;
-}
-
+/* NULL is ignored, as Windows does: NULL back and the last error kept. */
 static HGLOBAL
 msw_free(HGLOBAL h)
 {
 	msw_mem *m;
 	if (h == NULL)
 		return NULL;
-	if ((m = msw_block(h)) == NULL) {
-		msw_set_error(ERROR_INVALID_HANDLE);
+	if ((m = msw_block(h, 1)) == NULL)
 		return h;
-	}
-	m->mark = 0;
 	free(m);
 	return NULL;
 }
 
-HGLOBAL WINAPI
-GlobalAlloc(UINT uFlags, SIZE_T dwBytes)
-{
-	return msw_alloc(uFlags, dwBytes);
-}
-
-HGLOBAL WINAPI
-GlobalFree(HGLOBAL hMem)
-{
-	return msw_free(hMem);
-}
-
-LPVOID WINAPI
-GlobalLock(HGLOBAL hMem)
-{
-	if (msw_block(hMem) == NULL) {
-		msw_set_error(ERROR_INVALID_HANDLE);
-		return NULL;
-	}
-	return hMem;
-}
+/* Local and Global memory are the same fixed memory, as on Win32. */
+MSW_DEFINE(HGLOBAL, GlobalAlloc, (UINT uFlags, SIZE_T dwBytes), msw_alloc(uFlags, dwBytes))
+MSW_DEFINE(HLOCAL, LocalAlloc, (UINT uFlags, SIZE_T uBytes), msw_alloc(uFlags, uBytes))
+MSW_DEFINE(HGLOBAL, GlobalFree, (HGLOBAL hMem), msw_free(hMem))
+MSW_DEFINE(HLOCAL, LocalFree, (HLOCAL hMem), msw_free(hMem))
+MSW_DEFINE(LPVOID, GlobalLock, (HGLOBAL hMem), msw_block(hMem, 0) != NULL ? hMem : NULL)
 
 BOOL WINAPI
 GlobalUnlock(HGLOBAL hMem)
 {
 	/* Fixed memory is never locked: FALSE with NO_ERROR, as Windows. */
-	msw_set_error(msw_block(hMem) ? NO_ERROR : ERROR_INVALID_HANDLE);
+	if (msw_block(hMem, 0) != NULL)
+		msw_set_error(NO_ERROR);
 	return FALSE;
 }
 
 SIZE_T WINAPI
 GlobalSize(HGLOBAL hMem)
 {
-	msw_mem *m = msw_block(hMem);
-	if (m == NULL) {
-		msw_set_error(ERROR_INVALID_HANDLE);
-		return 0;
-	}
-	return m->size;
-}
-
-HLOCAL WINAPI
-LocalAlloc(UINT uFlags, SIZE_T uBytes)
-{
-	return msw_alloc(uFlags, uBytes);
-}
-
-HLOCAL WINAPI
-LocalFree(HLOCAL hMem)
-{
-	return msw_free(hMem);
+	msw_mem *m = msw_block(hMem, 0);
+	return m != NULL ? m->size : 0;
 }
