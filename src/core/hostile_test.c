@@ -72,9 +72,7 @@ test_writer_cannot_block_reader(void)
 static uint64_t
 cpu_ms(void)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+	return msl_test_ms(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* count_open returns how many descriptors this process has open. */

@@ -31,11 +31,9 @@ hold_lock(void *arg)
 static void
 test_fork_while_server_locked(void)
 {
-	mailslot_server *s;
+	mailslot_server *s = fresh_slot("forklock");
 	pthread_t th;
 
-	fresh_namespace("forklock");
-	MSL_CHECK_ERR(mailslot_create("forklock", NULL, &s), MAILSLOT_OK);
 	held_flag = 0;
 	MSL_CHECK_EQ(pthread_create(&th, NULL, hold_lock, s), 0);
 	while (!__atomic_load_n(&held_flag, __ATOMIC_ACQUIRE))
@@ -157,10 +155,7 @@ test_kill9_server(void)
 	MSL_CHECK_ERR(mailslot_create("victim", NULL, &s), MAILSLOT_OK);
 	mailslot_close(s);
 	mailslot_client_close(c);
-	close(ready[0]);
-	close(ready[1]);
-	close(go[0]);
-	close(go[1]);
+	close_pipes(ready, go);
 }
 
 /* dead_writer writes 0 .. count-1 to `name`, then dies by SIGKILL. */
@@ -204,12 +199,10 @@ test_dead_writer_messages_delivered(void)
 static void
 test_writer_churn(void)
 {
-	mailslot_server *s;
+	mailslot_server *s = fresh_slot("churn");
 	char buf[16];
 	size_t n;
 
-	fresh_namespace("churn");
-	MSL_CHECK_ERR(mailslot_create("churn", NULL, &s), MAILSLOT_OK);
 	pid_t p = fork();
 	if (p == 0) {
 		for (int i = 0; i < 300; i++) {

@@ -63,14 +63,12 @@ test_names_case_and_forms(void)
 static void
 test_counts_and_empty_messages(void)
 {
-	mailslot_server *s;
+	mailslot_server *s = fresh_slot("counts");
 	mailslot_client *c1, *c2;
 	mailslot_info in;
 	char buf[16];
 	size_t n;
 
-	fresh_namespace("counts");
-	MSL_CHECK_ERR(mailslot_create("counts", NULL, &s), MAILSLOT_OK);
 	MSL_CHECK_ERR(mailslot_open("counts", &c1), MAILSLOT_OK);
 	MSL_CHECK_ERR(mailslot_open("counts", &c2), MAILSLOT_OK);
 	MSL_CHECK_ERR(mailslot_get_info(s, &in), MAILSLOT_OK);
@@ -148,13 +146,11 @@ test_timeouts(void)
 static void
 test_fifo_across_writers(void)
 {
-	mailslot_server *s;
+	mailslot_server *s = fresh_slot("fifo");
 	mailslot_client *c[4];
 	char buf[8];
 	size_t n;
 
-	fresh_namespace("fifo");
-	MSL_CHECK_ERR(mailslot_create("fifo", NULL, &s), MAILSLOT_OK);
 	for (int i = 0; i < 4; i++)
 		MSL_CHECK_ERR(mailslot_open("fifo", &c[i]), MAILSLOT_OK);
 	/* Sequential writes on different handles come out in write order. */

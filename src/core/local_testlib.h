@@ -33,6 +33,17 @@
 /* Each test uses its own namespace, so suites can run in parallel. */
 #define fresh_namespace(tag) msl_test_namespace("test", tag)
 
+/* fresh_slot gives the case its own namespace and creates the mailslot
+ * `tag` in it with the default options. */
+static inline mailslot_server *
+fresh_slot(const char *tag)
+{
+	mailslot_server *s;
+	fresh_namespace(tag);
+	MSL_CHECK_ERR(mailslot_create(tag, NULL, &s), MAILSLOT_OK);
+	return s;
+}
+
 /* round_trip writes msg and reads it back within timeout_ms. */
 static inline int
 round_trip(mailslot_server *s, mailslot_client *c, const char *msg, uint32_t timeout_ms)
@@ -42,6 +53,16 @@ round_trip(mailslot_server *s, mailslot_client *c, const char *msg, uint32_t tim
 	return mailslot_write(c, msg, len) == MAILSLOT_OK &&
 	    mailslot_read_for(s, buf, sizeof buf, &n, NULL, timeout_ms) == MAILSLOT_OK &&
 	    n == len && memcmp(buf, msg, len) == 0;
+}
+
+/* close_pipes closes both ends of two pipes. */
+static inline void
+close_pipes(int a[2], int b[2])
+{
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
 }
 
 static inline int

@@ -9,22 +9,18 @@
 static uint64_t
 now_ms(void)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+	return msl_test_ms(CLOCK_MONOTONIC);
 }
 
 /* A busy reader: the writer finishes 10 000 messages before any read. */
 static void
 test_busy_reader_holds_10000(void)
 {
-	mailslot_server *s;
+	mailslot_server *s = fresh_slot("busy");
 	mailslot_info in;
 	char buf[64];
 	size_t n;
 
-	fresh_namespace("busy");
-	MSL_CHECK_ERR(mailslot_create("busy", NULL, &s), MAILSLOT_OK);
 	pid_t p = fork();
 	if (p == 0) {
 		mailslot_client *c;
@@ -88,13 +84,11 @@ test_quota_full_then_recovers(void)
 static void
 test_pollable_fd(void)
 {
-	mailslot_server *s;
+	mailslot_server *s = fresh_slot("poll");
 	mailslot_client *c;
 	char buf[8];
 	size_t n;
 
-	fresh_namespace("poll");
-	MSL_CHECK_ERR(mailslot_create("poll", NULL, &s), MAILSLOT_OK);
 	int fd = mailslot_fd(s);
 	MSL_CHECK(fd >= 0);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -186,10 +180,7 @@ test_pingpong_never_stalls(void)
 	MSL_CHECK_EQ(wait_child(p), 0);
 	mailslot_client_close(c);
 	mailslot_close(s);
-	close(ready[0]);
-	close(ready[1]);
-	close(go[0]);
-	close(go[1]);
+	close_pipes(ready, go);
 }
 
 /*
