@@ -7,7 +7,7 @@
  * This is the bottom layer: it calls no other file of the Win32 layer.
  * What it must reach above, it reaches through hooks that the owning file
  * registers: io.c cancels a mailslot's pending reads when its last handle
- * closes; process.c, sync.c and io.c run their parts of fork().
+ * closes; inherit.c, sync.c and io.c run their parts of fork().
  *
  * A HANDLE is (slot index + 1) * 4, like real Windows handles, so bad
  * handles are detected rather than dereferenced.  A slot points at an
@@ -488,7 +488,7 @@ msw_inherit_flag(LPSECURITY_ATTRIBUTES sa)
 	return sa != NULL && sa->bInheritHandle;
 }
 
-/* Walks the table for the inheritance code (process.c); needs msw_mu. */
+/* Walks the table for the inheritance code (inherit.c); needs msw_mu. */
 int
 msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), void *arg)
 {

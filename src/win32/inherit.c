@@ -468,14 +468,14 @@ msw_fork_child_locked(void)
 }
 
 /* The fork hooks run from handles.c's pthread_atfork handlers. */
-static const msw_fork_ops msw_process_fork_ops = {
+static const msw_fork_ops msw_inherit_fork_ops = {
 	msw_fork_prepare_locked, msw_fork_parent_locked, msw_fork_child_locked, NULL
 };
 
 __attribute__((constructor)) static void
-msw_process_register(void)
+msw_inherit_register(void)
 {
-	msw_fork_register(MSW_FORK_PROCESS, &msw_process_fork_ops);
+	msw_fork_register(MSW_FORK_INHERIT, &msw_inherit_fork_ops);
 }
 
 /* ------------------------------------------------------------------ */

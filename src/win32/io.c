@@ -299,7 +299,7 @@ msw_io_atfork_child(void)
 	msw_close_fd(&msw_io_ep);
 	msw_close_fd(&msw_io_wake);
 	msw_io_pid = 0;
-	/* The pending reads were the parent's (process.c turned its servers into proxies). */
+	/* The pending reads were the parent's (inherit.c turned its servers into proxies). */
 	msw_busy = NULL;
 }
 

@@ -164,7 +164,7 @@ typedef struct msw_fork_ops {
 	void (*child_locked)(void);
 	void (*child)(void);
 } msw_fork_ops;
-enum { MSW_FORK_PROCESS, MSW_FORK_TLS, MSW_FORK_IO, MSW_FORK_SLOTS };
+enum { MSW_FORK_INHERIT, MSW_FORK_TLS, MSW_FORK_IO, MSW_FORK_SLOTS };
 void msw_set_last_handle_hook(void (*fn)(msw_obj *o));
 void msw_fork_register(int slot, const msw_fork_ops *ops);
 void msw_fork_hooks(void); /* installs the pthread_atfork handlers, once */
