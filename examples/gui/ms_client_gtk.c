@@ -50,13 +50,8 @@ static void on_send(GtkButton *button, gpointer data)
 	TCHAR buffer[400];
 	DWORD bytesWritten;
 
-	hFile = CreateFile(demo_window_name(w),
-	                   GENERIC_WRITE,
-	                   FILE_SHARE_READ,
-	                   NULL,
-	                   OPEN_EXISTING,
-	                   FILE_ATTRIBUTE_NORMAL,
-	                   NULL);
+	hFile = CreateFile(demo_window_name(w), GENERIC_WRITE, FILE_SHARE_READ, NULL,
+	    OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (hFile == INVALID_HANDLE_VALUE) {
 		demo_message_box(w, "Open mailslot failed.", GetLastError());
 		return;

@@ -69,22 +69,15 @@ build_mdgm(uint8_t *b, const char *scope, const char *slot, size_t data_len,
     enum msl_smbmail_profile profile)
 {
 	static const uint8_t data[MSL_SMBMAIL_MAX] = { 'x' };
-	struct msl_mdgm_send s;
+	const struct msl_mdgm_send s = {
+		.ms_type = MSL_NBDGM_DIRECT_GROUP, .ms_node = MSL_NBDGM_NODE_B, .ms_id = 7,
+		.ms_src_ip = 0x7f000001, .ms_src_port = MSL_NBDGM_PORT,
+		.ms_src = name("LINUXBOX", 0, scope), .ms_dst = name("WORKGROUP", 0x1d, scope),
+		.ms_mailslot = slot, .ms_mailslot_len = strlen(slot),
+		.ms_data = data, .ms_data_len = data_len, .ms_profile = profile,
+	};
 	size_t used = 0;
 
-	memset(&s, 0, sizeof s);
-	s.ms_type = MSL_NBDGM_DIRECT_GROUP;
-	s.ms_node = MSL_NBDGM_NODE_B;
-	s.ms_id = 7;
-	s.ms_src_ip = 0x7f000001;
-	s.ms_src_port = MSL_NBDGM_PORT;
-	s.ms_src = name("LINUXBOX", 0, scope);
-	s.ms_dst = name("WORKGROUP", 0x1d, scope);
-	s.ms_mailslot = slot;
-	s.ms_mailslot_len = strlen(slot);
-	s.ms_data = data;
-	s.ms_data_len = data_len;
-	s.ms_profile = profile;
 	if (msl_mdgm_build(&s, b, MSL_MDGM_MAX, &used) != MSL_PE_OK)
 		failures++;
 	return used;
@@ -146,12 +139,12 @@ gen_nbdgm(const char *t)
 	if (msl_nbdgm_build(&d, buf, sizeof buf, &n) != MSL_PE_OK)
 		failures++;
 	put(t, "datagram_query", buf, n);
-	d.dg_type = MSL_NBDGM_BROADCAST;
-	d.dg_flags = MSL_NBDGM_FLAGS(MSL_NBDGM_NODE_B);
-	d.dg_src = name("LINUXBOX", 0, "scope.test");
-	d.dg_dst = name("*", 0, "scope.test");
-	d.dg_data = (const uint8_t *)"user data";
-	d.dg_data_len = 9;
+	d = (struct msl_nbdgm){
+		.dg_type = MSL_NBDGM_BROADCAST, .dg_flags = MSL_NBDGM_FLAGS(MSL_NBDGM_NODE_B),
+		.dg_id = 0x2222, .dg_src = name("LINUXBOX", 0, "scope.test"),
+		.dg_dst = name("*", 0, "scope.test"),
+		.dg_data = (const uint8_t *)"user data", .dg_data_len = 9,
+	};
 	if (msl_nbdgm_build(&d, buf, sizeof buf, &n) != MSL_PE_OK)
 		failures++;
 	put(t, "broadcast_scoped", buf, n);

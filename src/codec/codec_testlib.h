@@ -42,6 +42,32 @@ check_fmt(const struct msl_nbname *n, const char *want)
 	MSL_CHECK(strcmp(buf, want) == 0);
 }
 
+/* One corruption of a valid datagram: byte `at` set to `value`, and the
+ * verdict the parser must give. */
+struct corruption {
+	size_t at;
+	uint8_t value;
+	msl_perr want;
+};
+
+/*
+ * CHECK_CORRUPTIONS applies each corruption of the array `table` to buf in
+ * turn, one at a time, checks that parse_expr (a parse of buf) gives its
+ * verdict, and puts the byte back.  A failure names the corruption.
+ */
+#define CHECK_CORRUPTIONS(buf, table, parse_expr)                            \
+	for (size_t c_ = 0; c_ < sizeof(table) / sizeof(table)[0]; c_++) {   \
+		const struct corruption *k_ = &(table)[c_];                  \
+		uint8_t was_ = (buf)[k_->at];                                \
+		(buf)[k_->at] = k_->value;                                   \
+		msl_perr got_ = (parse_expr);                                \
+		(buf)[k_->at] = was_;                                        \
+		if (got_ != k_->want)                                        \
+			fprintf(stderr, "  with byte %zu set to 0x%02x:\n",  \
+			    k_->at, k_->value);                              \
+		MSL_CHECK_EQ(got_, k_->want);                                \
+	}
+
 /* le16_put patches a little-endian SMB field of a test datagram. */
 static inline void
 le16_put(uint8_t *p, uint16_t v)

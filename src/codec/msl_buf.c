@@ -15,6 +15,16 @@ msl_rd_init(struct msl_rd *r, const uint8_t *buf, size_t len)
 	r->rd_fail = false;
 }
 
+bool
+msl_rd_start(struct msl_rd *r, const uint8_t *buf, size_t len, void *out, size_t out_size)
+{
+	if (out == NULL)
+		return false;
+	memset(out, 0, out_size);
+	msl_rd_init(r, buf, len);
+	return true;
+}
+
 const uint8_t *
 msl_rd_bytes(struct msl_rd *r, size_t n)
 {
@@ -39,48 +49,21 @@ msl_rd_u8(struct msl_rd *r)
 	return p != NULL ? p[0] : 0;
 }
 
-/* The shifts are done on uint32_t so that the usual promotion to int
- * cannot shift into a sign bit. */
-uint16_t
-msl_rd_be16(struct msl_rd *r)
+/* msl_rd_uint reads an n-byte unsigned integer (n <= 4), most significant
+ * byte first if big, else least; 0 past the end.  The shifts are done on
+ * uint32_t so that the usual promotion to int cannot shift into a sign
+ * bit. */
+static uint32_t
+msl_rd_uint(struct msl_rd *r, size_t n, bool big)
 {
-	const uint8_t *p = msl_rd_bytes(r, 2);
+	const uint8_t *p = msl_rd_bytes(r, n);
+	uint32_t v = 0;
 
 	if (p == NULL)
 		return 0;
-	return (uint16_t)(((uint32_t)p[0] << 8) | p[1]);
-}
-
-uint32_t
-msl_rd_be32(struct msl_rd *r)
-{
-	const uint8_t *p = msl_rd_bytes(r, 4);
-
-	if (p == NULL)
-		return 0;
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
-}
-
-uint16_t
-msl_rd_le16(struct msl_rd *r)
-{
-	const uint8_t *p = msl_rd_bytes(r, 2);
-
-	if (p == NULL)
-		return 0;
-	return (uint16_t)(((uint32_t)p[1] << 8) | p[0]);
-}
-
-uint32_t
-msl_rd_le32(struct msl_rd *r)
-{
-	const uint8_t *p = msl_rd_bytes(r, 4);
-
-	if (p == NULL)
-		return 0;
-	return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) |
-	    ((uint32_t)p[1] << 8) | p[0];
+	for (size_t i = 0; i < n; i++)
+		v |= (uint32_t)p[i] << (8 * (big ? n - 1 - i : i));
+	return v;
 }
 
 size_t
@@ -146,39 +129,27 @@ msl_wr_u8(struct msl_wr *w, uint8_t v)
 	msl_wr_bytes(w, &v, 1);
 }
 
-void
-msl_wr_be16(struct msl_wr *w, uint16_t v)
+/* msl_wr_uint writes the low n bytes of v (n <= 4), most significant
+ * first if big, else least. */
+static void
+msl_wr_uint(struct msl_wr *w, uint32_t v, size_t n, bool big)
 {
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t b[4];
 
-	msl_wr_bytes(w, b, sizeof b);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(v >> (8 * (big ? n - 1 - i : i)));
+	msl_wr_bytes(w, b, n);
 }
 
-void
-msl_wr_be32(struct msl_wr *w, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-		(uint8_t)(v >> 8), (uint8_t)v };
+/* The fixed-width readers and writers, a line for each pair. */
+#define MSL_BUF_UINT(rd, wr, type, n, big)                                     \
+	type rd(struct msl_rd *r) { return (type)msl_rd_uint(r, n, big); }     \
+	void wr(struct msl_wr *w, type v) { msl_wr_uint(w, v, n, big); }
 
-	msl_wr_bytes(w, b, sizeof b);
-}
-
-void
-msl_wr_le16(struct msl_wr *w, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-
-	msl_wr_bytes(w, b, sizeof b);
-}
-
-void
-msl_wr_le32(struct msl_wr *w, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-		(uint8_t)(v >> 24) };
-
-	msl_wr_bytes(w, b, sizeof b);
-}
+MSL_BUF_UINT(msl_rd_be16, msl_wr_be16, uint16_t, 2, true)
+MSL_BUF_UINT(msl_rd_be32, msl_wr_be32, uint32_t, 4, true)
+MSL_BUF_UINT(msl_rd_le16, msl_wr_le16, uint16_t, 2, false)
+MSL_BUF_UINT(msl_rd_le32, msl_wr_le32, uint32_t, 4, false)
 
 bool
 msl_wr_ok(const struct msl_wr *w)

@@ -41,6 +41,10 @@ struct msl_wr {
 };
 
 void msl_rd_init(struct msl_rd *r, const uint8_t *buf, size_t len);
+/* msl_rd_start opens a parse of [buf, buf+len) into *out: false if out is
+ * NULL, else *out (out_size bytes) is cleared and r starts at buf. */
+bool msl_rd_start(struct msl_rd *r, const uint8_t *buf, size_t len, void *out,
+    size_t out_size);
 uint8_t msl_rd_u8(struct msl_rd *r);
 uint16_t msl_rd_be16(struct msl_rd *r);
 uint32_t msl_rd_be32(struct msl_rd *r);

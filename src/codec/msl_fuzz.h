@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../testing/msl_check.h"
+
 /* The libFuzzer entry point; it returns 0 and aborts on a finding. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,13 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MSL_FUZZ_MAX_INPUT 65535
 
 /* MSL_FUZZ_ASSERT aborts with the failed property on stderr. */
-#define MSL_FUZZ_ASSERT(cond)                                                \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: property failed: %s\n",      \
-			    __FILE__, __LINE__, #cond);                      \
-			abort();                                             \
-		}                                                            \
-	} while (0)
+#define MSL_FUZZ_ASSERT(cond) MSL_CHECK_OR_(cond, "", "property failed", abort())
 
 #endif /* MSL_FUZZ_H */

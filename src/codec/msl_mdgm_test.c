@@ -15,61 +15,105 @@ mdgm_status(const uint8_t *buf, size_t len)
 	return msl_mdgm_parse(buf, len, &m);
 }
 
+/*
+ * An example datagram of docs/protocol.md §1.7 and what parsing it must
+ * give: the RFC 1002 §4.4.1 header (port 138, no fragment offset), the
+ * names, the SMB part's length, every [MS-MAIL] §2.2.1 field, the
+ * mailslot name and the data's length.
+ */
+struct example {
+	const uint8_t *bytes;
+	size_t len;
+	uint8_t type, flags, node;
+	uint16_t id, length;
+	uint32_t ip;
+	const char *src, *dst;
+	size_t smb_len;
+	struct msl_smbmail smb;
+	const char *name;
+	size_t data_len;
+};
+
+/* check_example parses x's bytes into m and checks all that x says. */
+static void
+check_example(const struct example *x, struct msl_mdgm *m)
+{
+	const struct msl_nbdgm *d = &m->md_dgm;
+	const struct msl_smbmail *s = &m->md_smb, *w = &x->smb;
+
+	MSL_CHECK_EQ(msl_mdgm_parse(x->bytes, x->len, m), MSL_PE_OK);
+	MSL_CHECK_EQ(d->dg_type, x->type);
+	MSL_CHECK_EQ(d->dg_flags, x->flags);
+	MSL_CHECK_EQ(MSL_NBDGM_NODE_TYPE(d->dg_flags), x->node);
+	MSL_CHECK_EQ(d->dg_id, x->id);
+	MSL_CHECK_EQ(d->dg_src_ip, x->ip);
+	MSL_CHECK_EQ(d->dg_src_port, 138);
+	MSL_CHECK_EQ(d->dg_length, x->length);
+	MSL_CHECK_EQ(d->dg_offset, 0);
+	check_fmt(&d->dg_src, x->src);
+	check_fmt(&d->dg_dst, x->dst);
+	MSL_CHECK_EQ(d->dg_data_len, x->smb_len);
+	MSL_CHECK_EQ(s->sm_status, w->sm_status);
+	MSL_CHECK_EQ(s->sm_flags, w->sm_flags);
+	MSL_CHECK_EQ(s->sm_flags2, w->sm_flags2);
+	MSL_CHECK_EQ(s->sm_tid, w->sm_tid);
+	MSL_CHECK_EQ(s->sm_pid, w->sm_pid);
+	MSL_CHECK_EQ(s->sm_uid, w->sm_uid);
+	MSL_CHECK_EQ(s->sm_mid, w->sm_mid);
+	MSL_CHECK_EQ(s->sm_total_param, w->sm_total_param);
+	MSL_CHECK_EQ(s->sm_total_data, w->sm_total_data);
+	MSL_CHECK_EQ(s->sm_max_param, w->sm_max_param);
+	MSL_CHECK_EQ(s->sm_max_data, w->sm_max_data);
+	MSL_CHECK_EQ(s->sm_max_setup, w->sm_max_setup);
+	MSL_CHECK_EQ(s->sm_trans_flags, w->sm_trans_flags);
+	MSL_CHECK_EQ(s->sm_timeout, w->sm_timeout);
+	MSL_CHECK_EQ(s->sm_param_count, w->sm_param_count);
+	MSL_CHECK_EQ(s->sm_param_offset, w->sm_param_offset);
+	MSL_CHECK_EQ(s->sm_data_count, w->sm_data_count);
+	MSL_CHECK_EQ(s->sm_data_offset, w->sm_data_offset);
+	MSL_CHECK_EQ(s->sm_opcode, w->sm_opcode);
+	MSL_CHECK_EQ(s->sm_priority, w->sm_priority);
+	MSL_CHECK_EQ(s->sm_class, w->sm_class);
+	MSL_CHECK_EQ(s->sm_byte_count, w->sm_byte_count);
+	MSL_CHECK_EQ(s->sm_name_len, strlen(x->name));
+	MSL_CHECK(memcmp(s->sm_name, x->name, strlen(x->name) + 1) == 0); /* with NUL */
+	MSL_CHECK_EQ(s->sm_data_len, x->data_len);
+}
+
 /* ---- Examples A and B (docs/protocol.md §1.7) ------------------------ */
 
 static void
 test_example_a_parse(void)
 {
+	static const struct example a = {
+		.bytes = msl_vec_a, .len = 0xde,
+		/* RFC 1002 §4.4.1 header as docs/protocol.md §1.7 builds it. */
+		.type = MSL_NBDGM_DIRECT_UNIQUE, .flags = 0x0e, .node = MSL_NBDGM_NODE_H,
+		.id = 0x8001, .ip = 0xc0a8010a, .length = 208,
+		.src = "WINCLIENT<00>", .dst = "LINUXBOX<00>", .smb_len = 140,
+		/* [MS-MAIL] §4 decoded fields, as listed in docs/protocol.md §1.7. */
+		.smb = {
+			.sm_status = 0, .sm_flags = 0x18, .sm_flags2 = 0x0004,
+			.sm_tid = 0, .sm_pid = 0xfeff, .sm_uid = 0, .sm_mid = 0,
+			.sm_total_param = 0, .sm_total_data = 36, .sm_max_param = 2,
+			.sm_max_data = 0, .sm_max_setup = 0, .sm_trans_flags = 0x0002,
+			.sm_timeout = 0, .sm_param_count = 0, .sm_param_offset = 0x68,
+			.sm_data_count = 36, .sm_data_offset = 104, .sm_opcode = 1,
+			.sm_priority = 0, .sm_class = 2, .sm_byte_count = 71,
+		},
+		.name = "\\MAILSLOT\\test1\\sample_mailslot", .data_len = 36,
+	};
 	struct msl_nbname winclient = mkname("WINCLIENT", 0, NULL);
 	struct msl_nbname linuxbox = mkname("LINUXBOX", 0, NULL);
-	static const char name[] = "\\MAILSLOT\\test1\\sample_mailslot";
 	struct msl_mdgm m;
 	const struct msl_nbdgm *d = &m.md_dgm;
 	const struct msl_smbmail *s = &m.md_smb;
 
-	MSL_CHECK_EQ(msl_vec_a_len, 0xde);
-	MSL_CHECK_EQ(msl_mdgm_parse(msl_vec_a, msl_vec_a_len, &m), MSL_PE_OK);
-	/* RFC 1002 §4.4.1 header as docs/protocol.md §1.7 builds it. */
-	MSL_CHECK_EQ(d->dg_type, MSL_NBDGM_DIRECT_UNIQUE);
-	MSL_CHECK_EQ(d->dg_flags, 0x0e);
-	MSL_CHECK_EQ(MSL_NBDGM_NODE_TYPE(d->dg_flags), MSL_NBDGM_NODE_H);
-	MSL_CHECK_EQ(d->dg_id, 0x8001);
-	MSL_CHECK_EQ(d->dg_src_ip, 0xc0a8010a);
-	MSL_CHECK_EQ(d->dg_src_port, 138);
-	MSL_CHECK_EQ(d->dg_length, 208);
-	MSL_CHECK_EQ(d->dg_offset, 0);
+	MSL_CHECK_EQ(msl_vec_a_len, a.len);
+	check_example(&a, &m);
 	MSL_CHECK(memcmp(d->dg_src.nb_raw, winclient.nb_raw, 16) == 0);
 	MSL_CHECK(memcmp(d->dg_dst.nb_raw, linuxbox.nb_raw, 16) == 0);
-	check_fmt(&d->dg_src, "WINCLIENT<00>");
-	check_fmt(&d->dg_dst, "LINUXBOX<00>");
 	MSL_CHECK(d->dg_data == msl_vec_a + MSL_VEC_SMB_OFF);
-	MSL_CHECK_EQ(d->dg_data_len, 140);
-	/* [MS-MAIL] §4 decoded fields, as listed in docs/protocol.md §1.7. */
-	MSL_CHECK_EQ(s->sm_status, 0);
-	MSL_CHECK_EQ(s->sm_flags, 0x18);
-	MSL_CHECK_EQ(s->sm_flags2, 0x0004);
-	MSL_CHECK_EQ(s->sm_tid, 0);
-	MSL_CHECK_EQ(s->sm_pid, 0xfeff);
-	MSL_CHECK_EQ(s->sm_uid, 0);
-	MSL_CHECK_EQ(s->sm_mid, 0);
-	MSL_CHECK_EQ(s->sm_total_param, 0);
-	MSL_CHECK_EQ(s->sm_total_data, 36);
-	MSL_CHECK_EQ(s->sm_max_param, 2);
-	MSL_CHECK_EQ(s->sm_max_data, 0);
-	MSL_CHECK_EQ(s->sm_max_setup, 0);
-	MSL_CHECK_EQ(s->sm_trans_flags, 0x0002);
-	MSL_CHECK_EQ(s->sm_timeout, 0);
-	MSL_CHECK_EQ(s->sm_param_count, 0);
-	MSL_CHECK_EQ(s->sm_param_offset, 0x68);
-	MSL_CHECK_EQ(s->sm_data_count, 36);
-	MSL_CHECK_EQ(s->sm_data_offset, 104);
-	MSL_CHECK_EQ(s->sm_opcode, 1);
-	MSL_CHECK_EQ(s->sm_priority, 0);
-	MSL_CHECK_EQ(s->sm_class, 2);
-	MSL_CHECK_EQ(s->sm_byte_count, 71);
-	MSL_CHECK_EQ(s->sm_name_len, strlen(name));
-	MSL_CHECK(memcmp(s->sm_name, name, sizeof name) == 0);	/* with NUL */
-	MSL_CHECK_EQ(s->sm_data_len, 36);
 	MSL_CHECK(s->sm_data == msl_vec_a + MSL_VEC_SMB_OFF + 104);
 	for (size_t i = 0; i < s->sm_data_len; i++)
 		MSL_CHECK_EQ(s->sm_data[i], 0xca);
@@ -88,23 +132,16 @@ test_example_a_build(void)
 {
 	static const char name[] = "\\MAILSLOT\\test1\\sample_mailslot";
 	uint8_t data[36], buf[BIG];
-	struct msl_mdgm_send s;
+	const struct msl_mdgm_send s = {
+		.ms_type = MSL_NBDGM_DIRECT_UNIQUE, .ms_node = MSL_NBDGM_NODE_H,
+		.ms_id = 0x8001, .ms_src_ip = 0xc0a8010a, .ms_src_port = MSL_NBDGM_PORT,
+		.ms_src = mkname("WINCLIENT", 0, NULL), .ms_dst = mkname("LINUXBOX", 0, NULL),
+		.ms_mailslot = name, .ms_mailslot_len = strlen(name),
+		.ms_data = data, .ms_data_len = sizeof data, .ms_profile = MSL_SMBMAIL_WINDOWS,
+	};
 	size_t used = 0;
 
 	memset(data, 0xca, sizeof data);
-	memset(&s, 0, sizeof s);
-	s.ms_type = MSL_NBDGM_DIRECT_UNIQUE;
-	s.ms_node = MSL_NBDGM_NODE_H;
-	s.ms_id = 0x8001;
-	s.ms_src_ip = 0xc0a8010a;
-	s.ms_src_port = MSL_NBDGM_PORT;
-	s.ms_src = mkname("WINCLIENT", 0, NULL);
-	s.ms_dst = mkname("LINUXBOX", 0, NULL);
-	s.ms_mailslot = name;
-	s.ms_mailslot_len = strlen(name);
-	s.ms_data = data;
-	s.ms_data_len = sizeof data;
-	s.ms_profile = MSL_SMBMAIL_WINDOWS;
 	MSL_CHECK_EQ(msl_mdgm_build(&s, buf, sizeof buf, &used), MSL_PE_OK);
 	MSL_CHECK_EQ(used, msl_vec_a_len);
 	MSL_CHECK(memcmp(buf, msl_vec_a, msl_vec_a_len) == 0);
@@ -121,51 +158,28 @@ test_example_a_build(void)
 static void
 test_example_b_parse(void)
 {
-	static const char name[] = "\\MAILSLOT\\TEST";
+	static const struct example b = {
+		.bytes = msl_vec_b, .len = 0xb6,
+		.type = MSL_NBDGM_DIRECT_GROUP, .flags = 0x0a, .node = MSL_NBDGM_NODE_M,
+		.id = 0x1234, .ip = 0xc0a80114, .length = 168,
+		.src = "LINUXBOX<00>", .dst = "WORKGROUP<00>", .smb_len = 100,
+		/* Samba's zeroed header, priority 1, no padding. */
+		.smb = {
+			.sm_status = 0, .sm_flags = 0, .sm_flags2 = 0, .sm_tid = 0,
+			.sm_pid = 0, .sm_uid = 0, .sm_mid = 0, .sm_total_param = 0,
+			.sm_total_data = 16, .sm_max_param = 0, .sm_max_data = 0,
+			.sm_max_setup = 0, .sm_trans_flags = 0, .sm_timeout = 0,
+			.sm_param_count = 0, .sm_param_offset = 0, .sm_data_count = 16,
+			.sm_data_offset = 84, .sm_opcode = 1, .sm_priority = 1,
+			.sm_class = 2, .sm_byte_count = 31,
+		},
+		.name = "\\MAILSLOT\\TEST", .data_len = 16,
+	};
 	struct msl_mdgm m;
-	const struct msl_nbdgm *d = &m.md_dgm;
-	const struct msl_smbmail *s = &m.md_smb;
 
-	MSL_CHECK_EQ(msl_vec_b_len, 0xb6);
-	MSL_CHECK_EQ(msl_mdgm_parse(msl_vec_b, msl_vec_b_len, &m), MSL_PE_OK);
-	MSL_CHECK_EQ(d->dg_type, MSL_NBDGM_DIRECT_GROUP);
-	MSL_CHECK_EQ(d->dg_flags, 0x0a);
-	MSL_CHECK_EQ(MSL_NBDGM_NODE_TYPE(d->dg_flags), MSL_NBDGM_NODE_M);
-	MSL_CHECK_EQ(d->dg_id, 0x1234);
-	MSL_CHECK_EQ(d->dg_src_ip, 0xc0a80114);
-	MSL_CHECK_EQ(d->dg_src_port, 138);
-	MSL_CHECK_EQ(d->dg_length, 168);
-	MSL_CHECK_EQ(d->dg_offset, 0);
-	check_fmt(&d->dg_src, "LINUXBOX<00>");
-	check_fmt(&d->dg_dst, "WORKGROUP<00>");
-	MSL_CHECK_EQ(d->dg_data_len, 100);
-	/* Samba's zeroed header, priority 1, no padding. */
-	MSL_CHECK_EQ(s->sm_status, 0);
-	MSL_CHECK_EQ(s->sm_flags, 0);
-	MSL_CHECK_EQ(s->sm_flags2, 0);
-	MSL_CHECK_EQ(s->sm_tid, 0);
-	MSL_CHECK_EQ(s->sm_pid, 0);
-	MSL_CHECK_EQ(s->sm_uid, 0);
-	MSL_CHECK_EQ(s->sm_mid, 0);
-	MSL_CHECK_EQ(s->sm_total_param, 0);
-	MSL_CHECK_EQ(s->sm_total_data, 16);
-	MSL_CHECK_EQ(s->sm_max_param, 0);
-	MSL_CHECK_EQ(s->sm_max_data, 0);
-	MSL_CHECK_EQ(s->sm_max_setup, 0);
-	MSL_CHECK_EQ(s->sm_trans_flags, 0);
-	MSL_CHECK_EQ(s->sm_timeout, 0);
-	MSL_CHECK_EQ(s->sm_param_count, 0);
-	MSL_CHECK_EQ(s->sm_param_offset, 0);
-	MSL_CHECK_EQ(s->sm_data_count, 16);
-	MSL_CHECK_EQ(s->sm_data_offset, 84);
-	MSL_CHECK_EQ(s->sm_opcode, 1);
-	MSL_CHECK_EQ(s->sm_priority, 1);
-	MSL_CHECK_EQ(s->sm_class, 2);
-	MSL_CHECK_EQ(s->sm_byte_count, 31);
-	MSL_CHECK_EQ(s->sm_name_len, strlen(name));
-	MSL_CHECK(memcmp(s->sm_name, name, sizeof name) == 0);
-	MSL_CHECK_EQ(s->sm_data_len, 16);
-	MSL_CHECK(memcmp(s->sm_data, "Hello, mailslot!", 16) == 0);
+	MSL_CHECK_EQ(msl_vec_b_len, b.len);
+	check_example(&b, &m);
+	MSL_CHECK(memcmp(m.md_smb.sm_data, "Hello, mailslot!", 16) == 0);
 }
 
 static void

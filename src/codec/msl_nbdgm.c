@@ -35,10 +35,8 @@ msl_nbdgm_parse(const uint8_t *buf, size_t len, struct msl_nbdgm *out)
 	struct msl_rd r;
 	msl_perr err;
 
-	if (out == NULL)
+	if (!msl_rd_start(&r, buf, len, out, sizeof *out))
 		return MSL_PE_INVAL;
-	memset(out, 0, sizeof *out);
-	msl_rd_init(&r, buf, len);
 
 	/* RFC 1002 §4.4.1: MSG_TYPE comes first and decides the layout. */
 	out->dg_type = msl_rd_u8(&r);

@@ -8,17 +8,15 @@
 static void
 test_nbdgm_types(void)
 {
-	struct msl_nbdgm in, out;
+	/* RFC 1002 §4.4.3: a DATAGRAM ERROR is 11 bytes. */
+	struct msl_nbdgm in = {
+		.dg_type = MSL_NBDGM_ERROR, .dg_id = 0x4242, .dg_src_ip = 0x0a000001,
+		.dg_src_port = 138, .dg_error = MSL_NBDGM_ERR_NO_DEST,
+	};
+	struct msl_nbdgm out;
 	uint8_t buf[BIG];
 	size_t used;
 
-	/* RFC 1002 §4.4.3: a DATAGRAM ERROR is 11 bytes. */
-	memset(&in, 0, sizeof in);
-	in.dg_type = MSL_NBDGM_ERROR;
-	in.dg_id = 0x4242;
-	in.dg_src_ip = 0x0a000001;
-	in.dg_src_port = 138;
-	in.dg_error = MSL_NBDGM_ERR_NO_DEST;
 	MSL_CHECK_EQ(msl_nbdgm_build(&in, buf, sizeof buf, &used), MSL_PE_OK);
 	MSL_CHECK_EQ(used, 11);
 	MSL_CHECK(memcmp(buf, "\x13\x00\x42\x42\x0a\x00\x00\x01\x00\x8a\x82",
@@ -44,19 +42,17 @@ test_nbdgm_types(void)
 static void
 test_nbdgm_direct(void)
 {
-	struct msl_nbdgm in, out;
+	/* A direct datagram with user data; DGM_LENGTH is computed. */
+	struct msl_nbdgm in = {
+		.dg_type = MSL_NBDGM_BROADCAST, .dg_flags = MSL_NBDGM_FLAGS(MSL_NBDGM_NODE_B),
+		.dg_src = mkname("LINUXBOX", 0, "scope"), .dg_dst = mkname("*", 0, "scope"),
+		.dg_data = (const uint8_t *)"xyz", .dg_data_len = 3,
+		.dg_length = 9999,	/* ignored */
+	};
+	struct msl_nbdgm out;
 	uint8_t buf[BIG];
 	size_t used;
 
-	/* A direct datagram with user data; DGM_LENGTH is computed. */
-	memset(&in, 0, sizeof in);
-	in.dg_type = MSL_NBDGM_BROADCAST;
-	in.dg_flags = MSL_NBDGM_FLAGS(MSL_NBDGM_NODE_B);
-	in.dg_src = mkname("LINUXBOX", 0, "scope");
-	in.dg_dst = mkname("*", 0, "scope");
-	in.dg_data = (const uint8_t *)"xyz";
-	in.dg_data_len = 3;
-	in.dg_length = 9999;	/* ignored */
 	MSL_CHECK_EQ(in.dg_flags, 0x02);
 	MSL_CHECK_EQ(msl_nbdgm_build(&in, buf, sizeof buf, &used), MSL_PE_OK);
 	MSL_CHECK_EQ(used, 14 + 40 + 40 + 3);

@@ -183,42 +183,30 @@ test_nbname_reject(void)
 	MSL_CHECK_EQ(used, 7);
 	MSL_CHECK_EQ(msl_nbname_parse(NULL, 0, &out, &used), MSL_PE_TRUNCATED);
 
-	/* RFC 1002 §4.1: the first label is 32 bytes. */
+	static const struct corruption bad_names[] = {
+		/* RFC 1002 §4.1: the first label is 32 bytes. */
+		{ 0, 0x1f, MSL_PE_BADNBNAME },
+		{ 0, 0x21, MSL_PE_BADNBNAME },
+		/* RFC 1001 §14.1: only 'A'..'P'. */
+		{ 5, 'Q', MSL_PE_BADNBNAME },
+		{ 5, 'e', MSL_PE_BADNBNAME },
+		{ 5, '@', MSL_PE_BADNBNAME },
+		/* Scope labels: pointers and reserved label types, a '.' or a
+		 * NUL inside a label. */
+		{ 33, 0xc0, MSL_PE_BADNBNAME },
+		{ 33, 0x44, MSL_PE_BADNBNAME },
+		{ 33, 0x84, MSL_PE_BADNBNAME },
+		{ 35, '.', MSL_PE_BADNBNAME },
+		{ 35, '\0', MSL_PE_BADNBNAME },
+		/* A label that claims more bytes than there are. */
+		{ 33, 60, MSL_PE_TRUNCATED },
+	};
 	memcpy(bad, good, len);
-	bad[0] = 0x1f;
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	bad[0] = 0x21;
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
+	CHECK_CORRUPTIONS(bad, bad_names, msl_nbname_parse(bad, len, &out, &used));
 	/* RFC 1035 §4.1.4: a compression pointer is refused. */
 	bad[0] = 0xc0;
 	bad[1] = 0x0c;
 	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	/* RFC 1001 §14.1: only 'A'..'P'. */
-	memcpy(bad, good, len);
-	bad[5] = 'Q';
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	bad[5] = 'e';
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	bad[5] = '@';
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	/* Scope labels: pointers and reserved label types, a '.' or a NUL
-	 * inside a label. */
-	memcpy(bad, good, len);
-	bad[33] = 0xc0;
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	bad[33] = 0x44;
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	bad[33] = 0x84;
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	memcpy(bad, good, len);
-	bad[35] = '.';
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	bad[35] = '\0';
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_BADNBNAME);
-	/* A label that claims more bytes than there are. */
-	memcpy(bad, good, len);
-	bad[33] = 60;
-	MSL_CHECK_EQ(msl_nbname_parse(bad, len, &out, &used), MSL_PE_TRUNCATED);
 
 	/* Trailing bytes are not the name's: *used stops at the root. */
 	memcpy(bad, good, len);

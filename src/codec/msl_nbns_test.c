@@ -146,35 +146,17 @@ test_nbns_response(void)
 	for (size_t i = 0; i < used; i++)
 		MSL_CHECK_EQ(msl_nbns_response_parse(buf, i, &out),
 		    MSL_PE_TRUNCATED);
-	buf[2] = 0x05;		/* R clear: a request */
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_NOTQUERY);
-	buf[2] = 0xad;		/* OPCODE 5 */
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_NOTQUERY);
-	buf[2] = 0x85;
-	buf[7] = 2;
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_BADCOUNT);
-	buf[7] = 1;
-	buf[5] = 1;
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_BADCOUNT);
-	buf[5] = 0;
-	buf[12] = 0xc0;
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_BADNBNAME);
-	buf[12] = 0x20;
-	buf[47] = 0x21;
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_BADRRTYPE);
-	buf[47] = 0x20;
-	buf[55] = 11;		/* RDLENGTH 11 */
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_BADRDATA);
-	buf[55] = 18;		/* more than there is */
-	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out),
-	    MSL_PE_TRUNCATED);
+	static const struct corruption bad_answers[] = {
+		{ 2, 0x05, MSL_PE_NOTQUERY },	/* R clear: a request */
+		{ 2, 0xad, MSL_PE_NOTQUERY },	/* OPCODE 5 */
+		{ 7, 2, MSL_PE_BADCOUNT },	/* two answers */
+		{ 5, 1, MSL_PE_BADCOUNT },	/* a question */
+		{ 12, 0xc0, MSL_PE_BADNBNAME },	/* a compression pointer */
+		{ 47, 0x21, MSL_PE_BADRRTYPE },	/* NBSTAT */
+		{ 55, 11, MSL_PE_BADRDATA },	/* RDLENGTH 11 */
+		{ 55, 18, MSL_PE_TRUNCATED },	/* more than there is */
+	};
+	CHECK_CORRUPTIONS(buf, bad_answers, msl_nbns_response_parse(buf, used, &out));
 	buf[55] = 0;		/* no owners: odd but well-formed */
 	MSL_CHECK_EQ(msl_nbns_response_parse(buf, used, &out), MSL_PE_OK);
 	MSL_CHECK_EQ(out.nr_naddr, 0);

@@ -203,13 +203,11 @@ msl_perr
 msl_smbmail_parse(const uint8_t *buf, size_t len, struct msl_smbmail *out)
 {
 	struct msl_rd r;
-	msl_perr err;
 
-	if (out == NULL)
+	if (!msl_rd_start(&r, buf, len, out, sizeof *out))
 		return MSL_PE_INVAL;
-	memset(out, 0, sizeof *out);
-	msl_rd_init(&r, buf, len);
-	err = smbmail_parse_header(&r, out);
+	/* [MS-MAIL] §2.2.1: the SMB header, the parameter words, the bytes. */
+	msl_perr err = smbmail_parse_header(&r, out);
 	if (err == MSL_PE_OK)
 		err = smbmail_parse_words(&r, out);
 	if (err == MSL_PE_OK)

@@ -5,6 +5,34 @@
  */
 #include "codec_testlib.h"
 
+/* round_trip builds a write of "abc" (n bytes of it) to name with a
+ * profile into buf (BIG bytes), parses it back into *s, and returns its
+ * size. */
+static size_t
+round_trip(enum msl_smbmail_profile profile, const char *name, size_t n, uint8_t *buf,
+    struct msl_smbmail *s)
+{
+	size_t used = 0;
+
+	MSL_CHECK_EQ(msl_smbmail_build(profile, name, strlen(name),
+	    n > 0 ? (const uint8_t *)"abc" : NULL, n, buf, BIG, &used), MSL_PE_OK);
+	MSL_CHECK_EQ(msl_smbmail_parse(buf, used, s), MSL_PE_OK);
+	return used;
+}
+
+/* check_style checks the fields in which the two profiles differ. */
+static void
+check_style(const struct msl_smbmail *s, size_t data_offset, size_t param_offset,
+    size_t flags, size_t pid, size_t priority, size_t byte_count)
+{
+	MSL_CHECK_EQ(s->sm_data_offset, data_offset);
+	MSL_CHECK_EQ(s->sm_param_offset, param_offset);
+	MSL_CHECK_EQ(s->sm_flags, flags);
+	MSL_CHECK_EQ(s->sm_pid, pid);
+	MSL_CHECK_EQ(s->sm_priority, priority);
+	MSL_CHECK_EQ(s->sm_byte_count, byte_count);
+}
+
 static void
 test_smbmail_profiles(void)
 {
@@ -14,20 +42,14 @@ test_smbmail_profiles(void)
 	size_t used;
 
 	/* The Windows profile pads to 4 and sets the SHOULD values. */
-	MSL_CHECK_EQ(msl_smbmail_build(MSL_SMBMAIL_WINDOWS, name, strlen(name),
-	    (const uint8_t *)"abc", 3, buf, sizeof buf, &used), MSL_PE_OK);
-	MSL_CHECK_EQ(msl_smbmail_parse(buf, used, &s), MSL_PE_OK);
+	used = round_trip(MSL_SMBMAIL_WINDOWS, name, 3, buf, &s);
 	MSL_CHECK_EQ(s.sm_data_offset % 4, 0);
-	MSL_CHECK_EQ(s.sm_data_offset, 96);	/* 69 + 23 + 1 = 93 -> 96 */
-	MSL_CHECK_EQ(s.sm_param_offset, 96);
-	MSL_CHECK_EQ(s.sm_flags, 0x18);
+	/* Data at 69 + 23 + 1 = 93 -> 96. */
+	check_style(&s, 96, 96, 0x18, 0xfeff, 0, used - 69);
 	MSL_CHECK_EQ(s.sm_flags2, 4);
-	MSL_CHECK_EQ(s.sm_pid, 0xfeff);
 	MSL_CHECK_EQ(s.sm_max_param, 2);
 	MSL_CHECK_EQ(s.sm_trans_flags, 2);
-	MSL_CHECK_EQ(s.sm_priority, 0);
 	MSL_CHECK_EQ(s.sm_class, 2);
-	MSL_CHECK_EQ(s.sm_byte_count, used - 69);
 	MSL_CHECK_EQ(used, msl_smbmail_size(MSL_SMBMAIL_WINDOWS, 23, 3));
 	/* docs/protocol.md §1.5, §8: the prefix goes out upper-case, the rest
 	 * as is. */
@@ -35,21 +57,12 @@ test_smbmail_profiles(void)
 	MSL_CHECK(memcmp(s.sm_data, "abc", 3) == 0);
 
 	/* The Samba profile puts the data right after the NUL. */
-	MSL_CHECK_EQ(msl_smbmail_build(MSL_SMBMAIL_SAMBA, name, strlen(name),
-	    (const uint8_t *)"abc", 3, buf, sizeof buf, &used), MSL_PE_OK);
-	MSL_CHECK_EQ(msl_smbmail_parse(buf, used, &s), MSL_PE_OK);
-	MSL_CHECK_EQ(s.sm_data_offset, 93);
-	MSL_CHECK_EQ(s.sm_param_offset, 0);
-	MSL_CHECK_EQ(s.sm_flags, 0);
-	MSL_CHECK_EQ(s.sm_pid, 0);
-	MSL_CHECK_EQ(s.sm_priority, 1);
-	MSL_CHECK_EQ(s.sm_byte_count, 27);
+	used = round_trip(MSL_SMBMAIL_SAMBA, name, 3, buf, &s);
+	check_style(&s, 93, 0, 0, 0, 1, 27);
 	MSL_CHECK_EQ(used, 96);
 
 	/* Empty messages are real messages (docs/protocol.md §1.6). */
-	MSL_CHECK_EQ(msl_smbmail_build(MSL_SMBMAIL_WINDOWS, name, strlen(name),
-	    NULL, 0, buf, sizeof buf, &used), MSL_PE_OK);
-	MSL_CHECK_EQ(msl_smbmail_parse(buf, used, &s), MSL_PE_OK);
+	used = round_trip(MSL_SMBMAIL_WINDOWS, name, 0, buf, &s);
 	MSL_CHECK_EQ(s.sm_data_len, 0);
 	MSL_CHECK_EQ(used, 96);
 

@@ -30,7 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "msl_check.h"
 
 typedef struct msl_test_case {
 	const char *name;
@@ -42,14 +45,7 @@ extern jmp_buf msl_test_jmp_;
 /* The exit status of a case whose check failed (it already said why). */
 #define MSL_TEST_CHECK_FAILED_ 99
 
-#define MSL_CHECK(expr)                                                      \
-	do {                                                                 \
-		if (!(expr)) {                                               \
-			fprintf(stderr, "  %s:%d: check failed: %s\n",       \
-			    __FILE__, __LINE__, #expr);                      \
-			longjmp(msl_test_jmp_, 1);                           \
-		}                                                            \
-	} while (0)
+#define MSL_CHECK(expr) MSL_CHECK_OR_(expr, "  ", "check failed", longjmp(msl_test_jmp_, 1))
 
 /* MSL_CHECK_EQ compares two integers and prints both on failure. */
 #define MSL_CHECK_EQ(a, b)                                                   \
@@ -209,6 +205,16 @@ msl_test_main_(int argc, char **argv, const msl_test_case *cases, size_t n)
 		    sizeof msl_cases_ / sizeof msl_cases_[0]);               \
 	}
 
+
+/* msl_test_ms reads a clock (CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, ...)
+ * in milliseconds. */
+static inline unsigned long long
+msl_test_ms(clockid_t clk)
+{
+	struct timespec t;
+	clock_gettime(clk, &t);
+	return (unsigned long long)t.tv_sec * 1000u + (unsigned long long)t.tv_nsec / 1000000u;
+}
 
 /*
  * msl_test_namespace gives the calling process a private mailslot

@@ -100,6 +100,30 @@ getopt_fail(const char *cmd, int c, char **argv)
 	return bad_usage(cmd, "unknown option '%s'", arg);
 }
 
+/* one_name checks that exactly one operand, the NAME, follows the options. */
+const char *
+one_name(const char *cmd, int argc, char **argv, const char *what)
+{
+	if (optind == argc) {
+		bad_usage(cmd, "missing NAME, %s", what);
+		return NULL;
+	}
+	if (optind + 1 != argc) {
+		bad_usage(cmd, "one NAME only ('%s' is extra)", argv[optind + 1]);
+		return NULL;
+	}
+	return argv[optind];
+}
+
+/* parse_timeout reads --timeout's milliseconds (below the "forever" value). */
+int
+parse_timeout(const char *cmd, const char *arg, unsigned long *ms)
+{
+	if (parse_uint(arg, UINT32_MAX - 1, ms) != 0)
+		return bad_usage(cmd, "--timeout needs milliseconds, not '%s'", arg);
+	return 0;
+}
+
 /* What a failed call was doing: the same library error means different
  * things at different steps (BADNETPATH at open is an unknown host, at
  * write a message too large for a datagram). */

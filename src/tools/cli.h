@@ -19,6 +19,12 @@ int usage(int code);
 int bad_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* getopt_fail reports the option getopt refused; returns EX_USAGE. */
 int getopt_fail(const char *cmd, int c, char **argv);
+/* one_name returns the one NAME operand after the options, or NULL after
+ * saying it is missing (what: which mailslot, e.g. "the mailslot to
+ * create") or has company; the command then returns EX_USAGE. */
+const char *one_name(const char *cmd, int argc, char **argv, const char *what);
+/* parse_timeout reads a --timeout value: 0, or EX_USAGE after saying why. */
+int parse_timeout(const char *cmd, const char *arg, unsigned long *ms);
 /* exit_code maps a library error at a step to a sysexits(3) code. */
 int exit_code(mailslot_err e, enum step at);
 /* fail prints "mailslot VERB NAME: reason" and returns the exit code. */

@@ -123,6 +123,16 @@ number_of(enum col_id id, const mailslot_entry *e)
 	}
 }
 
+/* id_cell writes a user's or group's name, or its number if it has none. */
+static void
+id_cell(char *b, size_t cap, const char *name, unsigned id)
+{
+	if (name != NULL)
+		snprintf(b, cap, "%s", name);
+	else
+		snprintf(b, cap, "%u", id);
+}
+
 /* cell writes one cell as text into b; it is empty when the owner did
  * not say. */
 static void
@@ -154,19 +164,13 @@ cell(const struct column *col, const struct entry *x, char *b, size_t cap)
 		s = "?";
 		break;
 	case COL_USER:
-		if ((pw = getpwuid(e->uid)) == NULL) {
-			snprintf(b, cap, "%u", (unsigned)e->uid);
-			return;
-		}
-		s = pw->pw_name;
-		break;
+		pw = getpwuid(e->uid);
+		id_cell(b, cap, pw != NULL ? pw->pw_name : NULL, e->uid);
+		return;
 	case COL_GROUP:
-		if ((gr = getgrgid(e->gid)) == NULL) {
-			snprintf(b, cap, "%u", (unsigned)e->gid);
-			return;
-		}
-		s = gr->gr_name;
-		break;
+		gr = getgrgid(e->gid);
+		id_cell(b, cap, gr != NULL ? gr->gr_name : NULL, e->gid);
+		return;
 	case COL_STATE:
 		s = x->state;
 		break;

@@ -141,10 +141,70 @@ recv_loop(mailslot_server *s, const char *name, const struct recv_opts *ro)
 	return sig != 0 ? die_of(sig) : rc;
 }
 
+/* recv_option applies one option: -1 to go on, else the exit code. */
+enum { OPT_FORMAT = 256, OPT_RAW };
+
+static int
+recv_option(int c, char **argv, struct recv_opts *ro, mailslot_options *o)
+{
+	static const struct {
+		const char *name;
+		mailslot_access v;
+	} access[] = {
+		{ "any", MAILSLOT_ACCESS_ANY },
+		{ "user", MAILSLOT_ACCESS_USER },
+		{ "group", MAILSLOT_ACCESS_GROUP },
+	};
+	unsigned long v;
+
+	switch (c) {
+	case 'c':
+		if (parse_uint(optarg, ULONG_MAX, &ro->count) != 0)
+			return bad_usage("recv", "--count needs a number, not '%s'", optarg);
+		return -1;
+	case 't':
+		if (parse_timeout("recv", optarg, &v) != 0)
+			return EX_USAGE;
+		ro->timeout = (uint32_t)v;
+		return -1;
+	case OPT_FORMAT:
+		if (fmt_parse(optarg, &ro->form) != 0)
+			return bad_usage("recv", "--format is text, quoted, hex, json, raw or nul, not '%s'", optarg);
+		return -1;
+	case 'j':
+		ro->form = FMT_JSON;
+		return -1;
+	case OPT_RAW:
+		ro->form = FMT_RAW;
+		return -1;
+	case '0':
+		ro->form = FMT_NUL;
+		return -1;
+	case 'm':
+		if (parse_uint(optarg, UINT32_MAX, &v) != 0)
+			return bad_usage("recv", "--max-size needs bytes, not '%s'", optarg);
+		o->max_message_size = (uint32_t)v;
+		return -1;
+	case 'a':
+		for (size_t i = 0; i < sizeof access / sizeof access[0]; i++)
+			if (strcmp(optarg, access[i].name) == 0) {
+				o->access = access[i].v;
+				return -1;
+			}
+		return bad_usage("recv", "--access is any, user or group, not '%s'", optarg);
+	case 'l':
+		o->flags |= MAILSLOT_LOCAL_ONLY;
+		return -1;
+	case 'h':
+		return usage(0);
+	default:
+		return getopt_fail("recv", c, argv);
+	}
+}
+
 int
 cmd_recv(int argc, char **argv)
 {
-	enum { OPT_FORMAT = 256, OPT_RAW };
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -159,70 +219,21 @@ cmd_recv(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct recv_opts ro = { .count = 0, .timeout = MAILSLOT_WAIT_FOREVER, .form = FMT_TEXT };
-	unsigned long v;
-	int c;
+	int c, rc;
 	mailslot_options o;
 	mailslot_server *s;
 	mailslot_err e;
 
 	mailslot_options_init(&o);
-	while ((c = getopt_long(argc, argv, ":c:t:j0m:a:lh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (parse_uint(optarg, ULONG_MAX, &ro.count) != 0)
-				return bad_usage("recv", "--count needs a number, not '%s'", optarg);
-			break;
-		case 't':
-			if (parse_uint(optarg, UINT32_MAX - 1, &v) != 0)
-				return bad_usage("recv", "--timeout needs milliseconds, not '%s'", optarg);
-			ro.timeout = (uint32_t)v;
-			break;
-		case OPT_FORMAT:
-			if (fmt_parse(optarg, &ro.form) != 0)
-				return bad_usage("recv", "--format is text, quoted, hex, json, raw or nul, not '%s'", optarg);
-			break;
-		case 'j':
-			ro.form = FMT_JSON;
-			break;
-		case OPT_RAW:
-			ro.form = FMT_RAW;
-			break;
-		case '0':
-			ro.form = FMT_NUL;
-			break;
-		case 'm':
-			if (parse_uint(optarg, UINT32_MAX, &v) != 0)
-				return bad_usage("recv", "--max-size needs bytes, not '%s'", optarg);
-			o.max_message_size = (uint32_t)v;
-			break;
-		case 'a':
-			if (strcmp(optarg, "any") == 0)
-				o.access = MAILSLOT_ACCESS_ANY;
-			else if (strcmp(optarg, "user") == 0)
-				o.access = MAILSLOT_ACCESS_USER;
-			else if (strcmp(optarg, "group") == 0)
-				o.access = MAILSLOT_ACCESS_GROUP;
-			else
-				return bad_usage("recv", "--access is any, user or group, not '%s'", optarg);
-			break;
-		case 'l':
-			o.flags |= MAILSLOT_LOCAL_ONLY;
-			break;
-		case 'h':
-			return usage(0);
-		default:
-			return getopt_fail("recv", c, argv);
-		}
-	}
-	if (optind == argc)
-		return bad_usage("recv", "missing NAME, the mailslot to create");
-	if (optind + 1 != argc)
-		return bad_usage("recv", "one NAME only ('%s' is extra)", argv[optind + 1]);
-	const char *name = argv[optind];
+	while ((c = getopt_long(argc, argv, ":c:t:j0m:a:lh", opts, NULL)) != -1)
+		if ((rc = recv_option(c, argv, &ro, &o)) >= 0)
+			return rc;
+	const char *name = one_name("recv", argc, argv, "the mailslot to create");
+	if (name == NULL)
+		return EX_USAGE;
 	if (signals_catch() != 0)
 		return fail("recv", name, MAILSLOT_E_SYS, AT_OTHER);
 	if ((e = mailslot_create(name, &o, &s)) != MAILSLOT_OK)
 		return fail("recv", name, e, AT_CREATE);
 	return recv_loop(s, name, &ro);
 }
-

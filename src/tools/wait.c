@@ -42,8 +42,8 @@ cmd_wait(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, ":t:h", opts, NULL)) != -1) {
 		if (c == 't') {
-			if (parse_uint(optarg, UINT32_MAX - 1, &v) != 0)
-				return bad_usage("wait", "--timeout needs milliseconds, not '%s'", optarg);
+			if (parse_timeout("wait", optarg, &v) != 0)
+				return EX_USAGE;
 			deadline = now_ms() + v;
 		} else if (c == 'h') {
 			return usage(0);
@@ -51,11 +51,9 @@ cmd_wait(int argc, char **argv)
 			return getopt_fail("wait", c, argv);
 		}
 	}
-	if (optind == argc)
-		return bad_usage("wait", "missing NAME, the mailslot to wait for");
-	if (optind + 1 != argc)
-		return bad_usage("wait", "one NAME only ('%s' is extra)", argv[optind + 1]);
-	const char *name = argv[optind];
+	const char *name = one_name("wait", argc, argv, "the mailslot to wait for");
+	if (name == NULL)
+		return EX_USAGE;
 	if ((e = mailslot_name_parse(name, 1, &n)) != MAILSLOT_OK)
 		return fail("wait", name, e, AT_OTHER);
 	if (n.scope != MAILSLOT_SCOPE_LOCAL)

@@ -312,27 +312,14 @@ msw_info_cb(const mailslot_entry *e, void *arg)
 	return 0;
 }
 
-/* A server of this process whose name has the client's key, if any. */
-struct msw_local {
-	const char *key;
-	msw_obj *srv;
-};
-
+/* msw_same_key matches a server of this process whose name has the key. */
 static int
-msw_local_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
+msw_same_key(const msw_obj *o, const void *key)
 {
-	struct msw_local *l = arg;
 	mailslot_name n;
-	(void)h;
-	(void)flags;
-	if (o->kind == MSW_K_SERVER && o->srv != NULL &&
+	return o->srv != NULL &&
 	    mailslot_name_parse(mailslot_server_name(o->srv), 0, &n) == MAILSLOT_OK &&
-	    strcmp(n.key, l->key) == 0) {
-		l->srv = o;
-		o->refs++;
-		return 1;
-	}
-	return 0;
+	    strcmp(n.key, key) == 0;
 }
 
 /*
@@ -343,21 +330,22 @@ msw_local_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 static DWORD
 msw_client_info(msw_obj *o, mailslot_info *info)
 {
-	struct msw_local l = { 0 };
 	struct msw_find f = { 0 };
+	msw_obj *srv;
 	mailslot_name n;
 	mailslot_err e;
 
 	if (o->name == NULL || mailslot_name_parse(o->name, 0, &n) != MAILSLOT_OK ||
 	    n.scope != MAILSLOT_SCOPE_LOCAL)
 		return ERROR_INVALID_PARAMETER; /* remote names have no queue to ask */
-	l.key = f.key = n.key;
+	f.key = n.key;
 	pthread_mutex_lock(&msw_mu);
-	msw_table_walk_locked(msw_local_cb, &l);
+	if ((srv = msw_find_locked(MSW_K_SERVER, msw_same_key, n.key)) != NULL)
+		srv->refs++;
 	pthread_mutex_unlock(&msw_mu);
-	if (l.srv != NULL) {
-		e = mailslot_get_info(l.srv->srv, info);
-		msw_unref(l.srv);
+	if (srv != NULL) {
+		e = mailslot_get_info(srv->srv, info);
+		msw_unref(srv);
 		return e == MAILSLOT_OK ? 0 : mailslot_win32_error(e);
 	}
 	if ((e = mailslot_list(msw_info_cb, &f)) != MAILSLOT_OK)

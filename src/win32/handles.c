@@ -7,7 +7,7 @@
  * This is the bottom layer: it calls no other file of the Win32 layer.
  * What it must reach above, it reaches through hooks that the owning file
  * registers: io.c cancels a mailslot's pending reads when its last handle
- * closes; process.c, sync.c and io.c run their parts of fork().
+ * closes; inherit.c, sync.c and io.c run their parts of fork().
  *
  * A HANDLE is (slot index + 1) * 4, like real Windows handles, so bad
  * handles are detected rather than dereferenced.  A slot points at an
@@ -67,11 +67,30 @@ msw_fail(DWORD e)
 	return FALSE;
 }
 
+BOOL
+msw_give_dword(int found, DWORD *out, DWORD v)
+{
+	if (!found)
+		return msw_fail(ERROR_INVALID_HANDLE);
+	if (out == NULL)
+		return msw_fail(ERROR_NOACCESS);
+	*out = v;
+	return TRUE;
+}
+
 HANDLE
 msw_fail_h(DWORD e)
 {
 	msw_last_error = e;
 	return INVALID_HANDLE_VALUE;
+}
+
+void
+msw_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 int
@@ -97,38 +116,10 @@ msw_fork_register(int slot, const msw_fork_ops *ops)
 		msw_fork_slots[slot] = ops;
 }
 
-/* The handlers take msw_mu over fork() and run the hooks in slot order. */
-static void
-msw_fork_prepare(void)
-{
-	pthread_mutex_lock(&msw_mu);
-	for (int i = 0; i < MSW_FORK_SLOTS; i++)
-		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->prepare_locked != NULL)
-			msw_fork_slots[i]->prepare_locked();
-}
-
-static void
-msw_fork_parent(void)
-{
-	for (int i = 0; i < MSW_FORK_SLOTS; i++)
-		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->parent_locked != NULL)
-			msw_fork_slots[i]->parent_locked();
-	pthread_mutex_unlock(&msw_mu);
-}
-
-static void
-msw_fork_child(void)
-{
-	for (int i = 0; i < MSW_FORK_SLOTS; i++)
-		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->child_locked != NULL)
-			msw_fork_slots[i]->child_locked();
-	pthread_mutex_unlock(&msw_mu);
-	for (int i = 0; i < MSW_FORK_SLOTS; i++)
-		if (msw_fork_slots[i] != NULL && msw_fork_slots[i]->child != NULL)
-			msw_fork_slots[i]->child();
-}
-
-static pthread_once_t msw_fork_once = PTHREAD_ONCE_INIT;
+/* The handlers, below, take msw_mu over fork() and run the hooks. */
+static void msw_fork_prepare(void);
+static void msw_fork_parent(void);
+static void msw_fork_child(void);
 
 static void
 msw_fork_install(void)
@@ -139,7 +130,47 @@ msw_fork_install(void)
 void
 msw_fork_hooks(void)
 {
-	pthread_once(&msw_fork_once, msw_fork_install);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, msw_fork_install);
+}
+
+/* msw_fork_run runs one hook of every slot, in slot order. */
+enum { MSW_FORK_PREPARE, MSW_FORK_PARENT, MSW_FORK_CHILD_LOCKED, MSW_FORK_CHILD };
+
+static void
+msw_fork_run(int phase)
+{
+	for (int i = 0; i < MSW_FORK_SLOTS; i++) {
+		const msw_fork_ops *ops = msw_fork_slots[i];
+		void (*fn)(void) = ops == NULL ? NULL :
+		    phase == MSW_FORK_PREPARE ? ops->prepare_locked :
+		    phase == MSW_FORK_PARENT ? ops->parent_locked :
+		    phase == MSW_FORK_CHILD_LOCKED ? ops->child_locked : ops->child;
+		if (fn != NULL)
+			fn();
+	}
+}
+
+static void
+msw_fork_prepare(void)
+{
+	pthread_mutex_lock(&msw_mu);
+	msw_fork_run(MSW_FORK_PREPARE);
+}
+
+static void
+msw_fork_parent(void)
+{
+	msw_fork_run(MSW_FORK_PARENT);
+	pthread_mutex_unlock(&msw_mu);
+}
+
+static void
+msw_fork_child(void)
+{
+	msw_fork_run(MSW_FORK_CHILD_LOCKED);
+	pthread_mutex_unlock(&msw_mu);
+	msw_fork_run(MSW_FORK_CHILD);
 }
 
 msw_obj *
@@ -358,12 +389,27 @@ msw_get_locked(HANDLE h, DWORD *flags)
 }
 
 msw_obj *
-msw_get(HANDLE h)
+msw_get_kind_locked(HANDLE h, int kind)
+{
+	msw_obj *o = msw_get_locked(h, NULL);
+	return o != NULL && (kind == MSW_K_NONE || o->kind == kind) ? o : NULL;
+}
+
+msw_obj *
+msw_lock_get(HANDLE h, int kind, DWORD *flags)
 {
 	msw_obj *o;
 	msw_init();
 	pthread_mutex_lock(&msw_mu);
-	if ((o = msw_get_locked(h, NULL)) != NULL)
+	o = msw_get_locked(h, flags);
+	return o != NULL && (kind == MSW_K_NONE || o->kind == kind) ? o : NULL;
+}
+
+msw_obj *
+msw_get(HANDLE h)
+{
+	msw_obj *o = msw_lock_get(h, MSW_K_NONE, NULL);
+	if (o != NULL)
 		o->refs++;
 	pthread_mutex_unlock(&msw_mu);
 	return o;
@@ -442,7 +488,7 @@ msw_inherit_flag(LPSECURITY_ATTRIBUTES sa)
 	return sa != NULL && sa->bInheritHandle;
 }
 
-/* Walks the table for the inheritance code (process.c); needs msw_mu. */
+/* Walks the table for the inheritance code (inherit.c); needs msw_mu. */
 int
 msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), void *arg)
 {
@@ -454,6 +500,17 @@ msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), v
 				return r;
 		}
 	return 0;
+}
+
+msw_obj *
+msw_find_locked(int kind, int (*match)(const msw_obj *o, const void *arg), const void *arg)
+{
+	for (size_t i = 0; i < msw_cap; i++) {
+		msw_obj *o = msw_tab[i].obj;
+		if (o != NULL && o->kind == kind && match(o, arg))
+			return o;
+	}
+	return NULL;
 }
 
 /* msw_close_locked empties the slot of h; ERROR_* or 0. */
@@ -492,17 +549,9 @@ BOOL WINAPI
 GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags)
 {
 	DWORD flags = 0;
-	msw_obj *o;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(hObject, &flags);
+	msw_obj *o = msw_lock_get(hObject, MSW_K_NONE, &flags);
 	pthread_mutex_unlock(&msw_mu);
-	if (o == NULL)
-		return msw_fail(ERROR_INVALID_HANDLE);
-	if (lpdwFlags == NULL)
-		return msw_fail(ERROR_NOACCESS);
-	*lpdwFlags = flags;
-	return TRUE;
+	return msw_give_dword(o != NULL, lpdwFlags, flags);
 }
 
 BOOL WINAPI
@@ -510,10 +559,7 @@ SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags)
 {
 	uintptr_t v = (uintptr_t)hObject;
 	const DWORD known = HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE;
-	msw_obj *o;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(hObject, NULL);
+	msw_obj *o = msw_lock_get(hObject, MSW_K_NONE, NULL);
 	if (o != NULL && (dwMask & ~known) == 0)
 		msw_tab[v / 4 - 1].flags =
 		    (msw_tab[v / 4 - 1].flags & ~dwMask) | (dwFlags & dwMask);
@@ -529,10 +575,8 @@ int
 MailslotHandleFd(HANDLE h)
 {
 	int fd = -1;
-	msw_obj *o;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	if ((o = msw_get_locked(h, NULL)) != NULL)
+	msw_obj *o = msw_lock_get(h, MSW_K_NONE, NULL);
+	if (o != NULL)
 		fd = o->fd;
 	pthread_mutex_unlock(&msw_mu);
 	if (o == NULL)
@@ -540,30 +584,26 @@ MailslotHandleFd(HANDLE h)
 	return fd;
 }
 
+/* msw_native gives the native server or client behind a mailslot handle. */
+static void *
+msw_native(HANDLE h, int kind)
+{
+	msw_obj *o = msw_lock_get(h, kind, NULL);
+	void *p = o == NULL ? NULL : kind == MSW_K_SERVER ? (void *)o->srv : (void *)o->cli;
+	pthread_mutex_unlock(&msw_mu);
+	return p;
+}
+
 mailslot_server *
 MailslotServerOf(HANDLE h)
 {
-	mailslot_server *s = NULL;
-	msw_obj *o;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	if ((o = msw_get_locked(h, NULL)) != NULL && o->kind == MSW_K_SERVER)
-		s = o->srv;
-	pthread_mutex_unlock(&msw_mu);
-	return s;
+	return msw_native(h, MSW_K_SERVER);
 }
 
 mailslot_client *
 MailslotClientOf(HANDLE h)
 {
-	mailslot_client *c = NULL;
-	msw_obj *o;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	if ((o = msw_get_locked(h, NULL)) != NULL && o->kind == MSW_K_CLIENT)
-		c = o->cli;
-	pthread_mutex_unlock(&msw_mu);
-	return c;
+	return msw_native(h, MSW_K_CLIENT);
 }
 
 DWORD WINAPI

@@ -296,13 +296,10 @@ msw_io_start_locked(void)
 static void
 msw_io_atfork_child(void)
 {
-	if (msw_io_ep >= 0)
-		close(msw_io_ep);
-	if (msw_io_wake >= 0)
-		close(msw_io_wake);
-	msw_io_ep = msw_io_wake = -1;
+	msw_close_fd(&msw_io_ep);
+	msw_close_fd(&msw_io_wake);
 	msw_io_pid = 0;
-	/* The pending reads were the parent's (process.c turned its servers into proxies). */
+	/* The pending reads were the parent's (inherit.c turned its servers into proxies). */
 	msw_busy = NULL;
 }
 
@@ -314,8 +311,9 @@ msw_begin_locked(msw_obj *o, LPOVERLAPPED ov, LPOVERLAPPED_COMPLETION_ROUTINE ro
 	*event = NULL;
 	if (routine == NULL && ov->hEvent != NULL) {
 		/* The low bit asks Windows not to queue a port packet; same event. */
-		msw_obj *e = msw_get_locked((HANDLE)((uintptr_t)ov->hEvent & ~(uintptr_t)1), NULL);
-		if (e == NULL || e->kind != MSW_K_EVENT)
+		msw_obj *e = msw_get_kind_locked((HANDLE)((uintptr_t)ov->hEvent & ~(uintptr_t)1),
+		    MSW_K_EVENT);
+		if (e == NULL)
 			return ERROR_INVALID_HANDLE;
 		msw_unsignal(e->fd);
 		*event = e;
@@ -474,9 +472,7 @@ msw_io_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD got, LPOVERLAPPED ov,
 		return msw_fail(ERROR_INVALID_PARAMETER);
 	if (r.t == NULL)
 		return msw_fail(ERROR_NOT_ENOUGH_MEMORY);
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	r.o = msw_get_locked(h, NULL);
+	r.o = msw_lock_get(h, MSW_K_NONE, NULL);
 	if (r.o == NULL || (r.o->kind != MSW_K_SERVER && r.o->kind != MSW_K_CLIENT))
 		err = ERROR_INVALID_HANDLE;
 	else if (r.o->kind == MSW_K_CLIENT)
@@ -545,9 +541,7 @@ msw_cancel(HANDLE h, LPOVERLAPPED ov, int mine_only, int *n)
 	msw_obj *o;
 	msw_io *op, *nx;
 	*n = 0;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(h, NULL);
+	o = msw_lock_get(h, MSW_K_NONE, NULL);
 	if (o == NULL) {
 		pthread_mutex_unlock(&msw_mu);
 		return msw_fail(ERROR_INVALID_HANDLE);

@@ -16,7 +16,8 @@
  *
  * The files form layers; each calls only files below it:
  *   handles.c (table, lifetimes, errors, lock, fork handlers) at the bottom;
- *   strings.c; sync.c; process.c; io.c and thread.c; file.c on top.
+ *   strings.c and wprintf.c; sync.c; inherit.c; process.c; io.c and
+ *   thread.c; file.c on top.
  */
 #ifndef MSW_H
 #define MSW_H
@@ -110,9 +111,17 @@ struct msw_obj {
 
 extern pthread_mutex_t msw_mu;
 
+/* MSW_DEFINE defines a Win32 function whose body is one expression, so
+ * that the thin A/W and Global/Local pairs read as a table. */
+#define MSW_DEFINE(ret, name, params, expr) \
+	ret WINAPI name params { return expr; }
+
 /* Last error, per thread. */
 BOOL msw_fail(DWORD err);
 HANDLE msw_fail_h(DWORD err);
+/* msw_give_dword ends a Get* call that looked a handle up: ERROR_INVALID_HANDLE
+ * unless found, ERROR_NOACCESS for a NULL out, else *out = v and TRUE. */
+BOOL msw_give_dword(int found, DWORD *out, DWORD v);
 void msw_set_error(DWORD err);
 
 /* Objects and handles (handles.c, the bottom layer).  *_locked functions need msw_mu. */
@@ -122,6 +131,12 @@ void msw_ref_locked(msw_obj *o);
 void msw_unref_locked(msw_obj *o);
 void msw_unlock(void); /* unlocks msw_mu, then destroys what died */
 msw_obj *msw_get_locked(HANDLE h, DWORD *flags);
+/* msw_get_kind_locked: h's object if it is of that kind (MSW_K_NONE: any),
+ * else NULL.  msw_lock_get initialises the layer, takes msw_mu and looks h
+ * up the same way (flags, if not NULL, gets the handle's flags); msw_mu
+ * stays held whatever it returns. */
+msw_obj *msw_get_kind_locked(HANDLE h, int kind);
+msw_obj *msw_lock_get(HANDLE h, int kind, DWORD *flags);
 msw_obj *msw_get(HANDLE h); /* a reference for the caller, or NULL */
 void msw_unref(msw_obj *o);
 HANDLE msw_handle_new_locked(msw_obj *o, DWORD flags);
@@ -129,8 +144,12 @@ HANDLE msw_handle_new(msw_obj *o, BOOL inherit); /* takes o's reference */
 DWORD msw_inherit_flag(LPSECURITY_ATTRIBUTES sa);
 int msw_handle_place(HANDLE h, msw_obj *o, DWORD flags);
 int msw_table_walk_locked(int (*fn)(HANDLE h, msw_obj *o, DWORD flags, void *arg), void *arg);
+/* The first object of that kind for which match(o, arg) is non-zero, or NULL. */
+msw_obj *msw_find_locked(int kind, int (*match)(const msw_obj *o, const void *arg),
+    const void *arg);
 DWORD msw_close_locked(HANDLE h); /* empties h's slot: ERROR_* or 0 */
 int msw_eventfd(int initial);
+void msw_close_fd(int *fd); /* closes *fd if open; *fd = -1 */
 void msw_tls_unref_locked(msw_tls *t);
 
 /*
@@ -145,7 +164,7 @@ typedef struct msw_fork_ops {
 	void (*child_locked)(void);
 	void (*child)(void);
 } msw_fork_ops;
-enum { MSW_FORK_PROCESS, MSW_FORK_TLS, MSW_FORK_IO, MSW_FORK_SLOTS };
+enum { MSW_FORK_INHERIT, MSW_FORK_TLS, MSW_FORK_IO, MSW_FORK_SLOTS };
 void msw_set_last_handle_hook(void (*fn)(msw_obj *o));
 void msw_fork_register(int slot, const msw_fork_ops *ops);
 void msw_fork_hooks(void); /* installs the pthread_atfork handlers, once */
@@ -173,10 +192,34 @@ BOOL msw_io_write_done(msw_obj *o, DWORD n, LPOVERLAPPED ov,
 DWORD msw_status_error(uint32_t status);
 
 /* Strings (strings.c). */
+size_t msw_wlen(LPCWSTR w);
+char *msw_utf8_n(LPCWSTR w, size_t n); /* UTF-8 of w's n units, NUL-terminated */
 char *msw_to_utf8(LPCWSTR w, int *ok);
+LPWSTR msw_utf16_n(const char *s, size_t n, size_t *outlen); /* UTF-16 of s's n bytes */
 LPWSTR msw_to_utf16(const char *s);
 
-/* Inheritance over exec: import in handles.c, export and proxies in process.c. */
+/*
+ * Inheritance over exec and fork: import in handles.c, export, brokers,
+ * proxies and fork hooks in inherit.c.  CreateProcess (process.c) fills an
+ * msw_export with msw_env_add and msw_export_handles, keeps x.fds open
+ * across exec, and settles the brokers once it knows whether the child
+ * started; around its own fork() it calls msw_set_spawning, so that the
+ * fork hooks leave the handles alone in a child that executes at once.
+ */
+struct msw_broker;
+typedef struct msw_export {
+	char *env;        /* MAILSLOT_INHERITED_HANDLES=... */
+	size_t len, cap;
+	int fds[256];     /* to keep open across exec */
+	int nfds;
+	struct msw_broker *brokers[64];
+	int nbrokers;
+	int err;
+} msw_export;
+void msw_env_add(msw_export *x, const char *s);
+void msw_export_handles(msw_export *x);
+void msw_brokers_settle(msw_export *x, DWORD err);
+void msw_set_spawning(int on);
 int msw_proxy_read(msw_obj *o, void *buf, DWORD cap, DWORD *got);
 int msw_proxy_info(msw_obj *o, mailslot_info *info);
 int msw_proxy_set_timeout(msw_obj *o, DWORD timeout);

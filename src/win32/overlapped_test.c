@@ -286,10 +286,9 @@ static void
 test_read_file_ex_in_sleep_ex(void)
 {
 	HANDLE s = make_slot("apc", MAILSLOT_WAIT_FOREVER), c = open_client();
-	OVERLAPPED ov;
+	OVERLAPPED ov = { 0 };
 	char buf[16];
 	DWORD n;
-	memset(&ov, 0, sizeof ov);
 	done_calls = 0;
 	MSL_CHECK(ReadFileEx(s, buf, sizeof buf, &ov, on_done));
 	MSL_CHECK(WriteFile(c, "hello", 5, &n, NULL));

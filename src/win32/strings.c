@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * strings.c - UTF-16 strings: conversions, the lstr* family, the wide
- * printf behind _tprintf and StringCch*W, wide main(); and
- * GlobalAlloc/LocalAlloc.
+ * strings.c - UTF-16 strings: conversions, the lstr* family, wide main();
+ * and GlobalAlloc/LocalAlloc.  The wide printf is in wprintf.c.
  *
  * WCHAR is 16 bits and holds UTF-16, as on Windows; glibc's wide
  * functions work on 32-bit wchar_t, so the wide functions here are ours.
  */
+#include <pthread.h>
+#include <search.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 /* Conversions                                                         */
 /* ------------------------------------------------------------------ */
 
-static size_t
+size_t
 msw_wlen(LPCWSTR w)
 {
 	size_t n = 0;
@@ -65,7 +66,7 @@ msw_put8(char *p, uint32_t c)
 }
 
 /* msw_utf8_n converts n UTF-16 units to a new NUL-terminated UTF-8 string. */
-static char *
+char *
 msw_utf8_n(LPCWSTR w, size_t n)
 {
 	char *s = malloc(n * 3 + 1), *p = s;
@@ -119,7 +120,7 @@ msw_next8(const unsigned char **pp)
 }
 
 /* msw_utf16_n converts UTF-8 bytes [s, s+n) to UTF-16 in a new buffer. */
-static LPWSTR
+LPWSTR
 msw_utf16_n(const char *s, size_t n, size_t *outlen)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -219,64 +220,55 @@ MailslotRunWinMainW(int argc, char **argv, int (*fn)(HINSTANCE, HINSTANCE, LPWST
 /* lstr*                                                               */
 /* ------------------------------------------------------------------ */
 
-int WINAPI
-lstrlenA(LPCSTR s)
+/*
+ * Each A/W pair below is one function over code units of one byte (A) or
+ * two (W): `wide` says which.
+ */
+static uint32_t
+msw_unit(const void *s, size_t i, int wide)
 {
-	return s == NULL ? 0 : (int)strlen(s);
+	return wide ? ((LPCWSTR)s)[i] : ((const unsigned char *)s)[i];
 }
 
-int WINAPI
-lstrlenW(LPCWSTR s)
+static void
+msw_set_unit(void *d, size_t i, uint32_t c, int wide)
 {
-	return s == NULL ? 0 : (int)msw_wlen(s);
+	if (wide)
+		((LPWSTR)d)[i] = (WCHAR)c;
+	else
+		((char *)d)[i] = (char)c;
 }
 
-LPSTR WINAPI
-lstrcpyA(LPSTR d, LPCSTR s)
+static size_t
+msw_len(const void *s, int wide)
 {
-	return strcpy(d, s);
+	return wide ? msw_wlen(s) : strlen(s);
 }
 
-LPWSTR WINAPI
-lstrcpyW(LPWSTR d, LPCWSTR s)
+/* msw_cpyn copies at most max - 1 units and always terminates. */
+static void *
+msw_cpyn(void *d, const void *s, int max, int wide)
 {
-	return memcpy(d, s, (msw_wlen(s) + 1) * sizeof *s);
-}
-
-LPSTR WINAPI
-lstrcpynA(LPSTR d, LPCSTR s, int max)
-{
-	int i;
+	size_t i;
 	if (max <= 0)
 		return d;
-	for (i = 0; i < max - 1 && s[i]; i++)
-		d[i] = s[i];
-	d[i] = '\0';
+	for (i = 0; i < (size_t)max - 1 && msw_unit(s, i, wide) != 0; i++)
+		msw_set_unit(d, i, msw_unit(s, i, wide), wide);
+	msw_set_unit(d, i, 0, wide);
 	return d;
 }
 
-LPWSTR WINAPI
-lstrcpynW(LPWSTR d, LPCWSTR s, int max)
+/* msw_cpy copies s with its terminator; msw_cat appends it to d. */
+static void *
+msw_cpy(void *d, const void *s, int wide)
 {
-	int i;
-	if (max <= 0)
-		return d;
-	for (i = 0; i < max - 1 && s[i]; i++)
-		d[i] = s[i];
-	d[i] = 0;
-	return d;
+	return memcpy(d, s, (msw_len(s, wide) + 1) * (wide ? sizeof(WCHAR) : 1));
 }
 
-LPSTR WINAPI
-lstrcatA(LPSTR d, LPCSTR s)
+static void *
+msw_cat(void *d, const void *s, int wide)
 {
-	return strcat(d, s);
-}
-
-LPWSTR WINAPI
-lstrcatW(LPWSTR d, LPCWSTR s)
-{
-	lstrcpyW(d + msw_wlen(d), s);
+	msw_cpy((char *)d + msw_len(d, wide) * (wide ? sizeof(WCHAR) : 1), s, wide);
 	return d;
 }
 
@@ -296,8 +288,7 @@ msw_cmp(const void *a, const void *b, int wide, int fold)
 	if (a == NULL || b == NULL)
 		return a == b ? 0 : a == NULL ? -1 : 1;
 	for (i = 0;; i++) {
-		uint32_t x = wide ? ((LPCWSTR)a)[i] : ((const unsigned char *)a)[i];
-		uint32_t y = wide ? ((LPCWSTR)b)[i] : ((const unsigned char *)b)[i];
+		uint32_t x = msw_unit(a, i, wide), y = msw_unit(b, i, wide);
 		if (fold) {
 			x = msw_fold(x);
 			y = msw_fold(y);
@@ -309,463 +300,115 @@ msw_cmp(const void *a, const void *b, int wide, int fold)
 	}
 }
 
-int WINAPI
-lstrcmpA(LPCSTR a, LPCSTR b)
-{
-	return msw_cmp(a, b, 0, 0);
-}
-
-int WINAPI
-lstrcmpW(LPCWSTR a, LPCWSTR b)
-{
-	return msw_cmp(a, b, 1, 0);
-}
-
-int WINAPI
-lstrcmpiA(LPCSTR a, LPCSTR b)
-{
-	return msw_cmp(a, b, 0, 1);
-}
-
-int WINAPI
-lstrcmpiW(LPCWSTR a, LPCWSTR b)
-{
-	return msw_cmp(a, b, 1, 1);
-}
-
-/* ------------------------------------------------------------------ */
-/* Wide printf                                                         */
-/* ------------------------------------------------------------------ */
-
-typedef struct msw_wbuf {
-	WCHAR *p;
-	size_t len, cap;
-	int oom;
-} msw_wbuf;
-
-static void
-msw_wput(msw_wbuf *b, WCHAR c)
-{
-	if (b->len + 1 >= b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 128;
-		WCHAR *np = realloc(b->p, ncap * sizeof *np);
-		if (np == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	b->p[b->len++] = c;
-}
-
-static void
-msw_wpad(msw_wbuf *b, long n)
-{
-	while (n-- > 0)
-		msw_wput(b, ' ');
-}
-
-/* msw_wstr appends n UTF-16 units padded to width (left-aligned if left). */
-static void
-msw_wstr(msw_wbuf *b, LPCWSTR s, size_t n, long width, int left)
-{
-	if (!left)
-		msw_wpad(b, width - (long)n);
-	for (size_t i = 0; i < n; i++)
-		msw_wput(b, s[i]);
-	if (left)
-		msw_wpad(b, width - (long)n);
-}
-
-/* One conversion's flags, width, precision and length, and its narrow printf spec so far. */
-typedef struct msw_wspec {
-	char spec[48];
-	size_t k;
-	long width, prec;
-	int left, h, l, ll, bigL, z, j, t;
-} msw_wspec;
-
-/* msw_wspec_flags reads the flags, width and precision after '%' at fmt[*pi]. */
-static void
-msw_wspec_flags(msw_wspec *s, LPCWSTR fmt, size_t n, size_t *pi, va_list *ap)
-{
-	size_t i = *pi;
-	while (i < n && (fmt[i] == '-' || fmt[i] == '+' || fmt[i] == ' ' || fmt[i] == '#' ||
-	    fmt[i] == '0')) {
-		if (fmt[i] == '-')
-			s->left = 1;
-		s->spec[s->k++] = (char)fmt[i++];
-	}
-	if (i < n && fmt[i] == '*') {
-		s->width = va_arg(*ap, int);
-		if (s->width < 0) {
-			s->left = 1;
-			s->width = -s->width;
-			s->spec[s->k++] = '-';
-		}
-		s->k += (size_t)snprintf(s->spec + s->k, 12, "%ld", s->width);
-		i++;
-	} else {
-		while (i < n && fmt[i] >= '0' && fmt[i] <= '9' && s->k < 20) {
-			s->width = s->width * 10 + (fmt[i] - '0');
-			s->spec[s->k++] = (char)fmt[i++];
-		}
-	}
-	if (i < n && fmt[i] == '.') {
-		s->spec[s->k++] = '.';
-		i++;
-		s->prec = 0;
-		if (i < n && fmt[i] == '*') {
-			s->prec = va_arg(*ap, int);
-			s->k += (size_t)snprintf(s->spec + s->k, 12, "%ld", s->prec < 0 ? 0 : s->prec);
-			i++;
-		} else {
-			while (i < n && fmt[i] >= '0' && fmt[i] <= '9' && s->k < 40) {
-				s->prec = s->prec * 10 + (fmt[i] - '0');
-				s->spec[s->k++] = (char)fmt[i++];
-			}
-		}
-	}
-	*pi = i;
-}
-
-/* msw_wspec_length reads the length modifiers at fmt[*pi]; -1 if the format ends there. */
-static int
-msw_wspec_length(msw_wspec *s, LPCWSTR fmt, size_t n, size_t *pi)
-{
-	size_t i = *pi;
-	for (;; i++) {
-		if (i >= n)
-			return -1;
-		if (fmt[i] == 'h')
-			s->h++;
-		else if (fmt[i] == 'l' && s->l)
-			s->ll = 1;
-		else if (fmt[i] == 'l')
-			s->l = 1;
-		else if (fmt[i] == 'w')
-			s->l = 1;
-		else if (fmt[i] == 'L')
-			s->bigL = 1;
-		else if (fmt[i] == 'z' || fmt[i] == 'I')
-			s->z = 1;
-		else if (fmt[i] == 'j')
-			s->j = 1;
-		else if (fmt[i] == 't')
-			s->t = 1;
-		else if (fmt[i] == '6' && i + 1 < n && fmt[i + 1] == '4' && s->z) {
-			s->z = 0;
-			s->ll = 1;
-			i++;
-		} else if (fmt[i] == '3' && i + 1 < n && fmt[i + 1] == '2' && s->z) {
-			s->z = 0;
-			i++;
-		} else
-			break;
-	}
-	*pi = i;
-	return 0;
-}
-
-/* msw_wconv_text appends a %s, %S, %c or %C conversion; -1 if out of memory. */
-static int
-msw_wconv_text(msw_wbuf *b, const msw_wspec *s, WCHAR c, va_list *ap)
-{
-	static const WCHAR nullw[] = u"(null)";
-	if (c == 'c' || c == 'C') {
-		int v = va_arg(*ap, int);
-		WCHAR wc = (c == 'C' ? !s->l : s->h) ? (WCHAR)(unsigned char)v : (WCHAR)v;
-		msw_wstr(b, &wc, 1, s->width, s->left);
-	} else if ((c == 'S') ? !s->l : s->h) {
-		const char *a = va_arg(*ap, const char *);
-		size_t wl;
-		LPWSTR w = msw_utf16_n(a ? a : "(null)", strlen(a ? a : "(null)"), &wl);
-		if (w == NULL)
-			return -1;
-		msw_wstr(b, w, s->prec >= 0 && (size_t)s->prec < wl ? (size_t)s->prec : wl, s->width,
-		    s->left);
-		free(w);
-	} else {
-		LPCWSTR a = va_arg(*ap, LPCWSTR);
-		size_t wl;
-		if (a == NULL)
-			a = nullw;
-		wl = msw_wlen(a);
-		msw_wstr(b, a, s->prec >= 0 && (size_t)s->prec < wl ? (size_t)s->prec : wl, s->width,
-		    s->left);
-	}
-	return 0;
-}
-
-/* msw_wconv_int formats a %d, %i, %u, %o, %x or %X conversion into out. */
-static void
-msw_wconv_int(msw_wspec *s, WCHAR c, va_list *ap, char *out, size_t cap)
-{
-	int sgn = c == 'd' || c == 'i';
-	char *spec = s->spec;
-	if (s->ll || s->j || s->z || s->t) {
-		spec[s->k++] = 'l';
-		spec[s->k++] = 'l';
-	}
-	spec[s->k++] = (char)c;
-	spec[s->k] = '\0';
-	if (s->ll || s->j)
-		snprintf(out, cap, spec, sgn ? (long long)va_arg(*ap, long long) :
-		    (long long)va_arg(*ap, unsigned long long));
-	else if (s->z || s->t)
-		snprintf(out, cap, spec, sgn ? (long long)va_arg(*ap, ptrdiff_t) :
-		    (long long)va_arg(*ap, size_t));
-	else if (sgn)
-		snprintf(out, cap, spec, s->h == 1 ? (int)(short)va_arg(*ap, int) :
-		    s->h >= 2 ? (int)(signed char)va_arg(*ap, int) : va_arg(*ap, int));
-	else
-		snprintf(out, cap, spec, s->h == 1 ? (unsigned)(unsigned short)va_arg(*ap, unsigned) :
-		    s->h >= 2 ? (unsigned)(unsigned char)va_arg(*ap, unsigned) : va_arg(*ap, unsigned));
-}
-
-/* msw_wconv_num formats a numeric or %p conversion into out; -1 for an unknown one. */
-static int
-msw_wconv_num(msw_wspec *s, WCHAR c, va_list *ap, char *out, size_t cap)
-{
-	switch (c) {
-	case 'd':
-	case 'i':
-	case 'u':
-	case 'o':
-	case 'x':
-	case 'X':
-		msw_wconv_int(s, c, ap, out, cap);
-		return 0;
-	case 'e':
-	case 'E':
-	case 'f':
-	case 'F':
-	case 'g':
-	case 'G':
-	case 'a':
-	case 'A':
-		if (s->bigL)
-			s->spec[s->k++] = 'L';
-		s->spec[s->k++] = (char)c;
-		s->spec[s->k] = '\0';
-		if (s->bigL)
-			snprintf(out, cap, s->spec, va_arg(*ap, long double));
-		else
-			snprintf(out, cap, s->spec, va_arg(*ap, double));
-		return 0;
-	case 'p':
-		s->spec[s->k++] = 'p';
-		s->spec[s->k] = '\0';
-		snprintf(out, cap, s->spec, va_arg(*ap, void *));
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/*
- * msw_wformat formats as the Windows C runtime's wide printf does: in a
- * wide format %s and %c take wide arguments, %hs/%S/%C narrow ones; 'l'
- * is 32 bits (Windows' long) and I64/ll 64 bits.
- */
-static int
-msw_wformat(msw_wbuf *b, LPCWSTR fmt, va_list *ap)
-{
-	size_t i = 0, n = msw_wlen(fmt);
-	while (i < n) {
-		msw_wspec s = { .prec = -1 };
-		char out[512];
-		WCHAR c = fmt[i++];
-		if (c != '%') {
-			msw_wput(b, c);
-			continue;
-		}
-		s.spec[s.k++] = '%';
-		msw_wspec_flags(&s, fmt, n, &i, ap);
-		if (msw_wspec_length(&s, fmt, n, &i) != 0)
-			return -1;
-		c = fmt[i++];
-		if (c == '%') {
-			msw_wput(b, '%');
-			continue;
-		}
-		if (c == 's' || c == 'S' || c == 'c' || c == 'C') {
-			if (msw_wconv_text(b, &s, c, ap) != 0)
-				return -1;
-			continue;
-		}
-		if (c == 'n') {
-			*va_arg(*ap, int *) = (int)b->len;
-			continue;
-		}
-		if (msw_wconv_num(&s, c, ap, out, sizeof out) != 0)
-			return -1;
-		for (char *q = out; *q; q++)
-			msw_wput(b, (WCHAR)(unsigned char)*q);
-	}
-	return b->oom ? -1 : 0;
-}
-
-int
-MailslotVsnprintfW(LPWSTR dst, size_t cch, LPCWSTR fmt, va_list ap)
-{
-	msw_wbuf b = { 0 };
-	va_list cp;
-	int r;
-	if (fmt == NULL)
-		return -1;
-	va_copy(cp, ap);
-	r = msw_wformat(&b, fmt, &cp);
-	va_end(cp);
-	if (r == 0 && cch > 0) {
-		size_t n = b.len < cch - 1 ? b.len : cch - 1;
-		if (b.len > 0)
-			memcpy(dst, b.p, n * sizeof *dst);
-		dst[n] = 0;
-		r = b.len < cch ? (int)b.len : -1;
-	} else if (cch > 0) {
-		dst[0] = 0;
-		r = -1;
-	} else {
-		r = -1;
-	}
-	free(b.p);
-	return r;
-}
-
-int
-MailslotVfprintfW(void *stream, LPCWSTR fmt, va_list ap)
-{
-	msw_wbuf b = { 0 };
-	va_list cp;
-	char *s;
-	int r;
-	if (fmt == NULL)
-		return -1;
-	va_copy(cp, ap);
-	r = msw_wformat(&b, fmt, &cp);
-	va_end(cp);
-	if (r == 0 && (s = msw_utf8_n(b.p ? b.p : u"", b.len)) != NULL) {
-		r = fputs(s, (FILE *)stream) < 0 ? -1 : (int)b.len;
-		free(s);
-	} else {
-		r = -1;
-	}
-	free(b.p);
-	return r;
-}
-
-int
-MailslotPrintfW(LPCWSTR fmt, ...)
-{
-	va_list ap;
-	int r;
-	va_start(ap, fmt);
-	r = MailslotVfprintfW(stdout, fmt, ap);
-	va_end(ap);
-	return r;
-}
+/* Each function is a call of its core with the unit's width (0: bytes,
+ * 1: UTF-16 units). */
+MSW_DEFINE(int, lstrlenA, (LPCSTR s), s == NULL ? 0 : (int)msw_len(s, 0))
+MSW_DEFINE(int, lstrlenW, (LPCWSTR s), s == NULL ? 0 : (int)msw_len(s, 1))
+MSW_DEFINE(LPSTR, lstrcpyA, (LPSTR d, LPCSTR s), msw_cpy(d, s, 0))
+MSW_DEFINE(LPWSTR, lstrcpyW, (LPWSTR d, LPCWSTR s), msw_cpy(d, s, 1))
+MSW_DEFINE(LPSTR, lstrcpynA, (LPSTR d, LPCSTR s, int max), msw_cpyn(d, s, max, 0))
+MSW_DEFINE(LPWSTR, lstrcpynW, (LPWSTR d, LPCWSTR s, int max), msw_cpyn(d, s, max, 1))
+MSW_DEFINE(LPSTR, lstrcatA, (LPSTR d, LPCSTR s), msw_cat(d, s, 0))
+MSW_DEFINE(LPWSTR, lstrcatW, (LPWSTR d, LPCWSTR s), msw_cat(d, s, 1))
+MSW_DEFINE(int, lstrcmpA, (LPCSTR a, LPCSTR b), msw_cmp(a, b, 0, 0))
+MSW_DEFINE(int, lstrcmpW, (LPCWSTR a, LPCWSTR b), msw_cmp(a, b, 1, 0))
+MSW_DEFINE(int, lstrcmpiA, (LPCSTR a, LPCSTR b), msw_cmp(a, b, 0, 1))
+MSW_DEFINE(int, lstrcmpiW, (LPCWSTR a, LPCWSTR b), msw_cmp(a, b, 1, 1))
 
 /* ------------------------------------------------------------------ */
 /* GlobalAlloc / LocalAlloc                                            */
 /* ------------------------------------------------------------------ */
 
-/* A block carries its size and a mark that lets Free reject non-blocks. */
+/*
+ * A block carries its size in a header before the pointer handed out.
+ * Which pointers are blocks is kept in a set of its own, so that Free,
+ * Lock and Size recognise a block without reading memory before a
+ * pointer they did not hand out (a foreign pointer may have nothing
+ * readable before it) or before one already freed.
+ */
 typedef struct msw_mem {
 	size_t size;
-	uint64_t mark;
 } __attribute__((aligned(16))) msw_mem;
 
-#define MSW_MEM_MARK 0x6d736c4d656d0a01ull
+static pthread_mutex_t msw_mem_mu = PTHREAD_MUTEX_INITIALIZER;
+static void *msw_mem_live; /* tsearch(3) tree of the live blocks' handles */
+
+static int
+msw_mem_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+	return x < y ? -1 : x > y;
+}
 
 static HGLOBAL
 msw_alloc(UINT flags, SIZE_T n)
 {
-	msw_mem *m = (flags & GMEM_ZEROINIT) ? calloc(1, sizeof *m + n) : malloc(sizeof *m + n);
-	if (m == NULL) {
-		msw_set_error(ERROR_NOT_ENOUGH_MEMORY);
+	msw_mem *m = n > SIZE_MAX - sizeof *m ? NULL :
+	    (flags & GMEM_ZEROINIT) ? calloc(1, sizeof *m + n) : malloc(sizeof *m + n);
+	void *added;
+	if (m != NULL) {
+		m->size = n;
+		pthread_mutex_lock(&msw_mem_mu);
+		added = tsearch(m + 1, &msw_mem_live, msw_mem_cmp);
+		pthread_mutex_unlock(&msw_mem_mu);
+		if (added != NULL)
+			return m + 1;
+		free(m);
+	}
+	msw_set_error(ERROR_NOT_ENOUGH_MEMORY);
+	return NULL;
+}
+
+/* msw_block gives h's header, or NULL with ERROR_INVALID_HANDLE if h is
+ * not a live block; with forget, h stops being one. */
+static msw_mem *
+msw_block(HGLOBAL h, int forget)
+{
+	int live;
+	pthread_mutex_lock(&msw_mem_mu);
+	live = h != NULL && tfind(h, &msw_mem_live, msw_mem_cmp) != NULL;
+	if (live && forget)
+		tdelete(h, &msw_mem_live, msw_mem_cmp);
+	pthread_mutex_unlock(&msw_mem_mu);
+	if (!live) {
+		msw_set_error(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	m->size = n;
-	m->mark = MSW_MEM_MARK;
-	return m + 1;
+	return (msw_mem *)h - 1;
 }
 
-static msw_mem *
-msw_block(HGLOBAL h)
-{
-	msw_mem *m;
-	if (h == NULL || ((uintptr_t)h & 15) != 0)
-		return NULL;
-	m = (msw_mem *)h - 1;
-	return m->mark == MSW_MEM_MARK ? m : NULL;
-}
-
+/* NULL is ignored, as Windows does: NULL back and the last error kept. */
 static HGLOBAL
 msw_free(HGLOBAL h)
 {
 	msw_mem *m;
 	if (h == NULL)
 		return NULL;
-	if ((m = msw_block(h)) == NULL) {
-		msw_set_error(ERROR_INVALID_HANDLE);
+	if ((m = msw_block(h, 1)) == NULL)
 		return h;
-	}
-	m->mark = 0;
 	free(m);
 	return NULL;
 }
 
-HGLOBAL WINAPI
-GlobalAlloc(UINT uFlags, SIZE_T dwBytes)
-{
-	return msw_alloc(uFlags, dwBytes);
-}
-
-HGLOBAL WINAPI
-GlobalFree(HGLOBAL hMem)
-{
-	return msw_free(hMem);
-}
-
-LPVOID WINAPI
-GlobalLock(HGLOBAL hMem)
-{
-	if (msw_block(hMem) == NULL) {
-		msw_set_error(ERROR_INVALID_HANDLE);
-		return NULL;
-	}
-	return hMem;
-}
+/* Local and Global memory are the same fixed memory, as on Win32. */
+MSW_DEFINE(HGLOBAL, GlobalAlloc, (UINT uFlags, SIZE_T dwBytes), msw_alloc(uFlags, dwBytes))
+MSW_DEFINE(HLOCAL, LocalAlloc, (UINT uFlags, SIZE_T uBytes), msw_alloc(uFlags, uBytes))
+MSW_DEFINE(HGLOBAL, GlobalFree, (HGLOBAL hMem), msw_free(hMem))
+MSW_DEFINE(HLOCAL, LocalFree, (HLOCAL hMem), msw_free(hMem))
+MSW_DEFINE(LPVOID, GlobalLock, (HGLOBAL hMem), msw_block(hMem, 0) != NULL ? hMem : NULL)
 
 BOOL WINAPI
 GlobalUnlock(HGLOBAL hMem)
 {
 	/* Fixed memory is never locked: FALSE with NO_ERROR, as Windows. */
-	msw_set_error(msw_block(hMem) ? NO_ERROR : ERROR_INVALID_HANDLE);
+	if (msw_block(hMem, 0) != NULL)
+		msw_set_error(NO_ERROR);
 	return FALSE;
 }
 
 SIZE_T WINAPI
 GlobalSize(HGLOBAL hMem)
 {
-	msw_mem *m = msw_block(hMem);
-	if (m == NULL) {
-		msw_set_error(ERROR_INVALID_HANDLE);
-		return 0;
-	}
-	return m->size;
-}
-
-HLOCAL WINAPI
-LocalAlloc(UINT uFlags, SIZE_T uBytes)
-{
-	return msw_alloc(uFlags, uBytes);
-}
-
-HLOCAL WINAPI
-LocalFree(HLOCAL hMem)
-{
-	return msw_free(hMem);
+	msw_mem *m = msw_block(hMem, 0);
+	return m != NULL ? m->size : 0;
 }

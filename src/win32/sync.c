@@ -255,10 +255,8 @@ QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData)
 	a->fn = msw_apc_user;
 	a->user_fn = pfnAPC;
 	a->user_arg = dwData;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(hThread, NULL);
-	if (o == NULL || o->kind != MSW_K_THREAD || o->thread == NULL || !o->thread->alive)
+	o = msw_lock_get(hThread, MSW_K_THREAD, NULL);
+	if (o == NULL || o->thread == NULL || !o->thread->alive)
 		e = ERROR_INVALID_HANDLE;
 	else
 		msw_queue_apc_locked(o->thread, a);
@@ -500,23 +498,11 @@ SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
-/* msw_named_cb finds a live event of this process by its name. */
-struct msw_named {
-	const char *name;
-	msw_obj *found;
-};
-
+/* msw_same_name matches a live event of this process by its name. */
 static int
-msw_named_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
+msw_same_name(const msw_obj *o, const void *name)
 {
-	struct msw_named *n = arg;
-	(void)h;
-	(void)flags;
-	if (o->kind == MSW_K_EVENT && o->name != NULL && strcmp(o->name, n->name) == 0) {
-		n->found = o;
-		return 1;
-	}
-	return 0;
+	return o->name != NULL && strcmp(o->name, name) == 0;
 }
 
 /*
@@ -528,7 +514,6 @@ msw_named_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 static HANDLE
 msw_event_new(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, const char *name)
 {
-	struct msw_named n = { name, NULL };
 	msw_obj *o;
 	HANDLE h;
 	int fd;
@@ -536,10 +521,10 @@ msw_event_new(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, const char *n
 	if (name != NULL) {
 		msw_init();
 		pthread_mutex_lock(&msw_mu);
-		msw_table_walk_locked(msw_named_cb, &n);
-		h = n.found ? msw_handle_new_locked(n.found, msw_inherit_flag(sa)) : NULL;
+		o = msw_find_locked(MSW_K_EVENT, msw_same_name, name);
+		h = o != NULL ? msw_handle_new_locked(o, msw_inherit_flag(sa)) : NULL;
 		pthread_mutex_unlock(&msw_mu);
-		if (n.found != NULL) {
+		if (o != NULL) {
 			msw_set_error(h != NULL ? ERROR_ALREADY_EXISTS : ERROR_NOT_ENOUGH_MEMORY);
 			return h;
 		}
@@ -597,11 +582,8 @@ CreateEventExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR lpName, DWORD dwFlags, DWORD dw
 static BOOL
 msw_event_op(HANDLE h, int op)
 {
-	msw_obj *o;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(h, NULL);
-	if (o == NULL || o->kind != MSW_K_EVENT) {
+	msw_obj *o = msw_lock_get(h, MSW_K_EVENT, NULL);
+	if (o == NULL) {
 		pthread_mutex_unlock(&msw_mu);
 		return msw_fail(ERROR_INVALID_HANDLE);
 	}

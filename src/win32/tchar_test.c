@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,10 +152,46 @@ test_global_and_local_alloc(void)
 	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
 }
 
+/*
+ * Free, Lock and Size must recognise their blocks without reading memory
+ * they did not allocate: a foreign pointer may have nothing readable
+ * before it, and a block already freed is no longer the library's.
+ */
+static void
+test_free_foreign_pointer(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	MSL_CHECK(m != MAP_FAILED);
+	MSL_CHECK(mprotect(m, (size_t)pg, PROT_NONE) == 0);
+	char *foreign = m + pg; /* aligned, and the page before it unreadable */
+	MSL_CHECK(GlobalFree(foreign) == foreign);
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	MSL_CHECK(LocalFree(foreign) == foreign);
+	MSL_CHECK(GlobalLock(foreign) == NULL);
+	MSL_CHECK_EQ(GlobalSize(foreign), 0);
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+	MSL_CHECK(munmap(m, (size_t)pg * 2) == 0);
+
+	void *p = GlobalAlloc(GMEM_FIXED, 8);
+	MSL_CHECK(p != NULL);
+	MSL_CHECK(GlobalFree(p) == NULL);
+	MSL_CHECK(GlobalFree(p) == p); /* freed twice: refused, not freed again */
+	MSL_CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+
+	/* NULL is ignored, as on Windows: NULL back, the last error untouched. */
+	SetLastError(ERROR_SUCCESS);
+	MSL_CHECK(GlobalFree(NULL) == NULL);
+	MSL_CHECK(LocalFree(NULL) == NULL);
+	MSL_CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+}
+
 MSL_TEST_LIST(
     MSL_TEST(test_tchar_and_text),
     MSL_TEST(test_pair_client_bytes),
     MSL_TEST(test_strsafe),
     MSL_TEST(test_wide_format),
     MSL_TEST(test_lstr),
-    MSL_TEST(test_global_and_local_alloc))
+    MSL_TEST(test_global_and_local_alloc),
+    MSL_TEST(test_free_foreign_pointer))

@@ -105,12 +105,9 @@ CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
 DWORD WINAPI
 ResumeThread(HANDLE hThread)
 {
-	msw_obj *o;
 	DWORD r = 0;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	o = msw_get_locked(hThread, NULL);
-	if (o != NULL && o->kind == MSW_K_THREAD && o->gate >= 0) {
+	msw_obj *o = msw_lock_get(hThread, MSW_K_THREAD, NULL);
+	if (o != NULL && o->gate >= 0) {
 		struct pollfd pf = { .fd = o->gate, .events = POLLIN };
 		if (poll(&pf, 1, 0) == 0) {
 			msw_signal(o->gate);
@@ -118,7 +115,7 @@ ResumeThread(HANDLE hThread)
 		}
 	}
 	pthread_mutex_unlock(&msw_mu);
-	if (o == NULL || o->kind != MSW_K_THREAD) {
+	if (o == NULL) {
 		msw_set_error(ERROR_INVALID_HANDLE);
 		return (DWORD)-1;
 	}
@@ -142,25 +139,16 @@ ExitThread(DWORD dwExitCode)
 BOOL WINAPI
 GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
 {
-	msw_obj *o;
 	DWORD code = 0;
-	int kind = 0;
-	msw_init();
-	pthread_mutex_lock(&msw_mu);
-	if ((o = msw_get_locked(hThread, NULL)) != NULL) {
-		kind = o->kind;
+	msw_obj *o = msw_lock_get(hThread, MSW_K_THREAD, NULL);
+	if (o != NULL) {
 		if (o->proc != NULL) /* a CreateProcess main thread: the process's code */
 			msw_exit_code_locked(o->proc, &code);
 		else
 			code = o->exited ? o->exit_code : STILL_ACTIVE;
 	}
 	pthread_mutex_unlock(&msw_mu);
-	if (kind != MSW_K_THREAD)
-		return msw_fail(ERROR_INVALID_HANDLE);
-	if (lpExitCode == NULL)
-		return msw_fail(ERROR_NOACCESS);
-	*lpExitCode = code;
-	return TRUE;
+	return msw_give_dword(o != NULL, lpExitCode, code);
 }
 
 BOOL WINAPI
@@ -187,9 +175,7 @@ DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
 		pthread_mutex_lock(&msw_mu);
 		o = msw_thread_self_locked(t);
 	} else {
-		msw_init();
-		pthread_mutex_lock(&msw_mu);
-		o = msw_get_locked(hSourceHandle, NULL);
+		o = msw_lock_get(hSourceHandle, MSW_K_NONE, NULL);
 	}
 	if (o == NULL) {
 		e = ERROR_INVALID_HANDLE;
