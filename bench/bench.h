@@ -100,6 +100,22 @@ typedef struct bench_mech {
 /* The peers (peers.c). */
 extern const bench_mech bench_dgram, bench_seqpacket, bench_mq, bench_fifo,
     bench_udp;
+/* ZeroMQ PUSH/PULL over ipc:// (peer_zmq.c): only `na` without libzmq. */
+extern const bench_mech bench_zmq;
+/* Shared-memory SPSC rings with futex wake-ups (peer_ring.c). */
+extern const bench_mech bench_ring;
+/*
+ * The data bytes of each ring a ring reader creates from now on: a power
+ * of two from 128 to 16 MiB, 1 MiB unless a test makes it tiny.
+ */
+extern size_t bench_ring_bytes;
+/*
+ * How long a ring side polls before it sleeps (20 µs; a test sets 0 so
+ * that every wait sleeps), and how many of this process's futex waits
+ * timed out: with writers still writing, any is a lost wake-up.
+ */
+extern uint64_t bench_ring_spin_ns;
+extern long bench_ring_timeouts;
 /* The mailslot, when the library is built (mech_mailslot.c, mech_win32.c). */
 extern const bench_mech bench_mailslot, bench_win32;
 
@@ -227,7 +243,7 @@ void bench_scale_run(const bench_mech *m, int target, bench_scale *out);
 
 #define BENCH_NSIZES 5
 #define BENCH_NWRITERS 2
-#define BENCH_MAXMECH 8
+#define BENCH_MAXMECH 12
 /* Latency is measured with the two processes on two CPUs, then on one. */
 #define BENCH_NLAT 2
 extern const size_t bench_sizes[BENCH_NSIZES];

@@ -44,6 +44,8 @@ static const bench_mech *const all_mechs[] = {
 	&bench_mq,
 	&bench_fifo,
 	&bench_udp,
+	&bench_zmq,
+	&bench_ring,
 };
 
 static void
