@@ -82,6 +82,11 @@ typedef struct bench_mech {
  * creating up to the limit would leave no room to accept a single writer.
  */
 #define BENCH_SCALE_FD_HEADROOM 256
+/*
+ * The scale part's processes run under this RLIMIT_NOFILE, soft and hard:
+ * the target is 10,000 endpoints, each created and written, within it.
+ */
+#define BENCH_SCALE_NOFILE 20000
 /* Writer handles held open at once to measure what one costs. */
 #define BENCH_SCALE_PROBE 100
 /* The message each scale-test writer sends. */
@@ -232,7 +237,7 @@ typedef struct bench_scale {
 	double client_rss_end; /* writer RSS growth per open+write+close     */
 	long owner_threads;    /* owner's threads with every endpoint made   */
 	long slab_kb;          /* system-wide Slab growth (noisy)            */
-	long nofile;           /* RLIMIT_NOFILE (soft, raised to hard)       */
+	long nofile;           /* RLIMIT_NOFILE (BENCH_SCALE_NOFILE)        */
 	int ok;
 } bench_scale;
 
@@ -278,6 +283,11 @@ typedef struct bench_results {
 	int cpu[2]; /* the CPUs latency runs are pinned to; -1: none */
 	bench_scale scale[2];
 	int nscale;
+	/* open + write + close cycles, one writer (bench_churn_point) */
+	const bench_mech *churn_mech[3];
+	bench_tput churn[3];
+	int nchurn;
+	long churn_count;
 	bench_remote remote; /* the remote path (remote.c) */
 	int runs, quick, lat_rounds, scale_target;
 	int parts; /* BENCH_PART_* bits that ran */
@@ -292,6 +302,7 @@ typedef struct bench_results {
 #define BENCH_PART_LAT 2
 #define BENCH_PART_SCALE 4
 #define BENCH_PART_REMOTE 8
+#define BENCH_PART_CHURN 16
 
 /*
  * bench_tput_point (tput.c) measures `count` messages of `size` bytes from
@@ -300,6 +311,15 @@ typedef struct bench_results {
  */
 void bench_tput_point(const bench_mech *m, size_t size, int writers,
     long count, int runs, int warm, bench_tput *out);
+
+/*
+ * bench_churn_point (tput.c) times one writer that opens the endpoint,
+ * writes one BENCH_SCALE_MSG-byte message and closes it, `count` times,
+ * while the reader drains: the classic Windows client (CreateFile,
+ * WriteFile, CloseHandle).  out->mps is those cycles per second.
+ */
+void bench_churn_point(const bench_mech *m, long count, int runs, int warm,
+    bench_tput *out);
 
 /*
  * bench_lat_point (lat.c) measures `rounds` round trips of `size` bytes,

@@ -31,6 +31,8 @@ static const long full_counts[BENCH_NSIZES] = { 300000, 300000, 300000,
 #define QUICK_DIVISOR 20
 #define LAT_ROUNDS 10000
 #define LAT_ROUNDS_QUICK 1000
+/* open + write + close cycles per run: about 1 s at today's 50 µs. */
+#define CHURN_COUNT 20000
 
 static const bench_mech *const all_mechs[] = {
 #ifdef MSL_BENCH_HAVE_MAILSLOT
@@ -53,7 +55,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: msl_bench [--quick] [--runs n] [--mech id,...] "
-	    "[--parts tput,lat,scale,remote]\n"
+	    "[--parts tput,lat,remote,churn,scale]\n"
 	    "                 [--scale n] [--data dir]\n"
 	    "                 [--remote NS_A,NS_B,IP_B]\n"
 	    "mechanisms:");
@@ -201,6 +203,37 @@ run_scale(bench_results *r)
 	}
 }
 
+/*
+ * The classic Windows client, open + write + close of one message while
+ * the reader drains, through both mailslot APIs and, as the yardstick, an
+ * AF_UNIX datagram socket (socket + connect, send, close).
+ */
+static void
+run_churn(bench_results *r)
+{
+	static const bench_mech *const churn_mechs[] = {
+#ifdef MSL_BENCH_HAVE_MAILSLOT
+		&bench_mailslot,
+#endif
+#ifdef MSL_BENCH_HAVE_WIN32
+		&bench_win32,
+#endif
+		&bench_dgram,
+	};
+
+	for (size_t i = 0; i < sizeof(churn_mechs) / sizeof(churn_mechs[0]); i++) {
+		bench_tput *t = &r->churn[r->nchurn];
+
+		r->churn_mech[r->nchurn++] = churn_mechs[i];
+		bench_churn_point(churn_mechs[i], r->churn_count, r->runs, !r->quick, t);
+		if (t->state == BENCH_DONE)
+			fprintf(stderr, "churn      %-10s open+write+close %.1f us\n",
+			    churn_mechs[i]->id, 1e6 / t->mps);
+		else
+			fprintf(stderr, "churn      %-10s %s\n", churn_mechs[i]->id, t->why);
+	}
+}
+
 /* The parts of a run, in the order they run (--parts picks among them). */
 static const struct bench_part {
 	const char *id;
@@ -210,6 +243,7 @@ static const struct bench_part {
 	{ "tput", BENCH_PART_TPUT, run_tput },
 	{ "lat", BENCH_PART_LAT, run_lat },
 	{ "remote", BENCH_PART_REMOTE, run_remote },
+	{ "churn", BENCH_PART_CHURN, run_churn },
 	{ "scale", BENCH_PART_SCALE, run_scale },
 };
 
@@ -297,7 +331,7 @@ parse_args(int argc, char **argv, bench_opts *o)
 	};
 	int c;
 
-	*o = (bench_opts){ NULL, "tput,lat,scale,remote", ".", 0, -1, -1 };
+	*o = (bench_opts){ NULL, "tput,lat,remote,churn,scale", ".", 0, -1, -1 };
 	while ((c = getopt_long(argc, argv, "qr:m:p:s:d:R:h", opts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -347,6 +381,7 @@ settle(bench_results *r, const bench_opts *o)
 	r->runs = o->runs > 0 ? o->runs : r->quick ? 1 : 3;
 	r->lat_rounds = r->quick ? LAT_ROUNDS_QUICK : LAT_ROUNDS;
 	r->scale_target = o->scale > 0 ? o->scale : r->quick ? 1000 : 10000;
+	r->churn_count = CHURN_COUNT / (r->quick ? QUICK_DIVISOR : 1);
 	for (int s = 0; s < BENCH_NSIZES; s++)
 		r->counts[s] = full_counts[s] / (r->quick ? QUICK_DIVISOR : 1);
 #ifdef MSL_BENCH_HAVE_MAILSLOT
