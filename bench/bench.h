@@ -29,6 +29,20 @@
 #define BENCH_SEND_ERR (-1)
 #define BENCH_SEND_FULL 1 /* the receiver's quota is used up: retry later */
 
+/*
+ * Where a mechanism whose names outlive a killed process keeps them (a
+ * POSIX queue, a FIFO node, a shared-memory object, a socket file), and
+ * how it opens, closes and removes them (named.c).
+ */
+typedef struct bench_naming {
+	const char *id;             /* the mechanism's id, for warnings     */
+	const char *prefix, *suffix; /* around the tag: msl-bench-PREFIXtagSUFFIX */
+	int in_tmpdir;              /* under TMPDIR (/tmp), else "/" alone  */
+	int (*open)(const char *path);  /* a writer's descriptor, or -1     */
+	int (*close)(int fd);
+	int (*remove)(const char *path);
+} bench_naming;
+
 typedef struct bench_mech {
 	const char *id;    /* short name for --mech and the data files */
 	const char *label; /* name in the report */
@@ -54,11 +68,50 @@ typedef struct bench_mech {
 	void (*tx_close)(void *tx);
 	void (*rx_close)(void *rx);
 	/*
-	 * cleanup removes what a killed reader left behind under `name` (a
-	 * POSIX queue or a FIFO node); NULL when the kernel frees it all.
+	 * naming tells where names that a killed reader leaves behind live,
+	 * so the harness can remove them; NULL when the kernel frees it all.
 	 */
-	void (*cleanup)(const char *name);
+	const bench_naming *naming;
 } bench_mech;
+
+/* The longest path of a named endpoint. */
+#define BENCH_NAMED_PATH (BENCH_NAME_MAX + 64)
+
+/*
+ * An endpoint with such a name: the first member of a mechanism's own
+ * endpoint struct, so that the functions below serve every one of them.
+ */
+typedef struct bench_named {
+	const bench_naming *naming;
+	int fd;    /* -1 when none is open                  */
+	int owner; /* the reader: removes the name on close */
+	char path[BENCH_NAMED_PATH];
+} bench_named;
+
+/* bench_named_path writes where tag's name lives under nm. */
+void bench_named_path(const bench_naming *nm, const char *tag, char *out,
+    size_t cap);
+
+/*
+ * bench_named_new allocates `size` bytes (a struct that starts with a
+ * bench_named) for tag's endpoint, with no descriptor yet; an owner (the
+ * reader) first removes a name a killed run left.  NULL without memory.
+ */
+void *bench_named_new(size_t size, const bench_naming *nm, const char *tag,
+    int owner);
+
+/* bench_named_fail warns "what path: errno", closes p and returns NULL. */
+void *bench_named_fail(void *p, const char *what);
+
+/* bench_named_tx_open opens tag's endpoint as a writer with nm->open. */
+void *bench_named_tx_open(const bench_naming *nm, const char *tag);
+
+/* bench_named_close closes p's descriptor, removes the name when p owns
+ * it, and frees p; p may be NULL. */
+void bench_named_close(void *p);
+
+/* bench_named_forget removes what a killed reader of m left under tag. */
+void bench_named_forget(const bench_mech *m, const char *tag);
 
 /*
  * Settings the report states in its text: it reads them from the data
@@ -129,6 +182,9 @@ const char *bench_any_size(size_t size, int writers);
 
 /* bench_now returns CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now(void);
+
+/* bench_ms_since returns the milliseconds since bench_now() gave t0. */
+double bench_ms_since(uint64_t t0);
 
 /* bench_warn prints "msl_bench: <label>: <what>" to stderr. */
 void bench_warn(const char *label, const char *fmt, ...)

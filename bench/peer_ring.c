@@ -86,13 +86,17 @@ typedef struct ring_hdr {
 size_t bench_ring_bytes = 1u << 20;
 
 typedef struct ring_ep {
+	bench_named n; /* the shared-memory object's name */
 	ring_hdr *hdr;
 	size_t map_len, stride;
 	uint32_t cap;
 	int nrings, cur, pause, timeout_ms, mine; /* mine: writer's ring */
-	int owner;                               /* the reader unlinks */
-	char path[BENCH_NAME_MAX + 32];
 } ring_ep;
+
+static const bench_naming ring_naming = {
+	.id = "ring", .prefix = "ring-", .suffix = "", .in_tmpdir = 0,
+	.remove = shm_unlink,
+};
 
 static ring_ctl *
 ring_at(const ring_ep *ep, int i)
@@ -112,12 +116,6 @@ static size_t
 ring_stride(uint32_t cap)
 {
 	return RING_CTL_BYTES + (((size_t)cap + 4095) & ~(size_t)4095);
-}
-
-static void
-ring_path(char *out, size_t cap, const char *name)
-{
-	snprintf(out, cap, "/msl-bench-ring-%s", name);
 }
 
 /*
@@ -178,18 +176,17 @@ spinning(uint64_t end)
 static ring_ep *
 ring_map(const char *name, int create, uint32_t nrings, uint32_t cap)
 {
-	ring_ep *ep = calloc(1, sizeof(*ep));
+	ring_ep *ep = bench_named_new(sizeof(*ep), &ring_naming, name, create);
 	struct stat st;
 	void *p = MAP_FAILED;
 	int fd;
 
 	if (ep == NULL)
 		return NULL;
-	ring_path(ep->path, sizeof(ep->path), name);
-	fd = create ? shm_open(ep->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) :
-		      shm_open(ep->path, O_RDWR | O_CLOEXEC, 0);
+	fd = create ? shm_open(ep->n.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) :
+		      shm_open(ep->n.path, O_RDWR | O_CLOEXEC, 0);
 	if (fd < 0)
-		goto fail;
+		return bench_named_fail(ep, "shm_open");
 	if (create && ftruncate(fd, (off_t)(RING_CTL_BYTES + nrings * ring_stride(cap))) != 0)
 		goto fail_fd;
 	if (!create) {
@@ -219,12 +216,7 @@ ring_map(const char *name, int create, uint32_t nrings, uint32_t cap)
 	return ep;
 fail_fd:
 	close(fd);
-	if (create)
-		(void)shm_unlink(ep->path);
-fail:
-	bench_warn("ring", "%s: %s", ep->path, strerror(errno));
-	free(ep);
-	return NULL;
+	return bench_named_fail(ep, create ? "create" : "map");
 }
 
 static void *
@@ -243,7 +235,6 @@ ring_rx_open(char *name, size_t size, int writers, int timeout_ms)
 	ep->hdr->nrings = (uint32_t)writers;
 	ep->hdr->cap = (uint32_t)bench_ring_bytes;
 	ep->timeout_ms = timeout_ms;
-	ep->owner = 1;
 	return ep;
 }
 
@@ -257,9 +248,9 @@ ring_tx_open(const char *name)
 		return NULL;
 	i = atomic_fetch_add(&ep->hdr->claimed, 1);
 	if (i >= (uint32_t)ep->nrings) {
-		bench_warn("ring", "%s: every ring has its writer", ep->path);
+		bench_warn("ring", "%s: every ring has its writer", ep->n.path);
 		munmap(ep->hdr, ep->map_len);
-		free(ep);
+		bench_named_close(ep);
 		return NULL;
 	}
 	ep->mine = (int)i;
@@ -463,21 +454,9 @@ ring_close(void *p)
 {
 	ring_ep *ep = p;
 
-	if (ep == NULL)
-		return;
-	munmap(ep->hdr, ep->map_len);
-	if (ep->owner)
-		(void)shm_unlink(ep->path);
-	free(ep);
-}
-
-static void
-ring_cleanup(const char *name)
-{
-	char path[BENCH_NAME_MAX + 32];
-
-	ring_path(path, sizeof(path), name);
-	(void)shm_unlink(path);
+	if (ep != NULL)
+		munmap(ep->hdr, ep->map_len);
+	bench_named_close(ep);
 }
 
 const bench_mech bench_ring = {
@@ -490,5 +469,5 @@ const bench_mech bench_ring = {
 	.recv = ring_recv,
 	.tx_close = ring_close,
 	.rx_close = ring_close,
-	.cleanup = ring_cleanup,
+	.naming = &ring_naming,
 };

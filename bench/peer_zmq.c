@@ -10,7 +10,6 @@
  * not measured, so that the rows comparing with it say why they are empty.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -21,18 +20,15 @@
 #include <zmq.h>
 
 typedef struct zmq_ep {
+	bench_named n; /* the socket file, which the reader removes */
 	void *ctx, *sock;
 } zmq_ep;
 
 /* The ipc:// endpoint is a socket file: a killed run leaves it behind. */
-static void
-zmq_file(char *out, size_t cap, const char *name)
-{
-	const char *dir = getenv("TMPDIR");
-
-	snprintf(out, cap, "%s/msl-bench-%s.zmq",
-	    dir != NULL && dir[0] != '\0' ? dir : "/tmp", name);
-}
+static const bench_naming zmq_naming = {
+	.id = "zmq", .prefix = "", .suffix = ".zmq", .in_tmpdir = 1,
+	.remove = unlink,
+};
 
 /*
  * zmq_ep_open makes a context and a socket of `type` bound (rx) or
@@ -43,14 +39,13 @@ zmq_file(char *out, size_t cap, const char *name)
 static void *
 zmq_ep_open(const char *name, int type, int timeout_ms)
 {
-	char file[BENCH_NAME_MAX + 64], addr[BENCH_NAME_MAX + 80];
-	zmq_ep *ep = calloc(1, sizeof(*ep));
+	char addr[BENCH_NAMED_PATH + 8];
+	zmq_ep *ep = bench_named_new(sizeof(*ep), &zmq_naming, name, type == ZMQ_PULL);
 	int linger = 100;
 
 	if (ep == NULL)
 		return NULL;
-	zmq_file(file, sizeof(file), name);
-	snprintf(addr, sizeof(addr), "ipc://%s", file);
+	snprintf(addr, sizeof(addr), "ipc://%s", ep->n.path);
 	ep->ctx = zmq_ctx_new();
 	ep->sock = ep->ctx != NULL ? zmq_socket(ep->ctx, type) : NULL;
 	if (ep->sock == NULL ||
@@ -65,7 +60,7 @@ zmq_ep_open(const char *name, int type, int timeout_ms)
 			zmq_close(ep->sock);
 		if (ep->ctx != NULL)
 			zmq_ctx_term(ep->ctx);
-		free(ep);
+		bench_named_close(ep);
 		return NULL;
 	}
 	return ep;
@@ -121,20 +116,11 @@ zmq_bclose(void *p)
 {
 	zmq_ep *ep = p;
 
-	if (ep == NULL)
-		return;
-	zmq_close(ep->sock);
-	zmq_ctx_term(ep->ctx);
-	free(ep);
-}
-
-static void
-zmq_cleanup(const char *name)
-{
-	char file[BENCH_NAME_MAX + 64];
-
-	zmq_file(file, sizeof(file), name);
-	(void)unlink(file);
+	if (ep != NULL) {
+		zmq_close(ep->sock);
+		zmq_ctx_term(ep->ctx);
+	}
+	bench_named_close(ep);
 }
 
 const bench_mech bench_zmq = {
@@ -147,7 +133,7 @@ const bench_mech bench_zmq = {
 	.recv = zmq_brecv,
 	.tx_close = zmq_bclose,
 	.rx_close = zmq_bclose,
-	.cleanup = zmq_cleanup,
+	.naming = &zmq_naming,
 };
 
 #else /* !MSL_BENCH_HAVE_ZMQ */

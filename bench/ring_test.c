@@ -117,7 +117,7 @@ run_case(ring_case *c)
 			break;
 		}
 		got++;
-		if (bench_now() - t0 > (uint64_t)CASE_BOUND_MS * 1000000u) {
+		if (bench_ms_since(t0) > CASE_BOUND_MS) {
 			fprintf(stderr, "ring_test: over %d ms\n", CASE_BOUND_MS);
 			ok = 0;
 			break;
@@ -141,7 +141,7 @@ run_case(ring_case *c)
 	bench_ring.rx_close(rx);
 	printf("ring_test: %zu-byte rings, %d writer(s), sizes 8-%zu: %ld messages "
 	    "in %.1f s: %s\n", c->ring_bytes, c->writers, c->max_size, got,
-	    (double)(bench_now() - t0) / 1e9, ok ? "ok" : "FAILED");
+	    bench_ms_since(t0) / 1e3, ok ? "ok" : "FAILED");
 	return ok;
 }
 

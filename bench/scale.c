@@ -34,12 +34,6 @@ scale_name(char *out, size_t cap, const scale_job *job, int i)
 	snprintf(out, cap, "%s-%d", job->tag, i);
 }
 
-static double
-ms_since(uint64_t t)
-{
-	return (double)(bench_now() - t) / 1e6;
-}
-
 /*
  * scale_nofile puts the process under RLIMIT_NOFILE = BENCH_SCALE_NOFILE,
  * soft and hard, the limit the scale target is set against, whatever the
@@ -131,11 +125,11 @@ scale_create(const scale_job *job, void **rx, int max)
 
 			if (out->steps < BENCH_SCALE_STEPS)
 				out->create_us[out->steps++] =
-				    ms_since(ts) * 1e3 / made;
+				    bench_ms_since(ts) * 1e3 / made;
 			ts = bench_now();
 		}
 	}
-	out->create_ms = ms_since(t);
+	out->create_ms = bench_ms_since(t);
 	out->created = n;
 	return n;
 }
@@ -180,12 +174,12 @@ scale_owner(const bench_proc *self, void *arg)
 			break;
 		out->read++;
 	}
-	out->read_ms = ms_since(t);
+	out->read_ms = bench_ms_since(t);
 out:
 	t = bench_now();
 	for (int i = 0; i < n; i++)
 		m->rx_close(rx[i]);
-	out->close_ms = ms_since(t);
+	out->close_ms = bench_ms_since(t);
 	free(rx);
 	return 0;
 }
@@ -253,12 +247,12 @@ scale_writer(const bench_proc *self, void *arg)
 			break;
 		n++;
 		if ((n % step == 0 || n == limit) && s < BENCH_SCALE_STEPS) {
-			out->open_us[s++] = ms_since(ts) * 1e3 /
+			out->open_us[s++] = bench_ms_since(ts) * 1e3 /
 			    (n % step == 0 ? step : n % step);
 			ts = bench_now();
 		}
 	}
-	out->open_ms = ms_since(t);
+	out->open_ms = bench_ms_since(t);
 	out->written = n;
 	if (n > 0)
 		out->client_rss_end = ((double)bench_rss() - (double)rss0) / n;

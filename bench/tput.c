@@ -179,7 +179,7 @@ tput_once(const bench_mech *m, size_t size, int writers, long count,
 		bench_put(tx[i].to, "g", 1);
 	*progress = 0;
 	if (bench_get(rx.from, &rr, sizeof(rr), tput_watchdog_ms(count)) != 0) {
-		double secs = (double)(bench_now() - t0) / 1e9;
+		double secs = bench_ms_since(t0) / 1e3;
 
 		snprintf(out->note, sizeof(out->note),
 		    "stalled: %ld of %ld messages received in %.0f s (%.0f/s), "
@@ -212,8 +212,8 @@ out:
 		bench_reap(&tx[i], ok ? BENCH_CTL_TIMEOUT_MS : 0);
 	}
 	bench_reap(&rx, ok ? BENCH_CTL_TIMEOUT_MS : 0);
-	if (!ok && m->cleanup != NULL)
-		m->cleanup(tag);
+	if (!ok)
+		bench_named_forget(m, tag);
 	return ok ? 0 : -1;
 }
 
