@@ -38,7 +38,8 @@ typedef struct bench_naming {
 	const char *id;             /* the mechanism's id, for warnings     */
 	const char *prefix, *suffix; /* around the tag: msl-bench-PREFIXtagSUFFIX */
 	int in_tmpdir;              /* under TMPDIR (/tmp), else "/" alone  */
-	int (*open)(const char *path);  /* a writer's descriptor, or -1     */
+	/* open(2) or mq_open(3): a writer's descriptor, or -1 */
+	int (*open)(const char *path, int flags, ...);
 	int (*close)(int fd);
 	int (*remove)(const char *path);
 } bench_naming;

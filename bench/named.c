@@ -6,6 +6,7 @@
  * The peers that have such names share this instead of each repeating it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ bench_named_tx_open(const bench_naming *nm, const char *tag)
 {
 	bench_named *ep = bench_named_new(sizeof(*ep), nm, tag, 0);
 
-	if (ep != NULL && (ep->fd = nm->open(ep->path)) < 0)
+	if (ep != NULL && (ep->fd = nm->open(ep->path, O_WRONLY | O_CLOEXEC)) < 0)
 		return bench_named_fail(ep, "open");
 	return ep;
 }

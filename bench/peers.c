@@ -302,15 +302,9 @@ mq_na(size_t size, int writers)
 	return NULL;
 }
 
-static int
-mq_open_tx(const char *path)
-{
-	return mq_open(path, O_WRONLY | O_CLOEXEC);
-}
-
 static const bench_naming mq_naming = {
 	.id = "mq", .prefix = "", .suffix = "", .in_tmpdir = 0,
-	.open = mq_open_tx, .close = mq_close, .remove = mq_unlink,
+	.open = mq_open, .close = mq_close, .remove = mq_unlink,
 };
 
 static void *
@@ -384,15 +378,9 @@ typedef struct fifo_ep {
 	size_t size;
 } fifo_ep;
 
-static int
-fifo_open_tx(const char *path)
-{
-	return open(path, O_WRONLY | O_CLOEXEC);
-}
-
 static const bench_naming fifo_naming = {
 	.id = "fifo", .prefix = "", .suffix = ".fifo", .in_tmpdir = 1,
-	.open = fifo_open_tx, .close = close, .remove = unlink,
+	.open = open, .close = close, .remove = unlink,
 };
 
 static void *
