@@ -144,11 +144,11 @@ function cell(kind, size, a, b, c) {
 
 # headline prints a row comparing a with b (rates, or `unit` figures); a
 # target "op goal" (">= 1", "<= 2") is shown and judged when given.
-function headline(what, a, b, unit, target,    x, y) {
+function headline(what, a, b, unit, target, why,    x, y) {
 	x = unit == "" ? rate(a) "/s" : sprintf("%.1f %s", a, unit)
 	y = unit == "" ? rate(b) "/s" : sprintf("%.1f %s", b, unit)
 	printf "| %s | %s | %s vs %s | %s |\n", what, ratio(a, b), (a > 0 ? x : "—"),
-	    (b > 0 ? y : "—"), goal(a > 0 && b > 0, a / (b > 0 ? b : 1), target, "×")
+	    (b > 0 ? y : why != "" ? why : "—"), goal(a > 0 && b > 0, a / (b > 0 ? b : 1), target, "×")
 }
 # goal shows target "op value" and whether figure v (known: have) meets it.
 function goal(have, v, target, unit,    t, met) {
@@ -246,9 +246,9 @@ function headlines(    w1, w8, i, mode, p, mine, partial, peer, w, ws, best) {
 	if (!P["have_mailslot"])
 		print "| mailslot (library not built in this run) | — | — | |"
 	headline("mailslot " HS " B, " w1 " ÷ " lab(ZMQ), mps(MS, HS, WR[0]), mps(ZMQ, HS, WR[0]),
-	    "", ">= 1.0")
+	    "", ">= 1.0", TW[ZMQ, HS, WR[0]])
 	headline("mailslot " HS " B, " w1 " ÷ " lab(RING), mps(MS, HS, WR[0]),
-	    mps(RING, HS, WR[0]), "", ">= 0.5")
+	    mps(RING, HS, WR[0]), "", ">= 0.5", TW[RING, HS, WR[0]])
 	headline("mailslot " HS " B, " w8 " ÷ " w1, mps(MS, HS, WR[1]), mps(MS, HS, WR[0]), "",
 	    ">= 1.0")
 	for (w = 0; w < nw; w++) {
@@ -412,6 +412,8 @@ function values(    s) {
 	V["load_text"] = sprintf("%.2f / %.2f", P["load_start"], P["load_end"])
 	V["lib_text"] = P["libmailslot"] == "" ? "not built: peers only" : P["libmailslot"] \
 	    (P["have_win32"] ? ", native and Win32 APIs" : ", native API only")
+	V["zmq_text"] = P["libzmq"] == "" ? "not built: the ZeroMQ peer is not measured" \
+	    : "libzmq " P["libzmq"]
 	V["run_text"] = P["quick"] ? "**--quick (smoke test: counts too small to compare)**" \
 	    : "full"
 	V["seconds_text"] = sprintf("%.0f", P["seconds"])
@@ -523,7 +525,11 @@ function scale_cell(what, i,    last, st) {
 # `kind`: "state" (n/a, failed or lossy), "spread" (the runs spread wide)
 # or "full" (writers were refused "full").
 function tput_notes(kind,    m, w, s, k, what, out) {
-	for (m = 0; m < nm; m++)
+	for (m = 0; m < nm; m++) {
+		if (kind == "state" && all_na(ID[m]) != "") {
+			out = out "- " LABEL[ID[m]] ": n/a at every size: " all_na(ID[m]) "\n"
+			continue
+		}
 		for (w = 0; w < nw; w++)
 			for (s = 0; s < ns; s++) {
 				k = ID[m] SUBSEP SZ[s] SUBSEP WR[w]
@@ -541,7 +547,21 @@ function tput_notes(kind,    m, w, s, k, what, out) {
 					out = out what "writers were refused \"full\" " TF[k] " times " \
 					    "and retried after " V["backoff_us"] " µs\n"
 			}
+	}
 	return out
+}
+# all_na returns the reason when every throughput cell of id is n/a for the
+# same one (a peer this build could not measure), else "".
+function all_na(id,    w, s, k, why) {
+	why = ""
+	for (w = 0; w < nw; w++)
+		for (s = 0; s < ns; s++) {
+			k = id SUBSEP SZ[s] SUBSEP WR[w]
+			if (TS[k] != "na" || (why != "" && TW[k] != why))
+				return ""
+			why = TW[k]
+		}
+	return why
 }
 # ---- Chart data -------------------------------------------------------------
 

@@ -32,6 +32,9 @@
 #ifdef MSL_BENCH_HAVE_MAILSLOT
 #include <mailslot/mailslot.h>
 #endif
+#ifdef MSL_BENCH_HAVE_ZMQ
+#include <zmq.h>
+#endif
 
 #include "bench.h"
 
@@ -134,6 +137,13 @@ write_params(FILE *f, const bench_results *r)
 	version[0] = '\0';
 #endif
 	param_s(f, "libmailslot", version);
+#ifdef MSL_BENCH_HAVE_ZMQ
+	snprintf(version, sizeof(version), "%d.%d.%d", ZMQ_VERSION_MAJOR,
+	    ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH);
+#else
+	version[0] = '\0';
+#endif
+	param_s(f, "libzmq", version);
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		param_g(f, nums[i].name, nums[i].value);
 }
