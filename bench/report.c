@@ -29,11 +29,21 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+/* The libraries measured, "" when the build has none. */
+#define STR_(x) #x
+#define VERSION(a, b, c) STR_(a) "." STR_(b) "." STR_(c)
 #ifdef MSL_BENCH_HAVE_MAILSLOT
 #include <mailslot/mailslot.h>
+#define LIBMAILSLOT VERSION(MAILSLOT_VERSION_MAJOR, MAILSLOT_VERSION_MINOR, \
+    MAILSLOT_VERSION_PATCH)
+#else
+#define LIBMAILSLOT ""
 #endif
 #ifdef MSL_BENCH_HAVE_ZMQ
 #include <zmq.h>
+#define LIBZMQ VERSION(ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH)
+#else
+#define LIBZMQ ""
 #endif
 
 #include "bench.h"
@@ -118,7 +128,7 @@ write_params(FILE *f, const bench_results *r)
 		{ "scale_nofile", BENCH_SCALE_NOFILE },
 	};
 	struct utsname u;
-	char cpu[256], kernel[3 * sizeof(u.release) + 3], version[64];
+	char cpu[256], kernel[3 * sizeof(u.release) + 3];
 
 	cpu_model(cpu, sizeof(cpu));
 	if (uname(&u) != 0)
@@ -130,20 +140,8 @@ write_params(FILE *f, const bench_results *r)
 	param_s(f, "compiler", "gcc " __VERSION__ ", -O2");
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
 		param_g(f, knobs[i][0], bench_proc_num(knobs[i][1], -1));
-#ifdef MSL_BENCH_HAVE_MAILSLOT
-	snprintf(version, sizeof(version), "%d.%d.%d", MAILSLOT_VERSION_MAJOR,
-	    MAILSLOT_VERSION_MINOR, MAILSLOT_VERSION_PATCH);
-#else
-	version[0] = '\0';
-#endif
-	param_s(f, "libmailslot", version);
-#ifdef MSL_BENCH_HAVE_ZMQ
-	snprintf(version, sizeof(version), "%d.%d.%d", ZMQ_VERSION_MAJOR,
-	    ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH);
-#else
-	version[0] = '\0';
-#endif
-	param_s(f, "libzmq", version);
+	param_s(f, "libmailslot", LIBMAILSLOT);
+	param_s(f, "libzmq", LIBZMQ);
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		param_g(f, nums[i].name, nums[i].value);
 }
