@@ -280,8 +280,9 @@ pick_cpus(int cpu[2])
 }
 
 /*
- * Ten thousand endpoints, each with a descriptor or two, pass the usual
- * soft limit of 1024 open files; the hard limit is allowed to any process.
+ * The run's processes get as many descriptors as they may have; the scale
+ * part then puts its own under BENCH_SCALE_NOFILE (scale.c), the limit
+ * its target is set against.
  */
 #define BENCH_NOFILE_WANT 65536
 
@@ -291,10 +292,8 @@ raise_nofile(void)
 	struct rlimit rl;
 
 	/*
-	 * With CAP_SYS_RESOURCE (root) the hard limit can rise too: 10 000
-	 * mailslots at two descriptors each, plus their writers, need more
-	 * than a typical 20 000.  Without it this fails and the hard limit
-	 * stays what it is.
+	 * With CAP_SYS_RESOURCE (root) the hard limit can rise too; without
+	 * it this fails and the hard limit stays what it is.
 	 */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < BENCH_NOFILE_WANT) {
 		struct rlimit up = { BENCH_NOFILE_WANT, BENCH_NOFILE_WANT };

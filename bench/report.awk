@@ -576,15 +576,18 @@ function write_dat(    w, file, line, s, m, i, st, k, x) {
 	close(file)
 	for (w = 0; w < nw; w++) {
 		file = dat "/tput" WR[w] ".dat"
+		# A peer this build could not measure has no line to draw.
 		line = "idx size"
 		for (m = 0; m < nm; m++)
-			line = line " \"" LABEL[ID[m]] "\""
+			if (all_na(ID[m]) == "")
+				line = line " \"" LABEL[ID[m]] "\""
 		print line > file
 		for (s = 0; s < ns; s++) {
 			line = s " " SZ[s]
 			for (m = 0; m < nm; m++) {
 				k = ID[m] SUBSEP SZ[s] SUBSEP WR[w]
-				line = line (TS[k] == "done" ? sprintf(" %.0f", TM[k]) : " ?")
+				if (all_na(ID[m]) == "")
+					line = line (TS[k] == "done" ? sprintf(" %.0f", TM[k]) : " ?")
 			}
 			print line > file
 		}
