@@ -91,6 +91,12 @@ typedef struct ring_ep {
 	size_t map_len, stride;
 	uint32_t cap;
 	int nrings, cur, pause, timeout_ms, mine; /* mine: writer's ring */
+	/*
+	 * The other side's position as last read: a reader's per ring (the
+	 * writers' heads), a writer's in seen[0] (its reader's tail), so that
+	 * the line the other side writes is read only when the copy runs out.
+	 */
+	uint32_t seen[RING_MAX];
 } ring_ep;
 
 static const bench_naming ring_naming = {
@@ -258,18 +264,33 @@ ring_tx_open(const char *name)
 	return ep;
 }
 
-/* room returns the free bytes of a ring whose writer is at head. */
+/*
+ * free_bytes is the room before a writer at head overtakes the reader it
+ * last saw at ep->seen[0]; a read position past head (impossible unless
+ * the reader is broken) leaves none.
+ */
 static uint32_t
-room(const ring_ep *ep, ring_ctl *r, uint32_t head)
+free_bytes(const ring_ep *ep, uint32_t head)
 {
-	return ep->cap -
-	    (head - atomic_load_explicit(&r->tail, memory_order_acquire));
+	uint32_t used = head - ep->seen[0];
+
+	return used > ep->cap ? 0 : ep->cap - used;
+}
+
+/* room reads the reader's position again and returns free_bytes. */
+static uint32_t
+room(ring_ep *ep, ring_ctl *r, uint32_t head)
+{
+	ep->seen[0] = atomic_load_explicit(&r->tail, memory_order_acquire);
+	return free_bytes(ep, head);
 }
 
 /* wait_room returns once `need` bytes are free, or -1 after the timeout. */
 static int
-wait_room(const ring_ep *ep, ring_ctl *r, uint32_t head, uint32_t need)
+wait_room(ring_ep *ep, ring_ctl *r, uint32_t head, uint32_t need)
 {
+	if (free_bytes(ep, head) >= need)
+		return 0;
 	for (uint64_t end = bench_now() + bench_ring_spin_ns;; relax(ep)) {
 		if (room(ep, r, head) >= need)
 			return 0;
@@ -277,9 +298,10 @@ wait_room(const ring_ep *ep, ring_ctl *r, uint32_t head, uint32_t need)
 			break;
 	}
 	for (;;) {
-		uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+		/* The futex word's value this sleep waits to see change. */
+		uint32_t free_now = room(ep, r, head), tail = ep->seen[0];
 
-		if (ep->cap - (head - tail) >= need)
+		if (free_now >= need)
 			return 0;
 		atomic_store_explicit(&r->writer_sleeps, 1, memory_order_relaxed);
 		atomic_thread_fence(memory_order_seq_cst);
@@ -367,12 +389,14 @@ take(ring_ep *ep, int i, void *buf, size_t cap, int *got)
 	ring_ctl *r = ring_at(ep, i);
 	const unsigned char *data = ring_data(ep, i);
 	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-	uint32_t off, len;
+	uint32_t head = ep->seen[i], off, len;
 
 	*got = 0;
-	if (head == tail)
-		return 0;
+	if (head == tail) {
+		head = ep->seen[i] = atomic_load_explicit(&r->head, memory_order_acquire);
+		if (head == tail)
+			return 0;
+	}
 	if (head - tail > ep->cap)
 		return BENCH_RECV_ERR;
 	off = tail & (ep->cap - 1);
