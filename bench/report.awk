@@ -187,7 +187,7 @@ function churn_us(id) { return CHS[id] == "done" && CHM[id] > 0 ? 1e6 / CHM[id] 
 function churn_headline() {
 	if (ON["churn"])
 		headline("open + write + close of one " P["scale_msg"] " B message ÷ AF_UNIX dgram " \
-		    "socket + connect, send, close", churn_us(MS), churn_us(DG), "µs", "<= 2")
+		    "(socket, connect, send, close)", churn_us(MS), churn_us(DG), "µs", "<= 2")
 }
 # scale_index returns the scale run whose label starts with prefix, or -1.
 function scale_index(prefix,    i) {
