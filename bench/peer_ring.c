@@ -11,8 +11,8 @@
  * endpoint; with 8 writers the one reader serves the 8 rings round-robin,
  * one message from each ring that has one, in turn.
  *
- * Records are variable-length: a 32-bit length, the payload, padding to 8
- * bytes.  A record that would cross the end of the data area is preceded
+ * Records are variable-length: a 32-bit length in an 8-byte header, the
+ * payload, padding to 8 bytes.  A record that would cross the end of the data area is preceded
  * by a wrap marker and starts again at offset 0.  Positions are 32-bit
  * byte counts that wrap; the ring is smaller than 2^31, so differences
  * taken modulo 2^32 are always right.
@@ -30,8 +30,8 @@
  *     covers every ring, so the reader can sleep on 8 rings at once.
  *   - A writer waits for room on its ring's read position, which the
  *     reader advances before it reads the writer's flag.
- * Before sleeping each side polls for bench_ring_spin_ns, yielding between looks
- * when it is pinned to one CPU (the other side may need that CPU).
+ * Before sleeping each side polls for bench_ring_spin_ns, yielding
+ * between looks when it is pinned to one CPU (the other side may need it).
  */
 #include <errno.h>
 #include <fcntl.h>
