@@ -12,10 +12,10 @@
  * one message from each ring that has one, in turn.
  *
  * Records are variable-length: a 32-bit length in an 8-byte header, the
- * payload, padding to 8 bytes.  A record that would cross the end of the data area is preceded
- * by a wrap marker and starts again at offset 0.  Positions are 32-bit
- * byte counts that wrap; the ring is smaller than 2^31, so differences
- * taken modulo 2^32 are always right.
+ * payload, padding to 8 bytes.  A record that would cross the end of the
+ * data area is preceded by a wrap marker, published on its own, and starts
+ * again at offset 0.  Positions are 32-bit byte counts that wrap; the ring
+ * is smaller than 2^31, so differences taken modulo 2^32 are always right.
  *
  * Sleeping (the lost-wake-up rule): a sleeper announces itself with its
  * own flag, rechecks the condition after a sequentially consistent fence,
