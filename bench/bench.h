@@ -29,6 +29,21 @@
 #define BENCH_SEND_ERR (-1)
 #define BENCH_SEND_FULL 1 /* the receiver's quota is used up: retry later */
 
+/*
+ * Where a mechanism whose names outlive a killed process keeps them (a
+ * POSIX queue, a FIFO node, a shared-memory object, a socket file), and
+ * how it opens, closes and removes them (named.c).
+ */
+typedef struct bench_naming {
+	const char *id;             /* the mechanism's id, for warnings     */
+	const char *prefix, *suffix; /* around the tag: msl-bench-PREFIXtagSUFFIX */
+	int in_tmpdir;              /* under TMPDIR (/tmp), else "/" alone  */
+	/* open(2) or mq_open(3): a writer's descriptor, or -1 */
+	int (*open)(const char *path, int flags, ...);
+	int (*close)(int fd);
+	int (*remove)(const char *path);
+} bench_naming;
+
 typedef struct bench_mech {
 	const char *id;    /* short name for --mech and the data files */
 	const char *label; /* name in the report */
@@ -54,11 +69,50 @@ typedef struct bench_mech {
 	void (*tx_close)(void *tx);
 	void (*rx_close)(void *rx);
 	/*
-	 * cleanup removes what a killed reader left behind under `name` (a
-	 * POSIX queue or a FIFO node); NULL when the kernel frees it all.
+	 * naming tells where names that a killed reader leaves behind live,
+	 * so the harness can remove them; NULL when the kernel frees it all.
 	 */
-	void (*cleanup)(const char *name);
+	const bench_naming *naming;
 } bench_mech;
+
+/* The longest path of a named endpoint. */
+#define BENCH_NAMED_PATH (BENCH_NAME_MAX + 64)
+
+/*
+ * An endpoint with such a name: the first member of a mechanism's own
+ * endpoint struct, so that the functions below serve every one of them.
+ */
+typedef struct bench_named {
+	const bench_naming *naming;
+	int fd;    /* -1 when none is open                  */
+	int owner; /* the reader: removes the name on close */
+	char path[BENCH_NAMED_PATH];
+} bench_named;
+
+/* bench_named_path writes where tag's name lives under nm. */
+void bench_named_path(const bench_naming *nm, const char *tag, char *out,
+    size_t cap);
+
+/*
+ * bench_named_new allocates `size` bytes (a struct that starts with a
+ * bench_named) for tag's endpoint, with no descriptor yet; an owner (the
+ * reader) first removes a name a killed run left.  NULL without memory.
+ */
+void *bench_named_new(size_t size, const bench_naming *nm, const char *tag,
+    int owner);
+
+/* bench_named_fail warns "what path: errno", closes p and returns NULL. */
+void *bench_named_fail(void *p, const char *what);
+
+/* bench_named_tx_open opens tag's endpoint as a writer with nm->open. */
+void *bench_named_tx_open(const bench_naming *nm, const char *tag);
+
+/* bench_named_close closes p's descriptor, removes the name when p owns
+ * it, and frees p; p may be NULL. */
+void bench_named_close(void *p);
+
+/* bench_named_forget removes what a killed reader of m left under tag. */
+void bench_named_forget(const bench_mech *m, const char *tag);
 
 /*
  * Settings the report states in its text: it reads them from the data
@@ -82,6 +136,11 @@ typedef struct bench_mech {
  * creating up to the limit would leave no room to accept a single writer.
  */
 #define BENCH_SCALE_FD_HEADROOM 256
+/*
+ * The scale part's processes run under this RLIMIT_NOFILE, soft and hard:
+ * the target is 10,000 endpoints, each created and written, within it.
+ */
+#define BENCH_SCALE_NOFILE 20000
 /* Writer handles held open at once to measure what one costs. */
 #define BENCH_SCALE_PROBE 100
 /* The message each scale-test writer sends. */
@@ -100,6 +159,22 @@ typedef struct bench_mech {
 /* The peers (peers.c). */
 extern const bench_mech bench_dgram, bench_seqpacket, bench_mq, bench_fifo,
     bench_udp;
+/* ZeroMQ PUSH/PULL over ipc:// (peer_zmq.c): only `na` without libzmq. */
+extern const bench_mech bench_zmq;
+/* Shared-memory SPSC rings with futex wake-ups (peer_ring.c). */
+extern const bench_mech bench_ring;
+/*
+ * The data bytes of each ring a ring reader creates from now on: a power
+ * of two from 128 to 16 MiB, 1 MiB unless a test makes it tiny.
+ */
+extern size_t bench_ring_bytes;
+/*
+ * How long a ring side polls before it sleeps (20 µs; a test sets 0 so
+ * that every wait sleeps), and how many of this process's futex waits
+ * timed out: with writers still writing, any is a lost wake-up.
+ */
+extern uint64_t bench_ring_spin_ns;
+extern long bench_ring_timeouts;
 /* The mailslot, when the library is built (mech_mailslot.c, mech_win32.c). */
 extern const bench_mech bench_mailslot, bench_win32;
 
@@ -108,6 +183,9 @@ const char *bench_any_size(size_t size, int writers);
 
 /* bench_now returns CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now(void);
+
+/* bench_ms_since returns the milliseconds since bench_now() gave t0. */
+double bench_ms_since(uint64_t t0);
 
 /* bench_warn prints "msl_bench: <label>: <what>" to stderr. */
 void bench_warn(const char *label, const char *fmt, ...)
@@ -216,7 +294,7 @@ typedef struct bench_scale {
 	double client_rss_end; /* writer RSS growth per open+write+close     */
 	long owner_threads;    /* owner's threads with every endpoint made   */
 	long slab_kb;          /* system-wide Slab growth (noisy)            */
-	long nofile;           /* RLIMIT_NOFILE (soft, raised to hard)       */
+	long nofile;           /* RLIMIT_NOFILE (BENCH_SCALE_NOFILE)        */
 	int ok;
 } bench_scale;
 
@@ -227,7 +305,7 @@ void bench_scale_run(const bench_mech *m, int target, bench_scale *out);
 
 #define BENCH_NSIZES 5
 #define BENCH_NWRITERS 2
-#define BENCH_MAXMECH 8
+#define BENCH_MAXMECH 12
 /* Latency is measured with the two processes on two CPUs, then on one. */
 #define BENCH_NLAT 2
 extern const size_t bench_sizes[BENCH_NSIZES];
@@ -262,6 +340,11 @@ typedef struct bench_results {
 	int cpu[2]; /* the CPUs latency runs are pinned to; -1: none */
 	bench_scale scale[2];
 	int nscale;
+	/* open + write + close cycles, one writer (bench_churn_point) */
+	const bench_mech *churn_mech[3];
+	bench_tput churn[3];
+	int nchurn;
+	long churn_count;
 	bench_remote remote; /* the remote path (remote.c) */
 	int runs, quick, lat_rounds, scale_target;
 	int parts; /* BENCH_PART_* bits that ran */
@@ -276,6 +359,7 @@ typedef struct bench_results {
 #define BENCH_PART_LAT 2
 #define BENCH_PART_SCALE 4
 #define BENCH_PART_REMOTE 8
+#define BENCH_PART_CHURN 16
 
 /*
  * bench_tput_point (tput.c) measures `count` messages of `size` bytes from
@@ -284,6 +368,15 @@ typedef struct bench_results {
  */
 void bench_tput_point(const bench_mech *m, size_t size, int writers,
     long count, int runs, int warm, bench_tput *out);
+
+/*
+ * bench_churn_point (tput.c) times one writer that opens the endpoint,
+ * writes one BENCH_SCALE_MSG-byte message and closes it, `count` times,
+ * while the reader drains: the classic Windows client (CreateFile,
+ * WriteFile, CloseHandle).  out->mps is those cycles per second.
+ */
+void bench_churn_point(const bench_mech *m, long count, int runs, int warm,
+    bench_tput *out);
 
 /*
  * bench_lat_point (lat.c) measures `rounds` round trips of `size` bytes,

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ static const long full_counts[BENCH_NSIZES] = { 300000, 300000, 300000,
 #define QUICK_DIVISOR 20
 #define LAT_ROUNDS 10000
 #define LAT_ROUNDS_QUICK 1000
+/* open + write + close cycles per run: about 1 s at today's 50 µs. */
+#define CHURN_COUNT 20000
 
 static const bench_mech *const all_mechs[] = {
 #ifdef MSL_BENCH_HAVE_MAILSLOT
@@ -44,6 +47,8 @@ static const bench_mech *const all_mechs[] = {
 	&bench_mq,
 	&bench_fifo,
 	&bench_udp,
+	&bench_zmq,
+	&bench_ring,
 };
 
 static void
@@ -51,7 +56,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: msl_bench [--quick] [--runs n] [--mech id,...] "
-	    "[--parts tput,lat,scale,remote]\n"
+	    "[--parts tput,lat,remote,churn,scale]\n"
 	    "                 [--scale n] [--data dir]\n"
 	    "                 [--remote NS_A,NS_B,IP_B]\n"
 	    "mechanisms:");
@@ -74,6 +79,23 @@ in_list(const char *list, const char *word)
 		p = e != NULL ? e + 1 : NULL;
 	}
 	return 0;
+}
+
+/*
+ * built_mech returns the next mechanism of this build, from *i on, whose
+ * id is in `ids` (the parts that measure only a few), advancing *i past
+ * it; NULL after the last.
+ */
+static const bench_mech *
+built_mech(const char *ids, size_t *i)
+{
+	while (*i < sizeof(all_mechs) / sizeof(all_mechs[0])) {
+		const bench_mech *m = all_mechs[(*i)++];
+
+		if (in_list(ids, m->id))
+			return m;
+	}
+	return NULL;
 }
 
 /* The two test hosts for the remote part, "NS_A,NS_B,IP_B" (--remote). */
@@ -175,27 +197,44 @@ run_scale(bench_results *r)
 	 * The scale test covers the mailslot and, as a yardstick, a bound
 	 * AF_UNIX datagram socket: the cheapest named endpoint there is.
 	 */
-	static const bench_mech *const scale_mechs[] = {
-#ifdef MSL_BENCH_HAVE_MAILSLOT
-		&bench_mailslot,
-#endif
-		&bench_dgram,
-	};
+	const bench_mech *m;
 
-	for (size_t i = 0; i < sizeof(scale_mechs) / sizeof(scale_mechs[0]);
-	     i++) {
+	for (size_t i = 0; (m = built_mech("mailslot,dgram", &i)) != NULL;) {
 		bench_scale *sc = &r->scale[r->nscale++];
 
-		bench_scale_run(scale_mechs[i], r->scale_target, sc);
-		if (strcmp(scale_mechs[i]->id, "dgram") == 0)
+		bench_scale_run(m, r->scale_target, sc);
+		if (strcmp(m->id, "dgram") == 0)
 			sc->label = "AF_UNIX dgram socket (yardstick)";
 		fprintf(stderr,
 		    "scale      %-10s %d created (%.2f us each, %.0f B "
 		    "RSS each), %d opened+written (%.2f us each)\n",
-		    scale_mechs[i]->id, sc->created,
+		    m->id, sc->created,
 		    sc->created ? sc->create_ms * 1e3 / sc->created : 0,
 		    sc->owner_rss_per, sc->written,
 		    sc->written ? sc->open_ms * 1e3 / sc->written : 0);
+	}
+}
+
+/*
+ * The classic Windows client, open + write + close of one message while
+ * the reader drains, through both mailslot APIs and, as the yardstick, an
+ * AF_UNIX datagram socket (socket + connect, send, close).
+ */
+static void
+run_churn(bench_results *r)
+{
+	const bench_mech *m;
+
+	for (size_t i = 0; (m = built_mech("mailslot,win32,dgram", &i)) != NULL;) {
+		bench_tput *t = &r->churn[r->nchurn];
+
+		r->churn_mech[r->nchurn++] = m;
+		bench_churn_point(m, r->churn_count, r->runs, !r->quick, t);
+		if (t->state == BENCH_DONE)
+			fprintf(stderr, "churn      %-10s open+write+close %.1f us\n",
+			    m->id, 1e6 / t->mps);
+		else
+			fprintf(stderr, "churn      %-10s %s\n", m->id, t->why);
 	}
 }
 
@@ -208,6 +247,7 @@ static const struct bench_part {
 	{ "tput", BENCH_PART_TPUT, run_tput },
 	{ "lat", BENCH_PART_LAT, run_lat },
 	{ "remote", BENCH_PART_REMOTE, run_remote },
+	{ "churn", BENCH_PART_CHURN, run_churn },
 	{ "scale", BENCH_PART_SCALE, run_scale },
 };
 
@@ -240,8 +280,9 @@ pick_cpus(int cpu[2])
 }
 
 /*
- * Ten thousand endpoints, each with a descriptor or two, pass the usual
- * soft limit of 1024 open files; the hard limit is allowed to any process.
+ * The run's processes get as many descriptors as they may have; the scale
+ * part then puts its own under BENCH_SCALE_NOFILE (scale.c), the limit
+ * its target is set against.
  */
 #define BENCH_NOFILE_WANT 65536
 
@@ -251,10 +292,8 @@ raise_nofile(void)
 	struct rlimit rl;
 
 	/*
-	 * With CAP_SYS_RESOURCE (root) the hard limit can rise too: 10 000
-	 * mailslots at two descriptors each, plus their writers, need more
-	 * than a typical 20 000.  Without it this fails and the hard limit
-	 * stays what it is.
+	 * With CAP_SYS_RESOURCE (root) the hard limit can rise too; without
+	 * it this fails and the hard limit stays what it is.
 	 */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < BENCH_NOFILE_WANT) {
 		struct rlimit up = { BENCH_NOFILE_WANT, BENCH_NOFILE_WANT };
@@ -270,9 +309,49 @@ raise_nofile(void)
 
 /* The command line. */
 typedef struct bench_opts {
-	const char *mechs, *parts, *data;
+	const char *mechs, *parts, *data, *remote;
 	int quick, runs, scale; /* runs, scale: -1 when not given */
 } bench_opts;
+
+/*
+ * The options: each sets a field of bench_opts, to 1 (a flag), to a
+ * number or to its argument.  One table gives getopt_long its long and
+ * short options and parse_args the field each fills.
+ */
+enum { OPT_FLAG, OPT_INT, OPT_STR };
+static const struct bench_opt {
+	const char *name;
+	char key;
+	int kind;
+	size_t field;
+} bench_optv[] = {
+	{ "quick", 'q', OPT_FLAG, offsetof(bench_opts, quick) },
+	{ "runs", 'r', OPT_INT, offsetof(bench_opts, runs) },
+	{ "mech", 'm', OPT_STR, offsetof(bench_opts, mechs) },
+	{ "parts", 'p', OPT_STR, offsetof(bench_opts, parts) },
+	{ "scale", 's', OPT_INT, offsetof(bench_opts, scale) },
+	{ "data", 'd', OPT_STR, offsetof(bench_opts, data) },
+	{ "remote", 'R', OPT_STR, offsetof(bench_opts, remote) },
+};
+#define BENCH_NOPT (sizeof(bench_optv) / sizeof(bench_optv[0]))
+
+/* set_opt stores option c's argument into *o; -1 when c is no option. */
+static int
+set_opt(bench_opts *o, int c, char *arg)
+{
+	for (size_t i = 0; i < BENCH_NOPT; i++) {
+		char *f = (char *)o + bench_optv[i].field;
+
+		if (bench_optv[i].key != c)
+			continue;
+		if (bench_optv[i].kind == OPT_STR)
+			*(const char **)(void *)f = arg;
+		else
+			*(int *)(void *)f = bench_optv[i].kind == OPT_FLAG ? 1 : atoi(arg);
+		return 0;
+	}
+	return -1;
+}
 
 /*
  * parse_args reads the command line into *o.  It returns -1 when the run
@@ -282,48 +361,29 @@ typedef struct bench_opts {
 static int
 parse_args(int argc, char **argv, bench_opts *o)
 {
-	static const struct option opts[] = {
-		{ "quick", no_argument, NULL, 'q' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "mech", required_argument, NULL, 'm' },
-		{ "parts", required_argument, NULL, 'p' },
-		{ "scale", required_argument, NULL, 's' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "remote", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[BENCH_NOPT + 2];
+	char shortopts[2 * BENCH_NOPT + 2], *sp = shortopts;
 	int c;
 
-	*o = (bench_opts){ NULL, "tput,lat,scale,remote", ".", 0, -1, -1 };
-	while ((c = getopt_long(argc, argv, "qr:m:p:s:d:R:h", opts, NULL)) !=
-	    -1) {
-		switch (c) {
-		case 'q':
-			o->quick = 1;
-			break;
-		case 'r':
-			o->runs = atoi(optarg);
-			break;
-		case 'm':
-			o->mechs = optarg;
-			break;
-		case 'p':
-			o->parts = optarg;
-			break;
-		case 's':
-			o->scale = atoi(optarg);
-			break;
-		case 'd':
-			o->data = optarg;
-			break;
-		case 'R':
-			remote_spec = optarg;
-			break;
-		case 'h':
+	for (size_t i = 0; i < BENCH_NOPT; i++) {
+		int has_arg = bench_optv[i].kind == OPT_FLAG ? no_argument : required_argument;
+
+		longopts[i] = (struct option){ bench_optv[i].name, has_arg, NULL, bench_optv[i].key };
+		*sp++ = bench_optv[i].key;
+		if (has_arg == required_argument)
+			*sp++ = ':';
+	}
+	longopts[BENCH_NOPT] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[BENCH_NOPT + 1] = (struct option){ NULL, 0, NULL, 0 };
+	*sp++ = 'h';
+	*sp = '\0';
+	*o = (bench_opts){ NULL, "tput,lat,remote,churn,scale", ".", NULL, 0, -1, -1 };
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h') {
 			usage(stdout);
 			return 0;
-		default:
+		}
+		if (set_opt(o, c, optarg) != 0) {
 			usage(stderr);
 			return 2;
 		}
@@ -332,6 +392,7 @@ parse_args(int argc, char **argv, bench_opts *o)
 		usage(stderr);
 		return 2;
 	}
+	remote_spec = o->remote;
 	return -1;
 }
 
@@ -345,6 +406,7 @@ settle(bench_results *r, const bench_opts *o)
 	r->runs = o->runs > 0 ? o->runs : r->quick ? 1 : 3;
 	r->lat_rounds = r->quick ? LAT_ROUNDS_QUICK : LAT_ROUNDS;
 	r->scale_target = o->scale > 0 ? o->scale : r->quick ? 1000 : 10000;
+	r->churn_count = CHURN_COUNT / (r->quick ? QUICK_DIVISOR : 1);
 	for (int s = 0; s < BENCH_NSIZES; s++)
 		r->counts[s] = full_counts[s] / (r->quick ? QUICK_DIVISOR : 1);
 #ifdef MSL_BENCH_HAVE_MAILSLOT
@@ -374,7 +436,7 @@ main(int argc, char **argv)
 	raise_nofile();
 	run_all(&r, o.mechs, o.parts);
 	r.load_end = bench_proc_num("/proc/loadavg", -1);
-	r.seconds = (double)(bench_now() - t0) / 1e9;
+	r.seconds = bench_ms_since(t0) / 1e3;
 	fprintf(stderr, "msl_bench: finished in %.0f s\n", r.seconds);
 	snprintf(results, sizeof(results), "%s/results.tsv", o.data);
 	return bench_report(&r, results) == 0 ? 0 : 1;

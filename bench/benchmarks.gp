@@ -16,6 +16,13 @@ set xlabel "message size (bytes)"
 set ylabel "messages per second"
 set format y "%.0s%c"
 set key below left Left reverse maxrows 4 font ",8" noenhanced
+# More mechanisms than gnuplot's eight default colours: the lines from
+# the ninth on get colours of their own instead of repeating the first.
+set linetype 9 lc rgb "#8b4513"
+set linetype 10 lc rgb "#e7298a"
+set linetype 11 lc rgb "#556b2f"
+set linetype 12 lc rgb "#8b008b"
+set linetype cycle 12
 # One panel per writer count.
 do for [w in tput_writers] {
 	set title sprintf("Throughput, %s writer%s → 1 reader", w, w eq "1" ? "" : "s")

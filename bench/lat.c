@@ -202,8 +202,8 @@ out:
 	for (int i = 0; i < nside; i++) {
 		bench_put(side[i].to, "d", 1);
 		bench_reap(&side[i], ok ? BENCH_CTL_TIMEOUT_MS : 0);
-		if (!ok && m->cleanup != NULL)
-			m->cleanup(tag[i]);
+		if (!ok)
+			bench_named_forget(m, tag[i]);
 	}
 	return ok ? 0 : -1;
 }

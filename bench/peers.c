@@ -114,8 +114,12 @@ sock_close(void *p)
 
 /* ---- AF_UNIX SOCK_DGRAM, writers connect() then send() ---------------- */
 
+/*
+ * unix_socket makes an AF_UNIX socket of `type` and binds (reader) or
+ * connects (writer) it to kind/name.
+ */
 static void *
-unix_bind(const char *kind, int type, const char *name)
+unix_socket(const char *kind, int type, const char *name, int bind_it)
 {
 	struct sockaddr_un sa;
 	socklen_t len = unix_addr(&sa, kind, name);
@@ -123,25 +127,10 @@ unix_bind(const char *kind, int type, const char *name)
 
 	if (fd < 0)
 		return NULL;
-	if (bind(fd, (struct sockaddr *)&sa, len) != 0) {
-		bench_warn(kind, "bind: %s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	return ep_new(fd);
-}
-
-static void *
-unix_connect(const char *kind, int type, const char *name)
-{
-	struct sockaddr_un sa;
-	socklen_t len = unix_addr(&sa, kind, name);
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&sa, len) != 0) {
-		bench_warn(kind, "connect: %s", strerror(errno));
+	if ((bind_it ? bind(fd, (struct sockaddr *)&sa, len) :
+		       connect(fd, (struct sockaddr *)&sa, len)) != 0) {
+		bench_warn(kind, "%s: %s", bind_it ? "bind" : "connect",
+		    strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -151,7 +140,7 @@ unix_connect(const char *kind, int type, const char *name)
 static void *
 dgram_rx_open(char *name, size_t size, int writers, int timeout_ms)
 {
-	sock_ep *ep = unix_bind("dgram", SOCK_DGRAM, name);
+	sock_ep *ep = unix_socket("dgram", SOCK_DGRAM, name, 1);
 
 	(void)size;
 	(void)writers;
@@ -163,7 +152,7 @@ dgram_rx_open(char *name, size_t size, int writers, int timeout_ms)
 static void *
 dgram_tx_open(const char *name)
 {
-	return unix_connect("dgram", SOCK_DGRAM, name);
+	return unix_socket("dgram", SOCK_DGRAM, name, 0);
 }
 
 static ssize_t
@@ -189,7 +178,7 @@ const bench_mech bench_dgram = {
 static void *
 seqpacket_rx_open(char *name, size_t size, int writers, int timeout_ms)
 {
-	sock_ep *ep = unix_bind("seqpacket", SOCK_SEQPACKET, name);
+	sock_ep *ep = unix_socket("seqpacket", SOCK_SEQPACKET, name, 1);
 
 	(void)size;
 	if (ep == NULL)
@@ -209,7 +198,7 @@ seqpacket_rx_open(char *name, size_t size, int writers, int timeout_ms)
 static void *
 seqpacket_tx_open(const char *name)
 {
-	return unix_connect("seqpacket", SOCK_SEQPACKET, name);
+	return unix_socket("seqpacket", SOCK_SEQPACKET, name, 0);
 }
 
 /*
@@ -313,96 +302,50 @@ mq_na(size_t size, int writers)
 	return NULL;
 }
 
-typedef struct mq_ep {
-	mqd_t q;
-	char name[BENCH_NAME_MAX + 16];
-} mq_ep;
-
-static void
-mq_path(char *out, size_t cap, const char *name)
-{
-	snprintf(out, cap, "/msl-bench-%s", name);
-}
+static const bench_naming mq_naming = {
+	.id = "mq", .prefix = "", .suffix = "", .in_tmpdir = 0,
+	.open = mq_open, .close = mq_close, .remove = mq_unlink,
+};
 
 static void *
 mq_rx_open(char *name, size_t size, int writers, int timeout_ms)
 {
 	struct mq_attr a = { 0 };
-	mq_ep *ep = calloc(1, sizeof(*ep));
+	bench_named *ep = bench_named_new(sizeof(*ep), &mq_naming, name, 1);
 
 	(void)size;
 	(void)writers;
 	(void)timeout_ms;
 	if (ep == NULL)
 		return NULL;
-	mq_path(ep->name, sizeof(ep->name), name);
 	a.mq_maxmsg = (long)bench_proc_num("/proc/sys/fs/mqueue/msg_max", 10);
 	a.mq_msgsize = mq_msgsize_max();
-	(void)mq_unlink(ep->name);
-	ep->q = mq_open(ep->name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	ep->fd = mq_open(ep->path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600, &a);
-	if (ep->q == (mqd_t)-1) {
-		bench_warn("mq", "mq_open %s: %s", ep->name, strerror(errno));
-		free(ep);
-		return NULL;
-	}
-	return ep;
+	return ep->fd >= 0 ? ep : bench_named_fail(ep, "mq_open");
 }
 
 static void *
 mq_tx_open(const char *name)
 {
-	mq_ep *ep = calloc(1, sizeof(*ep));
-
-	if (ep == NULL)
-		return NULL;
-	mq_path(ep->name, sizeof(ep->name), name);
-	ep->q = mq_open(ep->name, O_WRONLY | O_CLOEXEC);
-	if (ep->q == (mqd_t)-1) {
-		bench_warn("mq", "mq_open %s: %s", ep->name, strerror(errno));
-		free(ep);
-		return NULL;
-	}
-	ep->name[0] = '\0';
-	return ep;
+	return bench_named_tx_open(&mq_naming, name);
 }
 
 static int
 mq_bsend(void *tx, const void *buf, size_t len)
 {
-	return mq_send(((mq_ep *)tx)->q, buf, len, 0) == 0 ? BENCH_SEND_OK :
-							     BENCH_SEND_ERR;
+	return mq_send(((bench_named *)tx)->fd, buf, len, 0) == 0 ?
+	    BENCH_SEND_OK :
+	    BENCH_SEND_ERR;
 }
 
 /* A plain mq_receive: mq_timedreceive would add a clock read per message. */
 static ssize_t
 mq_brecv(void *rx, void *buf, size_t cap)
 {
-	ssize_t n = mq_receive(((mq_ep *)rx)->q, buf, cap, NULL);
+	ssize_t n = mq_receive(((bench_named *)rx)->fd, buf, cap, NULL);
 
 	return n >= 0 ? n : BENCH_RECV_ERR;
-}
-
-static void
-mq_bclose(void *p)
-{
-	mq_ep *ep = p;
-
-	if (ep == NULL)
-		return;
-	mq_close(ep->q);
-	if (ep->name[0] != '\0')
-		(void)mq_unlink(ep->name);
-	free(ep);
-}
-
-static void
-mq_cleanup(const char *name)
-{
-	char path[BENCH_NAME_MAX + 16];
-
-	mq_path(path, sizeof(path), name);
-	(void)mq_unlink(path);
 }
 
 const bench_mech bench_mq = {
@@ -413,9 +356,9 @@ const bench_mech bench_mq = {
 	.tx_open = mq_tx_open,
 	.send = mq_bsend,
 	.recv = mq_brecv,
-	.tx_close = mq_bclose,
-	.rx_close = mq_bclose,
-	.cleanup = mq_cleanup,
+	.tx_close = bench_named_close,
+	.rx_close = bench_named_close,
+	.naming = &mq_naming,
 };
 
 /* ---- FIFO carrying fixed-size records ---------------------------------- */
@@ -431,73 +374,49 @@ fifo_na(size_t size, int writers)
 }
 
 typedef struct fifo_ep {
-	int fd;
+	bench_named n;
 	size_t size;
-	char path[BENCH_NAME_MAX + 64];
 } fifo_ep;
 
-static void
-fifo_path(char *out, size_t cap, const char *name)
-{
-	const char *dir = getenv("TMPDIR");
-
-	snprintf(out, cap, "%s/msl-bench-%s.fifo",
-	    dir != NULL && dir[0] != '\0' ? dir : "/tmp", name);
-}
+static const bench_naming fifo_naming = {
+	.id = "fifo", .prefix = "", .suffix = ".fifo", .in_tmpdir = 1,
+	.open = open, .close = close, .remove = unlink,
+};
 
 static void *
 fifo_rx_open(char *name, size_t size, int writers, int timeout_ms)
 {
-	fifo_ep *ep = calloc(1, sizeof(*ep));
+	fifo_ep *ep = bench_named_new(sizeof(*ep), &fifo_naming, name, 1);
 
 	(void)writers;
 	(void)timeout_ms;
 	if (ep == NULL)
 		return NULL;
 	ep->size = size;
-	fifo_path(ep->path, sizeof(ep->path), name);
-	(void)unlink(ep->path);
-	if (mkfifo(ep->path, 0600) != 0) {
-		bench_warn("fifo", "mkfifo %s: %s", ep->path, strerror(errno));
-		free(ep);
-		return NULL;
+	if (mkfifo(ep->n.path, 0600) != 0) {
+		/* Not ours to remove: it is someone else's node. */
+		ep->n.owner = 0;
+		return bench_named_fail(ep, "mkfifo");
 	}
 	/*
 	 * O_RDWR opens without waiting for a writer and keeps the pipe from
 	 * reporting end-of-file between writers.
 	 */
-	ep->fd = open(ep->path, O_RDWR | O_CLOEXEC);
-	if (ep->fd < 0) {
-		(void)unlink(ep->path);
-		free(ep);
-		return NULL;
-	}
-	return ep;
+	ep->n.fd = open(ep->n.path, O_RDWR | O_CLOEXEC);
+	return ep->n.fd >= 0 ? ep : bench_named_fail(ep, "open");
 }
 
 static void *
 fifo_tx_open(const char *name)
 {
-	fifo_ep *ep = calloc(1, sizeof(*ep));
-
-	if (ep == NULL)
-		return NULL;
-	fifo_path(ep->path, sizeof(ep->path), name);
-	ep->fd = open(ep->path, O_WRONLY | O_CLOEXEC);
-	if (ep->fd < 0) {
-		bench_warn("fifo", "open %s: %s", ep->path, strerror(errno));
-		free(ep);
-		return NULL;
-	}
-	ep->path[0] = '\0';
-	return ep;
+	return bench_named_tx_open(&fifo_naming, name);
 }
 
 /* Writes up to PIPE_BUF are atomic; only a lone writer sends more. */
 static int
 fifo_send(void *tx, const void *buf, size_t len)
 {
-	fifo_ep *ep = tx;
+	bench_named *ep = tx;
 	const char *p = buf;
 
 	while (len > 0) {
@@ -525,7 +444,7 @@ fifo_recv(void *rx, void *buf, size_t cap)
 	if (cap < ep->size)
 		return BENCH_RECV_ERR;
 	while (got < ep->size) {
-		ssize_t n = read(ep->fd, p + got, ep->size - got);
+		ssize_t n = read(ep->n.fd, p + got, ep->size - got);
 
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
@@ -537,28 +456,6 @@ fifo_recv(void *rx, void *buf, size_t cap)
 	return (ssize_t)got;
 }
 
-static void
-fifo_close(void *p)
-{
-	fifo_ep *ep = p;
-
-	if (ep == NULL)
-		return;
-	close(ep->fd);
-	if (ep->path[0] != '\0')
-		(void)unlink(ep->path);
-	free(ep);
-}
-
-static void
-fifo_cleanup(const char *name)
-{
-	char path[BENCH_NAME_MAX + 64];
-
-	fifo_path(path, sizeof(path), name);
-	(void)unlink(path);
-}
-
 const bench_mech bench_fifo = {
 	.id = "fifo",
 	.label = "FIFO, fixed-size records",
@@ -567,9 +464,9 @@ const bench_mech bench_fifo = {
 	.tx_open = fifo_tx_open,
 	.send = fifo_send,
 	.recv = fifo_recv,
-	.tx_close = fifo_close,
-	.rx_close = fifo_close,
-	.cleanup = fifo_cleanup,
+	.tx_close = bench_named_close,
+	.rx_close = bench_named_close,
+	.naming = &fifo_naming,
 };
 
 /* ---- UDP on 127.0.0.1 -------------------------------------------------- */

@@ -15,9 +15,13 @@
 # file that start with "#" are comments.
 BEGIN {
 	FS = "\t"
-	ns = nw = nm = nsc = nr = 0
+	ns = nw = nm = nsc = nr = nch = 0
 	# The size and the mechanisms the headline compares.
 	HS = 64; MS = "mailslot"; W32 = "win32"; MQ = "mq"; DG = "dgram"
+	ZMQ = "zmq"; RING = "ring"
+	# The kernel peers "the fastest kernel peer" is chosen among.
+	NKP = split("dgram seqpacket mq fifo", KP, " ")
+	KPN["dgram"] = "dgram"; KPN["seqpacket"] = "seqpacket"; KPN["mq"] = "mq"; KPN["fifo"] = "FIFO"
 	# Stalls with at least this many round trips show their p50, marked.
 	PARTIAL_MIN = 100
 	NA["na"] = "n/a"; NA["failed"] = "failed"; NA["notrun"] = "—"
@@ -50,6 +54,7 @@ $1 == "scale" {
 	next
 }
 $1 == "step" { CU[SCI[$2], $3] = $4; OU[SCI[$2], $3] = $5; next }
+$1 == "churn" { CHID[nch++] = $2; CHS[$2] = $3; CHM[$2] = $4; CHSP[$2] = $5; CHN = $6; CHW[$2] = $7; next }
 $1 == "remote" { RSTATE = $2; RCOUNT = $3; RWHY = $4; next }
 $1 == "rsize" {
 	RSZ[nr] = $2; RM[nr] = $3; RU[nr] = $4; RML[nr] = $5; RUL[nr] = $6
@@ -137,19 +142,127 @@ function cell(kind, size, a, b, c) {
 
 # ---- Tables -----------------------------------------------------------------
 
-function headline(what, a, b, unit,    x, y) {
+# headline prints a row comparing a with b (rates, or `unit` figures); a
+# target "op goal" (">= 1", "<= 2") is shown and judged when given.
+function headline(what, a, b, unit, target, why,    x, y) {
 	x = unit == "" ? rate(a) "/s" : sprintf("%.1f %s", a, unit)
 	y = unit == "" ? rate(b) "/s" : sprintf("%.1f %s", b, unit)
-	printf "| %s | %s | %s vs %s |\n", what, ratio(a, b), (a > 0 ? x : "—"), (b > 0 ? y : "—")
+	printf "| %s | %s | %s vs %s | %s |\n", what, ratio(a, b), (a > 0 ? x : "—"),
+	    (b > 0 ? y : why != "" ? why : "—"), goal(a > 0 && b > 0, a / (b > 0 ? b : 1), target, "×")
 }
-function headlines(    w1, w8, i, mode, p, mine, partial, peer) {
+# goal shows target "op value" and whether figure v (known: have) meets it.
+function goal(have, v, target, unit,    t, met) {
+	if (target == "")
+		return ""
+	split(target, t, " ")
+	met = t[1] == ">=" ? v >= t[2] : t[1] == "<=" ? v <= t[2] : v == t[2]
+	return (t[1] == ">=" ? "≥ " : t[1] == "<=" ? "≤ " : "all ") t[2] unit \
+	    (!have ? "" : met ? ": met" : ": **not met**")
+}
+# fastest returns the kernel peer with the highest rate at size, w writers.
+function fastest(size, w,    i, best) {
+	best = ""
+	for (i = 1; i <= NKP; i++)
+		if (mps(KP[i], size, w) > 0 && (best == "" || mps(KP[i], size, w) > mps(best, size, w)))
+			best = KP[i]
+	return best
+}
+# worst_size returns the size at which the mailslot does worst against the
+# fastest kernel peer with w writers ("" when nothing compares).
+function worst_size(w,    s, r, best, worst, wr) {
+	worst = ""
+	for (s = 0; s < ns; s++) {
+		best = fastest(SZ[s], w)
+		if (best == "" || mps(MS, SZ[s], w) <= 0)
+			continue
+		r = mps(MS, SZ[s], w) / mps(best, SZ[s], w)
+		if (worst == "" || r < wr) {
+			worst = SZ[s]; wr = r
+		}
+	}
+	return worst
+}
+# churn_us is the µs one open + write + close took through id (0: none).
+function churn_us(id) { return CHS[id] == "done" && CHM[id] > 0 ? 1e6 / CHM[id] : 0 }
+function churn_headline() {
+	if (ON["churn"])
+		headline("open + write + close of one " P["scale_msg"] " B message ÷ AF_UNIX dgram " \
+		    "(socket, connect, send, close)", churn_us(MS), churn_us(DG), "µs", "<= 2")
+}
+# scale_index returns the scale run whose label starts with prefix, or -1.
+function scale_index(prefix,    i) {
+	for (i = 0; i < nsc; i++)
+		if (index(SC[i, "label"], prefix) == 1)
+			return i
+	return -1
+}
+function scale_headlines(    i, d, yard) {
+	i = scale_index("mailslot"); d = scale_index("AF_UNIX")
+	if (!ON["scale"] || i < 0)
+		return
+	yard = d < 0 ? "" : "a bound AF_UNIX dgram socket: "
+	figure_row("mailslot descriptors per idle endpoint (/proc/self/fd before and after creating " \
+	    SC[i, "created"] ")", sprintf("%.2f", SC[i, "owner_fds_per"]),
+	    yard == "" ? "" : yard sprintf("%.2f", SC[d, "owner_fds_per"]), SC[i, "created"] > 0,
+	    SC[i, "owner_fds_per"], "<= 1", "")
+	figure_row("mailslot owner memory per idle endpoint (RSS delta of /proc/self/statm)",
+	    bytes(SC[i, "owner_rss_per"]), yard == "" ? "" : yard bytes(SC[d, "owner_rss_per"]),
+	    SC[i, "created"] > 0, SC[i, "owner_rss_per"] / 1024, "<= 1.2", " KiB")
+	figure_row("mailslots created / written once of " SC[i, "target"] ", RLIMIT_NOFILE " \
+	    SC[i, "nofile"], SC[i, "created"] " / " SC[i, "written"], "", 1,
+	    SC[i, "written"] < SC[i, "created"] ? SC[i, "written"] : SC[i, "created"],
+	    "= " SC[i, "target"], "")
+}
+# kernel_best is the table of the mailslot against the fastest kernel peer
+# at each size, with that peer and its rate.
+function kernel_best(    w, s, line, best) {
+	size_header("writers")
+	for (w = 0; w < nw; w++) {
+		line = "| " plural(WR[w], "writer") " |"
+		for (s = 0; s < ns; s++) {
+			best = fastest(SZ[s], WR[w])
+			line = line " " (best == "" ? "—" : ratio(mps(MS, SZ[s], WR[w]),
+			    mps(best, SZ[s], WR[w])) " vs " KPN[best] " " rate(mps(best, SZ[s], WR[w]))) " |"
+		}
+		print line
+	}
+}
+function churn_table(    i, id) {
+	print "| mechanism | µs per open + write + close | cycles per second | ÷ " lab(DG) " |"
+	print "|---|---:|---:|---:|"
+	for (i = 0; i < nch; i++) {
+		id = CHID[i]
+		printf "| %s | %s | %s | %s |\n", lab(id),
+		    CHS[id] == "done" ? sprintf("%.1f", churn_us(id)) : NA[CHS[id]],
+		    CHS[id] == "done" ? rate(CHM[id]) : "—", ratio(churn_us(id), churn_us(DG))
+	}
+}
+# A row that states a figure against a target, without a ratio.
+function figure_row(what, fig, vs, have, v, target, unit) {
+	printf "| %s | %s | %s | %s |\n", what, have ? fig : "—", vs, goal(have, v, target, unit)
+}
+function headlines(    w1, w8, i, mode, p, mine, partial, peer, w, ws, best) {
 	w1 = V["one"]; w8 = V["many"]
 	if (!P["have_mailslot"])
-		print "| mailslot (library not built in this run) | — | — |"
+		print "| mailslot (library not built in this run) | — | — | |"
+	headline("mailslot " HS " B, " w1 " ÷ " lab(ZMQ), mps(MS, HS, WR[0]), mps(ZMQ, HS, WR[0]),
+	    "", ">= 1.0", TW[ZMQ, HS, WR[0]])
+	headline("mailslot " HS " B, " w1 " ÷ " lab(RING), mps(MS, HS, WR[0]),
+	    mps(RING, HS, WR[0]), "", ">= 0.5", TW[RING, HS, WR[0]])
+	headline("mailslot " HS " B, " w8 " ÷ " w1, mps(MS, HS, WR[1]), mps(MS, HS, WR[0]), "",
+	    ">= 1.0")
+	for (w = 0; w < nw; w++) {
+		ws = worst_size(WR[w])
+		best = ws == "" ? "" : fastest(ws, WR[w])
+		headline("mailslot ÷ the fastest kernel peer, " plural(WR[w], "writer") ", worst size" \
+		    (ws == "" ? "" : " (" ws " B, " lab(best) ")"), ws == "" ? 0 : mps(MS, ws, WR[w]),
+		    ws == "" ? 0 : mps(best, ws, WR[w]), "", ">= 1.0")
+	}
+	churn_headline()
+	scale_headlines()
 	headline("mailslot " HS " B, " w1 " ÷ " lab(MQ), mps(MS, HS, WR[0]), mps(MQ, HS, WR[0]))
 	headline("mailslot " HS " B, " w1 " ÷ " lab(DG), mps(MS, HS, WR[0]), mps(DG, HS, WR[0]))
 	headline("mailslot " HS " B, " w8 " ÷ " lab(DG), mps(MS, HS, WR[1]), mps(DG, HS, WR[1]))
-	headline("mailslot " HS " B, " w8 " ÷ " w1, mps(MS, HS, WR[1]), mps(MS, HS, WR[0]))
 	headline("AF_UNIX dgram " HS " B, " w8 " ÷ " w1, mps(DG, HS, WR[1]), mps(DG, HS, WR[0]))
 	headline("POSIX mq " HS " B, " w8 " ÷ " w1, mps(MQ, HS, WR[1]), mps(MQ, HS, WR[0]))
 	headline("mailslot Win32 API ÷ native API, " HS " B, " w1, mps(W32, HS, WR[0]),
@@ -167,7 +280,7 @@ function headlines(    w1, w8, i, mode, p, mine, partial, peer) {
 			headline("mailslot p50 latency " HS " B ÷ " lab(peer[p]) ", " \
 			    (mode == 0 ? "two CPUs" : "one CPU") \
 			    (partial ? " (**partial**: until the mailslot stalled)" : ""),
-			    mine, p50(peer[p], HS, mode), "µs")
+			    mine, p50(peer[p], HS, mode), "µs", peer[p] == DG ? "<= 1.2" : "")
 		}
 }
 # mechanisms prints one row of table `kind` per mechanism but `except`.
@@ -213,9 +326,9 @@ function scale(    i, r, k, rows, kv, line) {
 	for (i = 0; i < nsc; i++)
 		if (SC[i, "capped"])
 			printf "**%s: %d of %d created.**  Each idle one holds %.0f descriptor%s " \
-			    "and RLIMIT_NOFILE is %d here (the hard limit; raising it needs " \
-			    "CAP_SYS_RESOURCE), so creation stopped where %d descriptors were " \
-			    "still free for writers' connections.\n\n", SC[i, "label"],
+			    "and the scale part runs under RLIMIT_NOFILE = %d, so creation stopped " \
+			    "where %d descriptors were still free for writers' connections.\n\n",
+			    SC[i, "label"],
 			    SC[i, "created"], SC[i, "target"], SC[i, "owner_fds_per"],
 			    SC[i, "owner_fds_per"] == 1 ? "" : "s", SC[i, "nofile"],
 			    P["fd_headroom"]
@@ -277,6 +390,10 @@ function notes(    out, m, s, mode, k) {
 					out = out "- latency on " plural(2 - mode, "CPU") ", " \
 					    LABEL[ID[m]] ", " SZ[s] " B: **failed**: " LW[k] "\n"
 			}
+	for (m = 0; m < nch; m++)
+		if (CHS[CHID[m]] != "done")
+			out = out "- open + write + close, " lab(CHID[m]) ": **" NA[CHS[CHID[m]]] "**: " \
+			    CHW[CHID[m]] "\n"
 	out = out tput_notes("spread") tput_notes("full")
 	printf "%s", out == "" ? "None.\n" : out
 }
@@ -295,6 +412,8 @@ function values(    s) {
 	V["load_text"] = sprintf("%.2f / %.2f", P["load_start"], P["load_end"])
 	V["lib_text"] = P["libmailslot"] == "" ? "not built: peers only" : P["libmailslot"] \
 	    (P["have_win32"] ? ", native and Win32 APIs" : ", native API only")
+	V["zmq_text"] = P["libzmq"] == "" ? "not built: the ZeroMQ peer is not measured" \
+	    : "libzmq " P["libzmq"]
 	V["run_text"] = P["quick"] ? "**--quick (smoke test: counts too small to compare)**" \
 	    : "full"
 	V["seconds_text"] = sprintf("%.0f", P["seconds"])
@@ -315,6 +434,7 @@ function values(    s) {
 	# The parts of the run that @@if@@ can name.
 	ON["tput"] = int(P["parts"]) % 2; ON["lat"] = int(P["parts"] / 2) % 2
 	ON["scale"] = int(P["parts"] / 4) % 2; ON["remote"] = int(P["parts"] / 8) % 2
+	ON["churn"] = int(P["parts"] / 16) % 2; V["churn_count"] = CHN
 	ON["mailslot"] = P["have_mailslot"] + 0
 	ON["remote_done"] = RSTATE == "done"; ON["remote_missing"] = RSTATE != "done"
 	if (dat != "")
@@ -354,6 +474,8 @@ function table(what) {
 	else if (what == "scale") scale()
 	else if (what == "steps") steps()
 	else if (what == "remote") remote()
+	else if (what == "kernel_best") kernel_best()
+	else if (what == "churn") churn_table()
 	else if (what == "notes") notes()
 	else printf "report.awk: no table %s\n", what > "/dev/stderr"
 }
@@ -403,7 +525,11 @@ function scale_cell(what, i,    last, st) {
 # `kind`: "state" (n/a, failed or lossy), "spread" (the runs spread wide)
 # or "full" (writers were refused "full").
 function tput_notes(kind,    m, w, s, k, what, out) {
-	for (m = 0; m < nm; m++)
+	for (m = 0; m < nm; m++) {
+		if (kind == "state" && all_na(ID[m]) != "") {
+			out = out "- " LABEL[ID[m]] ": n/a at every size: " all_na(ID[m]) "\n"
+			continue
+		}
 		for (w = 0; w < nw; w++)
 			for (s = 0; s < ns; s++) {
 				k = ID[m] SUBSEP SZ[s] SUBSEP WR[w]
@@ -421,7 +547,21 @@ function tput_notes(kind,    m, w, s, k, what, out) {
 					out = out what "writers were refused \"full\" " TF[k] " times " \
 					    "and retried after " V["backoff_us"] " µs\n"
 			}
+	}
 	return out
+}
+# all_na returns the reason when every throughput cell of id is n/a for the
+# same one (a peer this build could not measure), else "".
+function all_na(id,    w, s, k, why) {
+	why = ""
+	for (w = 0; w < nw; w++)
+		for (s = 0; s < ns; s++) {
+			k = id SUBSEP SZ[s] SUBSEP WR[w]
+			if (TS[k] != "na" || (why != "" && TW[k] != why))
+				return ""
+			why = TW[k]
+		}
+	return why
 }
 # ---- Chart data -------------------------------------------------------------
 
@@ -436,15 +576,18 @@ function write_dat(    w, file, line, s, m, i, st, k, x) {
 	close(file)
 	for (w = 0; w < nw; w++) {
 		file = dat "/tput" WR[w] ".dat"
+		# A peer this build could not measure has no line to draw.
 		line = "idx size"
 		for (m = 0; m < nm; m++)
-			line = line " \"" LABEL[ID[m]] "\""
+			if (all_na(ID[m]) == "")
+				line = line " \"" LABEL[ID[m]] "\""
 		print line > file
 		for (s = 0; s < ns; s++) {
 			line = s " " SZ[s]
 			for (m = 0; m < nm; m++) {
 				k = ID[m] SUBSEP SZ[s] SUBSEP WR[w]
-				line = line (TS[k] == "done" ? sprintf(" %.0f", TM[k]) : " ?")
+				if (all_na(ID[m]) == "")
+					line = line (TS[k] == "done" ? sprintf(" %.0f", TM[k]) : " ?")
 			}
 			print line > file
 		}

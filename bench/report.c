@@ -19,6 +19,7 @@
  *   lat   ID BYTES MODE STATE P50 P99 P999 STALLED_AFTER STALLED_P50 WHY
  *   scale LABEL TARGET CREATED ... (the fields of bench_scale, in order)
  *   step  LABEL STEP CREATE_US OPEN_US
+ *   churn ID STATE CYCLES_PER_S SPREAD COUNT WHY  (open + write + close)
  *   remote STATE COUNT WHY
  *   rsize BYTES MSL_MPS UDP_MPS MSL_LOST UDP_LOST PACED_RATE PACED_FOUND PACED_MSL_LOST
  */
@@ -28,8 +29,21 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+/* The libraries measured, "" when the build has none. */
+#define STR_(x) #x
+#define VERSION(a, b, c) STR_(a) "." STR_(b) "." STR_(c)
 #ifdef MSL_BENCH_HAVE_MAILSLOT
 #include <mailslot/mailslot.h>
+#define LIBMAILSLOT VERSION(MAILSLOT_VERSION_MAJOR, MAILSLOT_VERSION_MINOR, \
+    MAILSLOT_VERSION_PATCH)
+#else
+#define LIBMAILSLOT ""
+#endif
+#ifdef MSL_BENCH_HAVE_ZMQ
+#include <zmq.h>
+#define LIBZMQ VERSION(ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH)
+#else
+#define LIBZMQ ""
 #endif
 
 #include "bench.h"
@@ -111,9 +125,10 @@ write_params(FILE *f, const bench_results *r)
 		{ "watchdog_us_per_msg", BENCH_WATCHDOG_US_PER_MSG },
 		{ "recv_timeout_ms", BENCH_RECV_TIMEOUT_MS },
 		{ "full_backoff_ns", BENCH_FULL_BACKOFF_NS },
+		{ "scale_nofile", BENCH_SCALE_NOFILE },
 	};
 	struct utsname u;
-	char cpu[256], kernel[3 * sizeof(u.release) + 3], version[64];
+	char cpu[256], kernel[3 * sizeof(u.release) + 3];
 
 	cpu_model(cpu, sizeof(cpu));
 	if (uname(&u) != 0)
@@ -125,13 +140,8 @@ write_params(FILE *f, const bench_results *r)
 	param_s(f, "compiler", "gcc " __VERSION__ ", -O2");
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
 		param_g(f, knobs[i][0], bench_proc_num(knobs[i][1], -1));
-#ifdef MSL_BENCH_HAVE_MAILSLOT
-	snprintf(version, sizeof(version), "%d.%d.%d", MAILSLOT_VERSION_MAJOR,
-	    MAILSLOT_VERSION_MINOR, MAILSLOT_VERSION_PATCH);
-#else
-	version[0] = '\0';
-#endif
-	param_s(f, "libmailslot", version);
+	param_s(f, "libmailslot", LIBMAILSLOT);
+	param_s(f, "libzmq", LIBZMQ);
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		param_g(f, nums[i].name, nums[i].value);
 }
@@ -190,6 +200,18 @@ write_scale(FILE *f, const bench_results *r)
 }
 
 static void
+write_churn(FILE *f, const bench_results *r)
+{
+	for (int i = 0; i < r->nchurn; i++) {
+		const bench_tput *t = &r->churn[i];
+
+		fprintf(f, "churn\t%s\t%s" G G "\t%ld\t%s\n", r->churn_mech[i]->id,
+		    state_names[t->state], t->mps, t->spread, r->churn_count,
+		    why_of(t->why));
+	}
+}
+
+static void
 write_remote(FILE *f, const bench_remote *x)
 {
 	fprintf(f, "remote\t%s\t%ld\t%s\n", state_names[x->state], x->count, x->why);
@@ -213,6 +235,7 @@ bench_report(const bench_results *r, const char *path)
 	write_params(f, r);
 	write_figures(f, r);
 	write_scale(f, r);
+	write_churn(f, r);
 	write_remote(f, &r->remote);
 	if (fclose(f) != 0) {
 		bench_warn("report", "cannot write %s", path);

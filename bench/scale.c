@@ -34,10 +34,22 @@ scale_name(char *out, size_t cap, const scale_job *job, int i)
 	snprintf(out, cap, "%s-%d", job->tag, i);
 }
 
-static double
-ms_since(uint64_t t)
+/*
+ * scale_nofile puts the process under RLIMIT_NOFILE = BENCH_SCALE_NOFILE,
+ * soft and hard, the limit the scale target is set against, whatever the
+ * rest of the run was allowed; when the hard limit is lower and cannot be
+ * raised (no CAP_SYS_RESOURCE), the soft limit rises to it.
+ */
+static void
+scale_nofile(void)
 {
-	return (double)(bench_now() - t) / 1e6;
+	struct rlimit rl = { BENCH_SCALE_NOFILE, BENCH_SCALE_NOFILE };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static long
@@ -113,11 +125,11 @@ scale_create(const scale_job *job, void **rx, int max)
 
 			if (out->steps < BENCH_SCALE_STEPS)
 				out->create_us[out->steps++] =
-				    ms_since(ts) * 1e3 / made;
+				    bench_ms_since(ts) * 1e3 / made;
 			ts = bench_now();
 		}
 	}
-	out->create_ms = ms_since(t);
+	out->create_ms = bench_ms_since(t);
 	out->created = n;
 	return n;
 }
@@ -137,6 +149,7 @@ scale_owner(const bench_proc *self, void *arg)
 
 	if (rx == NULL)
 		return 1;
+	scale_nofile();
 	max = scale_room(job, &fds0);
 	rss0 = bench_rss();
 	slab0 = bench_proc_field("/proc/meminfo", "Slab");
@@ -161,12 +174,12 @@ scale_owner(const bench_proc *self, void *arg)
 			break;
 		out->read++;
 	}
-	out->read_ms = ms_since(t);
+	out->read_ms = bench_ms_since(t);
 out:
 	t = bench_now();
 	for (int i = 0; i < n; i++)
 		m->rx_close(rx[i]);
-	out->close_ms = ms_since(t);
+	out->close_ms = bench_ms_since(t);
 	free(rx);
 	return 0;
 }
@@ -214,6 +227,7 @@ scale_writer(const bench_proc *self, void *arg)
 	size_t rss0;
 	uint64_t t, ts;
 
+	scale_nofile();
 	scale_probe(job, limit);
 	memset(msg, 's', sizeof(msg));
 	rss0 = bench_rss();
@@ -233,12 +247,12 @@ scale_writer(const bench_proc *self, void *arg)
 			break;
 		n++;
 		if ((n % step == 0 || n == limit) && s < BENCH_SCALE_STEPS) {
-			out->open_us[s++] = ms_since(ts) * 1e3 /
+			out->open_us[s++] = bench_ms_since(ts) * 1e3 /
 			    (n % step == 0 ? step : n % step);
 			ts = bench_now();
 		}
 	}
-	out->open_ms = ms_since(t);
+	out->open_ms = bench_ms_since(t);
 	out->written = n;
 	if (n > 0)
 		out->client_rss_end = ((double)bench_rss() - (double)rss0) / n;

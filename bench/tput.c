@@ -2,6 +2,8 @@
 /*
  * tput.c - throughput: W writer processes into one reader process, the
  * clock running from the writers' release to the reader's last message.
+ * The same run with a writer that opens, writes one message and closes
+ * each time (the classic Windows client) times that pattern.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@ typedef struct tput_job {
 	size_t size;
 	int writers;
 	long per_writer;
+	int reopen; /* open + write + close for every message */
 	volatile long *progress; /* messages received, shared with the parent */
 	char name[BENCH_NAME_MAX];
 } tput_job;
@@ -89,12 +92,25 @@ tput_writer(const bench_proc *self, void *arg)
 	if (bench_put(self->to, &h, sizeof(h)) != 0 || tx == NULL)
 		return 1;
 	memset(buf, 'm', job->size + 1);
+	if (job->reopen) {
+		/* The first open only proved the name works. */
+		m->tx_close(tx);
+		tx = NULL;
+	}
 	if (bench_get(self->from, &go, 1, BENCH_CTL_TIMEOUT_MS) != 0)
 		return 1;
 	for (; rep.sent < job->per_writer; rep.sent++) {
+		if (job->reopen && (tx = m->tx_open(job->name)) == NULL) {
+			rep.err = 1;
+			break;
+		}
 		if (bench_send_all(m, tx, buf, job->size, &rep.full) != BENCH_SEND_OK) {
 			rep.err = 1;
 			break;
+		}
+		if (job->reopen) {
+			m->tx_close(tx);
+			tx = NULL;
 		}
 	}
 	bench_put(self->to, &rep, sizeof(rep));
@@ -103,7 +119,8 @@ tput_writer(const bench_proc *self, void *arg)
 	 * end-of-stream would otherwise read as one more empty record.
 	 */
 	(void)bench_get(self->from, &go, 1, -1);
-	m->tx_close(tx);
+	if (tx != NULL)
+		m->tx_close(tx);
 	free(buf);
 	return 0;
 }
@@ -127,10 +144,11 @@ tput_watchdog_ms(long count)
  */
 static int
 tput_once(const bench_mech *m, size_t size, int writers, long count,
-    volatile long *progress, double *mps, long *lost, long *full,
+    int reopen, volatile long *progress, double *mps, long *lost, long *full,
     bench_tput *out)
 {
-	tput_job job = { m, size, writers, count / writers, progress, { 0 } };
+	tput_job job = { m, size, writers, count / writers, reopen, progress,
+		{ 0 } };
 	const char **why = &out->why;
 	bench_proc rx, tx[8];
 	int ntx = 0, ok = 0;
@@ -161,7 +179,7 @@ tput_once(const bench_mech *m, size_t size, int writers, long count,
 		bench_put(tx[i].to, "g", 1);
 	*progress = 0;
 	if (bench_get(rx.from, &rr, sizeof(rr), tput_watchdog_ms(count)) != 0) {
-		double secs = (double)(bench_now() - t0) / 1e9;
+		double secs = bench_ms_since(t0) / 1e3;
 
 		snprintf(out->note, sizeof(out->note),
 		    "stalled: %ld of %ld messages received in %.0f s (%.0f/s), "
@@ -194,15 +212,16 @@ out:
 		bench_reap(&tx[i], ok ? BENCH_CTL_TIMEOUT_MS : 0);
 	}
 	bench_reap(&rx, ok ? BENCH_CTL_TIMEOUT_MS : 0);
-	if (!ok && m->cleanup != NULL)
-		m->cleanup(tag);
+	if (!ok)
+		bench_named_forget(m, tag);
 	return ok ? 0 : -1;
 }
 
 
-void
-bench_tput_point(const bench_mech *m, size_t size, int writers,
-    long count, int runs, int warm, bench_tput *out)
+/* tput_point is bench_tput_point, or bench_churn_point with reopen. */
+static void
+tput_point(const bench_mech *m, size_t size, int writers, long count,
+    int runs, int warm, int reopen, bench_tput *out)
 {
 	volatile long *progress;
 	double v[16];
@@ -228,14 +247,14 @@ bench_tput_point(const bench_mech *m, size_t size, int writers,
 		if (tput_once(m, size, writers, count / 10 > writers * 100 ?
 			    count / 10 :
 			    writers * 100,
-			progress, &mps, &lost, &full, out) != 0)
+			reopen, progress, &mps, &lost, &full, out) != 0)
 			goto out;
 	}
 	for (int i = 0; i < runs && i < 16; i++) {
 		long lost = 0;
 
-		if (tput_once(m, size, writers, count, progress, &v[n], &lost,
-			&out->full, out) != 0)
+		if (tput_once(m, size, writers, count, reopen, progress, &v[n],
+			&lost, &out->full, out) != 0)
 			goto out;
 		if (lost > out->lost)
 			out->lost = lost;
@@ -248,4 +267,18 @@ bench_tput_point(const bench_mech *m, size_t size, int writers,
 	out->why = NULL;
 out:
 	munmap((void *)progress, sizeof(*progress));
+}
+
+void
+bench_tput_point(const bench_mech *m, size_t size, int writers,
+    long count, int runs, int warm, bench_tput *out)
+{
+	tput_point(m, size, writers, count, runs, warm, 0, out);
+}
+
+void
+bench_churn_point(const bench_mech *m, long count, int runs, int warm,
+    bench_tput *out)
+{
+	tput_point(m, BENCH_SCALE_MSG, 1, count, runs, warm, 1, out);
 }

@@ -18,13 +18,20 @@
 
 #include "bench.h"
 
+/* The monotonic clock cannot fail with a valid clock id and address. */
 uint64_t
 bench_now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return clock_gettime(CLOCK_MONOTONIC, &ts) == 0 ?
+	    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec : 0;
+}
+
+double
+bench_ms_since(uint64_t t0)
+{
+	return (double)(bench_now() - t0) / 1e6;
 }
 
 void
