@@ -159,6 +159,7 @@ reload(struct msld *d)
 	c.ns_port = d->conf.ns_port;
 	memcpy(c.user, d->conf.user, sizeof c.user);
 	d->conf = c;
+	msld_names_reload(d);
 	msld_log(d, MSL_LOG_INFO, "event=reload result=ok name=%s workgroup=%s", c.name, c.workgroup);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s (reloaded)", c.name, c.workgroup);
 }
@@ -214,6 +215,9 @@ start(struct msld *d)
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
 	    msld_watch_add(d, &d->out) != 0)
 		return EX_OSERR;
+	/* names (issue 13): register the names; the loop takes the retries. */
+	if (msld_names_start(d) != 0)
+		return EX_OSERR;
 	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s: datagrams on UDP %u, names on %s%u",
@@ -250,6 +254,8 @@ main(int argc, char **argv)
 	if ((rc = start(&d)) != EX_OK)
 		return rc;
 	rc = msld_run(&d);
+	/* names (issue 13): RFC 1002 §5.1.1.3, release what we hold. */
+	msld_names_release(&d);
 	msld_relay_close_all(&d);
 	mailslot_close(d.outbox);
 	return rc;
