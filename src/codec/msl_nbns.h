@@ -259,8 +259,8 @@ void msl_nbns_release_init(struct msl_nbns_pkt *p, uint16_t trn_id,
 
 /*
  * msl_nbns_reply_init fills the response to request req: same NAME_TRN_ID,
- * opcode, name and ADDR_ENTRY (the owner a negative registration response
- * names is the defender, so callers usually replace np_addr), with RCODE
+ * opcode, name and ADDR_ENTRY (a response's record echoes the request's,
+ * negative ones included, as implementations do), with RCODE
  * rcode and the NM_FLAGS of the matching diagram: AA RD RA for a
  * registration response (§4.2.5, §4.2.6), AA alone for a release response
  * (§4.2.10, §4.2.11).  msl_nbns_challenge_init is §4.2.7 (AA RD, RA clear,

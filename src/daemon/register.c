@@ -242,9 +242,8 @@ defend(struct msld *d, struct msld_name *e, const struct msl_nbns_pkt *p, const 
 	    (e->group && (p->np_addr.na_flags & MSL_NBNS_NB_GROUP) != 0))
 		return;
 	/* RFC 1002 §4.2.6: ACT_ERR, the name is active on this node; the
-	 * record names us, by the address the claim reached. */
+	 * record echoes the request's, as Samba's nmbd does too. */
 	msl_nbns_reply_init(&r, p, MSL_NBNS_RCODE_ACT_ERR);
-	r.np_addr = (struct msl_nbns_addr){ nb_flags(e), ntohl(rx->pi.ipi_spec_dst.s_addr) };
 	if (msl_nbns_pkt_build(&r, buf, sizeof buf, &len) != MSL_PE_OK ||
 	    sendto(d->ns.fd, buf, len, 0, (const struct sockaddr *)&rx->from, sizeof rx->from) !=
 	    (ssize_t)len)
@@ -261,7 +260,9 @@ static void
 objected(struct msld *d, struct msld_name *e, const struct msl_nbns_pkt *p, const struct msld_rx *rx)
 {
 	char ip[INET_ADDRSTRLEN], rest[320];
-	uint32_t owner = p->np_addr.na_ip != 0 ? htonl(p->np_addr.na_ip) : rx->from.sin_addr.s_addr;
+	/* The record echoes our request (RFC 1002 §4.2.6); the owner is
+	 * whoever answered. */
+	uint32_t owner = rx->from.sin_addr.s_addr;
 
 	if (e->state == MSLD_NAME_REGISTERING && e->sent > 0 && p->np_trn_id == e->trn_id) {
 		e->state = MSLD_NAME_LOST;

@@ -42,7 +42,7 @@
  * For the name service (names, issue 13): nswatch binds 0.0.0.0:PORT and
  * prints one line per registration, release or response packet that
  * arrives within TIMEOUT_MS, flushed at once:
- *   FROM IP KIND NAME<xx> RCODE N ADDR IP
+ *   FROM IP KIND NAME<xx>[.scope] RCODE N ADDR IP FLAGS NB_FLAGS(hex)
  * with KIND as msl_nbns_pkt_kind names it (register, overwrite, refresh,
  * reg_positive, reg_negative, challenge, release, rel_positive,
  * rel_negative, wack).  nssend sends, from an ephemeral port, a
@@ -299,8 +299,8 @@ ns_print(const uint8_t *buf, size_t n, const struct sockaddr_in *from)
 	inet_ntop(AF_INET, &from->sin_addr, ip, sizeof ip);
 	msl_nbname_format(&p.np_name, nb, sizeof nb);
 	owner.s_addr = htonl(p.np_addr.na_ip);
-	printf("FROM %s %s %s RCODE %u ADDR %s\n", ip, kinds[msl_nbns_pkt_kind(&p)], nb, p.np_rcode,
-	    inet_ntoa(owner));
+	printf("FROM %s %s %s RCODE %u ADDR %s FLAGS %04x\n", ip, kinds[msl_nbns_pkt_kind(&p)], nb,
+	    p.np_rcode, inet_ntoa(owner), p.np_addr.na_flags);
 	fflush(stdout);
 	return 0;
 }
