@@ -5,7 +5,8 @@
  * It owns UDP 138 (the NetBIOS datagram service, RFC 1002 §6), turns each
  * Remote Mailslot Protocol datagram addressed to this node into a message
  * in the local mailslot of that name, answers NetBIOS name queries for the
- * node's name on UDP 137 so that peers can resolve \\THISHOST, and sends
+ * node's name on UDP 137 so that peers can resolve \\THISHOST (registering
+ * and defending its names as a B-node, register.c), and sends
  * datagrams for local writers of \\host, \\domain and \\* names so that
  * they leave from port 138 (docs/protocol.md §2.3: Windows replies go to 138).
  *
@@ -50,7 +51,8 @@ usage(FILE *to)
 	    "  foreground and logs to stderr (the journal under systemd).\n"
 	    "  -c FILE       configuration file (default $MAILSLOT_CONFIG, else %s)\n"
 	    "  -o KEY=VALUE  one setting, applied after the file (repeatable): netbios name,\n"
-	    "                workgroup, port, ns port, user, log level, interfaces, allow\n"
+	    "                workgroup, port, ns port, user, log level, interfaces, allow,\n"
+	    "                netbios aliases, netbios scope\n"
 	    "  -t            check the configuration, print it and exit\n"
 	    "  -h, --help    this text;  -V, --version  the version\n",
 	    MSL_NET_CONF_PATH);
