@@ -177,6 +177,7 @@ struct msld_name {
 	uint16_t trn_id; /* the requests' NAME_TRN_ID                     */
 	uint64_t due;    /* CLOCK_MONOTONIC ns of the next step; 0: none  */
 	uint32_t owner;  /* LOST/CONFLICT: who objected, network order    */
+	uint64_t defended; /* negative answers sent for it                */
 };
 
 /* ---- the state ------------------------------------------------------------ */

@@ -249,8 +249,14 @@ defend(struct msld *d, struct msld_name *e, const struct msl_nbns_pkt *p, const 
 	    (ssize_t)len)
 		return;
 	d->stats.n[MSLD_C_name_defended]++;
-	snprintf(rest, sizeof rest, " against=%s", msld_ipstr(rx->from.sin_addr.s_addr, ip));
-	log_name(d, MSL_LOG_INFO, e, "defended", rest);
+	/* A host that keeps claiming the name must not flood the log: the
+	 * 1st, 2nd, 4th, 8th... defence of a name is logged, the rest only
+	 * at debug level. */
+	e->defended++;
+	snprintf(rest, sizeof rest, " against=%s count=%llu", msld_ipstr(rx->from.sin_addr.s_addr, ip),
+	    (unsigned long long)e->defended);
+	log_name(d, (e->defended & (e->defended - 1)) == 0 ? MSL_LOG_INFO : MSL_LOG_DEBUG, e,
+	    "defended", rest);
 }
 
 /* objected handles a negative registration response: to our own
