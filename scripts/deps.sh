@@ -18,6 +18,8 @@ pkgs+=(mandoc groff-base man-db bsdextrautils)
 pkgs+=(dpkg-dev debhelper lintian)
 if [ "${1:-}" = "--net" ]; then
   pkgs+=(iproute2 samba tshark)
+  # names (issue 13): the names suites check `mailslot lookup --json` with jq.
+  pkgs+=(jq)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
