@@ -9,7 +9,9 @@
 # (a registration, an overwrite demand) are refused, a NAME CONFLICT DEMAND
 # takes the alias away; stopping A releases its names.  D and E share the
 # scope corp.example and F is in the scope lab: datagrams and name
-# queries pass inside a scope and are dropped and counted across.
+# queries pass inside a scope and are dropped and counted across.  When
+# tshark is there, Wireshark's NBNS dissector decodes the capture of it all
+# on C without a malformed packet.
 set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=namestest
@@ -24,6 +26,20 @@ lookup() { local h=$1; shift; nl_run "$h" "$MAILSLOT" lookup "$@"; }
 
 nl_bg C "$watch" "$NBTOOL" nswatch 137 300000
 check "C watches UDP 137" wait_until 5 grep -q READY "$watch"
+
+# Wireshark's NBNS dissector judges the packets too, when tshark is there
+# (CI installs it: there, a missing tshark is a failure).
+pcap="$NL_TMP/names.pcap"
+tpid=""
+if command -v tshark >/dev/null 2>&1; then
+  nl_bg C "$NL_TMP/tshark.log" tshark -n -q -l -P -T fields -e nbns.name -i eth0 \
+    -f 'udp port 137' -w "$pcap" -a duration:150
+  tpid=$NL_LAST_PID
+  probe() { nl_run C "$NBTOOL" nssend "$bcast" 137 register PROBE 50 >/dev/null; grep -q 'PROBE<00>' "$NL_TMP/tshark.log"; }
+  check "tshark captures on C" wait_until 30 probe
+elif [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ]; then
+  check "tshark is installed" false
+fi
 
 # ---- A registers its names ------------------------------------------------
 nl_log "registration"
@@ -159,6 +175,26 @@ lookup F -A "$IP_E" -t 500 >/dev/null 2>&1
 check "node status of E from the scope lab: no answer" test $? -eq 68
 check "node status of E in corp.example lists HOSTE" \
   bash -c "ip netns exec $(nl_ns F) '$MAILSLOT' lookup -s corp.example -A $IP_E | grep -qE '^  HOSTE +<00> unique'"
+
+# ---- what Wireshark makes of it ---------------------------------------------
+if [ -n "$tpid" ]; then
+  nl_log "tshark"
+  kill -INT "$tpid" 2>/dev/null
+  check "tshark stops" wait_until 20 bash -c "! kill -0 $tpid"
+  tshark -n -r "$pcap" -T fields -E separator='|' -E occurrence=f -e ip.src -e nbns.flags.opcode \
+    -e nbns.flags.response -e nbns.flags.rcode -e nbns.name -e nbns.addr -e nbns.nb_flags \
+    -e nbns.netbios_name -e nbns.unit_id -e _ws.malformed >"$NL_TMP/nbns.txt" 2>"$NL_TMP/tshark-decode.log"
+  ws() { grep -cE "$1" "$NL_TMP/nbns.txt"; }
+  check "no malformed packet" test "$(cut -d'|' -f10 "$NL_TMP/nbns.txt" | grep -c .)" -eq 0
+  check "A's registrations of HOSTA<00>: opcode 5, A's address, unique" \
+    test "$(ws "^$IP_A\|5\|0\|\|HOSTA<00>[^|]*\|$IP_A\|0x0000\|")" -ge 4
+  check "  WG<00> as a group" test "$(ws "^$IP_A\|5\|0\|\|WG<00>[^|]*\|$IP_A\|0x8000\|")" -ge 4
+  check "A's defence: a registration response, RCODE 6" test "$(ws "^$IP_A\|5\|1\|6\|HOSTA<00>")" -ge 2
+  check "A's node status answer decodes, with HOSTA first and A's MAC" \
+    grep -qF "|HOSTA|$(nl_run A cat /sys/class/net/eth0/address)|" "$NL_TMP/nbns.txt"
+  check "A's releases: opcode 6" test "$(ws "^$IP_A\|6\|0\|\|HOSTA<00>")" -eq 1
+  check "E's registration is scoped" grep -qE "^$IP_E\|5\|0\|\|HOSTE<00>\.corp\.example" "$NL_TMP/nbns.txt"
+fi
 
 finish_daemons B D E F
 nl_summary
