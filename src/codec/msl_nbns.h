@@ -241,8 +241,9 @@ enum msl_nbns_kind {
  * server with B clear.
  *   register:  opcode 5, RD (§4.2.2)       overwrite: opcode 5, no RD (§4.2.3)
  *   refresh:   opcode 8, no RD (§4.2.4)    release:   opcode 6, TTL 0 (§4.2.9)
- * A name server marks a request with RD when it should answer (§4.2.2):
- * set it in np_flags after the call for a unicast refresh or release.
+ * A request to a name server asks for its answer with RD (recursion
+ * desired, §4.2.1.1), which msl_nbns_register_init always sets: add it to
+ * np_flags after the call for a unicast refresh or release.
  */
 void msl_nbns_register_init(struct msl_nbns_pkt *p, uint16_t trn_id,
     const struct msl_nbname *name, uint32_t ttl, uint16_t nb_flags,
