@@ -405,6 +405,16 @@ msl_netconf_check(const struct msl_netconf *c, int check_user, char *err, size_t
 			PROBLEM("interfaces: no interface '%s' on this host (ip link lists them)\n", c->ifaces[i]);
 	if (check_user && strcmp(c->user, "root") != 0 && getpwnam(c->user) == NULL)
 		PROBLEM("user: no user '%s' on this host (create it, or set user)\n", c->user);
+	/* names (issue 13): NAME<00> cannot be both this node's unique name
+	 * and its workgroup's group name: an owner's NB_FLAGS has one G bit
+	 * (RFC 1002 §4.2.13). */
+	if (strcmp(c->name, c->workgroup) == 0)
+		PROBLEM("netbios name: '%s' is also the workgroup; a name is unique or a group, "
+		    "not both\n", c->name);
+	for (unsigned i = 0; i < c->naliases; i++)
+		if (strcmp(c->aliases[i], c->workgroup) == 0)
+			PROBLEM("netbios aliases: '%s' is also the workgroup; a name is unique or a "
+			    "group, not both\n", c->aliases[i]);
 #undef PROBLEM
 	return problems;
 }

@@ -499,6 +499,13 @@ test_check(void)
 	MSL_CHECK_EQ(set("interfaces = lo"), 0);
 	MSL_CHECK_EQ(set("user = root"), 0);
 	MSL_CHECK_EQ(msl_netconf_check(&c, 1, why, sizeof why), 0);
+	/* names (issue 13): a name that is also the workgroup. */
+	MSL_CHECK_EQ(set("netbios name = wg"), 0);
+	MSL_CHECK_EQ(set("workgroup = WG"), 0);
+	MSL_CHECK_EQ(set("netbios aliases = files wg"), 0);
+	MSL_CHECK_EQ(msl_netconf_check(&c, 0, why, sizeof why), 2);
+	MSL_CHECK(strstr(why, "netbios name: 'WG' is also the workgroup") != NULL);
+	MSL_CHECK(strstr(why, "netbios aliases: 'WG' is also the workgroup") != NULL);
 }
 
 MSL_TEST_LIST(
