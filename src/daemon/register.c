@@ -5,8 +5,8 @@
  * ones, giving one up when another node defends it first, releasing them
  * at stop.
  *
- * RFC 1002 §5.1.1.1 (B-node add name): broadcast a NAME REGISTRATION
- * REQUEST, BCAST_REQ_RETRY_COUNT (3) times BCAST_REQ_RETRY_TIMEOUT
+ * RFC 1002 §5.1.1.1 (B-node add name; RFC 1001 §15.2.2.1 tells the same
+ * exchange in prose): broadcast a NAME REGISTRATION REQUEST, BCAST_REQ_RETRY_COUNT (3) times BCAST_REQ_RETRY_TIMEOUT
  * (250 ms) apart; a NEGATIVE NAME REGISTRATION RESPONSE means another node
  * owns the name; silence means the name is ours, which a NAME OVERWRITE
  * DEMAND tells everyone.  RFC 1002 §5.1.1.5 (B-node incoming packets): a
