@@ -21,6 +21,8 @@ pkgs+=(dpkg-dev debhelper lintian)
 pkgs+=(libzmq3-dev)
 if [ "${1:-}" = "--net" ]; then
   pkgs+=(iproute2 samba tshark)
+  # names (issue 13): the names suites check `mailslot lookup --json` with jq.
+  pkgs+=(jq)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

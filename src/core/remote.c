@@ -79,7 +79,8 @@ nbns_query(const struct msl_netconf *conf, const char *name, uint32_t *ip,
 		id = (uint16_t)(msl_now_ns() ^ (uint64_t)getpid());
 	if (nif <= 0 || conf->ns_port == 0)
 		return -1;
-	if (msl_nbname_make(&nb, name, MSL_NBSUFFIX_WORKSTATION, NULL) != MSL_PE_OK)
+	/* names (issue 13): the question is in our NetBIOS scope. */
+	if (msl_nbname_make(&nb, name, MSL_NBSUFFIX_WORKSTATION, conf->scope) != MSL_PE_OK)
 		return -1;
 	msl_nbns_query_init(&q, id, &nb, 1);
 	if (msl_nbns_query_build(&q, pkt, sizeof pkt, &len) != MSL_PE_OK)
@@ -265,7 +266,7 @@ send_self(struct msl_remote *r, const void *data, size_t len)
 		/* docs/protocol.md §1.2: SOURCE_IP is the address of the interface the
 		 * datagram leaves by. */
 		if (msl_net_build_dgram(r->type, r->conf.name, srcs[i], r->udp_port, r->dst,
-		    MSL_NBSUFFIX_WORKSTATION, r->mailslot, data, len, buf, &used) != MSL_PE_OK)
+		    MSL_NBSUFFIX_WORKSTATION, r->mailslot, data, len, buf, &used, r->conf.scope) != MSL_PE_OK)
 			return MAILSLOT_E_MSGSIZE;
 		if (msl_udp_send(r->udp, buf, used, dsts[i], r->conf.port) == 0)
 			sent++;

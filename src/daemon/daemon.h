@@ -14,7 +14,10 @@
  *   rules.c    the receive rules: what to do with one datagram or one
  *              name query (pure: no system call)
  *   relay.c    delivery into local mailslots through the core's relay role
- *   names.c    answering name queries on UDP 137
+ *   names.c    answering name queries and node status on UDP 137
+ *   nametab.c  the names this node owns and their state (pure)
+ *   register.c registering, defending and releasing them (RFC 1001/1002
+ *              B-node), on a timer in the event loop
  *   outbox.c   sending local writers' datagrams
  *   control.c  the local control socket (statistics, node information)
  *   log.c      logging to stderr or the journal
@@ -54,6 +57,15 @@
 	X(nbns_queries)         /* name queries read on UDP 137           */ \
 	X(nbns_answered)        /* ... answered for our names             */ \
 	X(nbns_ignored)         /* other names, responses, malformed      */ \
+	/* names (issue 13): owning names, node status, scopes */            \
+	X(names_held)           /* names held now (a gauge)               */ \
+	X(name_registrations)   /* registration requests broadcast        */ \
+	X(name_conflicts)       /* names given up: another node owns them */ \
+	X(name_defended)        /* negative responses sent for our names  */ \
+	X(name_releases)        /* release requests broadcast on stop     */ \
+	X(nbns_status_answered) /* node status requests answered          */ \
+	X(drop_other_scope)     /* datagrams for another NetBIOS scope    */ \
+	X(nbns_other_scope)     /* name service packets of another scope  */ \
 	X(tx_datagrams)         /* datagrams sent for local writers       */ \
 	X(tx_errors)                                                         \
 	X(ctl_requests)
@@ -145,11 +157,33 @@ struct msld_verdict {
 };
 
 /* What a name query gets (RFC 1002 §4.2.13). */
-enum msld_answer { MSLD_IGNORE, MSLD_ANSWER_UNIQUE, MSLD_ANSWER_GROUP };
+enum msld_answer { MSLD_IGNORE, MSLD_ANSWER_UNIQUE, MSLD_ANSWER_GROUP, MSLD_ANSWER_STATUS };
+
+/* ---- names (issue 13): the names this node owns (nametab.c) ------------
+ * NAME<00> and each alias<00> (unique) and WORKGROUP<00> (group), all in
+ * the configured scope. */
+#define MSLD_NAMES (2 + MSL_NET_MAX_ALIASES)
+enum msld_name_state {
+	MSLD_NAME_REGISTERING, /* requests broadcast, nobody objected yet  */
+	MSLD_NAME_HELD,        /* registered: answered for and defended    */
+	MSLD_NAME_LOST,        /* another node defended it first: given up */
+	MSLD_NAME_CONFLICT,    /* a NAME CONFLICT DEMAND came: given up    */
+};
+struct msld_name {
+	struct msl_nbname nb;
+	int group;
+	enum msld_name_state state;
+	unsigned sent;   /* registration requests sent so far             */
+	uint16_t trn_id; /* the requests' NAME_TRN_ID                     */
+	uint64_t due;    /* CLOCK_MONOTONIC ns of the next step; 0: none  */
+	uint32_t owner;  /* LOST/CONFLICT: who objected, network order    */
+	uint64_t defended; /* negative answers sent for it                */
+};
 
 /* ---- the state ------------------------------------------------------------ */
 
-enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX };
+enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX,
+	MSLD_T_NAMES /* names (issue 13): register.c's timer */ };
 
 /* One descriptor in the epoll set; the event's data points here. */
 struct msld_watch {
@@ -215,6 +249,12 @@ struct msld {
 	unsigned busy_next;
 	struct msld_pending pend[MSLD_PENDING];
 	int npend;
+
+	/* names (issue 13): the names this node owns, and register.c's
+	 * timerfd. */
+	struct msld_name names[MSLD_NAMES];
+	unsigned nnames;
+	struct msld_watch name_timer;
 };
 
 /* ---- rules.c: pure decisions --------------------------------------------- */
@@ -235,6 +275,33 @@ int msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict
  */
 enum msld_answer msld_decide_query(struct msld *d, const struct msld_dgram *in,
     struct msl_nbns_query *q);
+
+/* ---- nametab.c: the name table (pure) ------------------------------------ */
+
+/*
+ * msld_names_load rebuilds the table from the configuration: names that
+ * were there before keep their state, new ones start REGISTERING (due
+ * now).  Entries that are no longer configured are copied to gone[]
+ * (room for MSLD_NAMES), so that the caller can release them; it returns
+ * how many.
+ */
+unsigned msld_names_load(struct msld *d, struct msld_name gone[MSLD_NAMES]);
+
+/* msld_names_find returns the entry for a name (suffix and scope
+ * included, ASCII case ignored), or NULL. */
+struct msld_name *msld_names_find(struct msld *d, const struct msl_nbname *n);
+
+/* msld_name_answers tells whether queries for the entry are answered: it
+ * is being registered or held (RFC 1002 §5.1.1.5: a name in the table and
+ * not in conflict). */
+int msld_name_answers(const struct msld_name *e);
+
+/* msld_names_count_held sets the names_held gauge from the table. */
+void msld_names_count_held(struct msld *d);
+
+/* rules.c (names): msld_ns_from_ok applies "hosts allow", "hosts deny"
+ * and "interfaces" to a name service packet that is not a query. */
+int msld_ns_from_ok(const struct msld *d, const struct msld_dgram *in);
 
 /* msld_count_delivery counts the outcome of one delivery: delivered, or
  * the drop counter its error stands for. */
@@ -276,6 +343,18 @@ void msld_relay_close_all(struct msld *d);
 
 /* names.c */
 void msld_on_names(struct msld *d);
+
+/* register.c (names, issue 13): msld_names_start opens the timer and
+ * starts registering (0, or -1 when the timer cannot be made);
+ * msld_on_name_timer takes the next steps; msld_names_packet handles a
+ * registration, release or response packet that names.c read;
+ * msld_names_reload follows a new configuration; msld_names_release
+ * broadcasts NAME RELEASE REQUESTs for what is held, at stop. */
+int msld_names_start(struct msld *d);
+void msld_on_name_timer(struct msld *d);
+void msld_names_packet(struct msld *d, const struct msl_nbns_pkt *p, const struct msld_rx *rx);
+void msld_names_reload(struct msld *d);
+void msld_names_release(struct msld *d);
 
 /* outbox.c */
 int msld_outbox_open(struct msld *d);

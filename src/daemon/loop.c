@@ -58,6 +58,10 @@ dispatch(struct msld *d, struct msld_watch *w)
 		break;
 	case MSLD_T_SIGNAL:
 		return on_signal(d);
+	case MSLD_T_NAMES:
+		/* names (issue 13): registration retries. */
+		msld_on_name_timer(d);
+		break;
 	}
 	return 0;
 }

@@ -5,7 +5,8 @@
  * It owns UDP 138 (the NetBIOS datagram service, RFC 1002 §6), turns each
  * Remote Mailslot Protocol datagram addressed to this node into a message
  * in the local mailslot of that name, answers NetBIOS name queries for the
- * node's name on UDP 137 so that peers can resolve \\THISHOST, and sends
+ * node's name on UDP 137 so that peers can resolve \\THISHOST (registering
+ * and defending its names as a B-node, register.c), and sends
  * datagrams for local writers of \\host, \\domain and \\* names so that
  * they leave from port 138 (docs/protocol.md §2.3: Windows replies go to 138).
  *
@@ -50,7 +51,8 @@ usage(FILE *to)
 	    "  foreground and logs to stderr (the journal under systemd).\n"
 	    "  -c FILE       configuration file (default $MAILSLOT_CONFIG, else %s)\n"
 	    "  -o KEY=VALUE  one setting, applied after the file (repeatable): netbios name,\n"
-	    "                workgroup, port, ns port, user, log level, interfaces, allow\n"
+	    "                workgroup, port, ns port, user, log level, interfaces, allow,\n"
+	    "                netbios aliases, netbios scope\n"
 	    "  -t            check the configuration, print it and exit\n"
 	    "  -h, --help    this text;  -V, --version  the version\n",
 	    MSL_NET_CONF_PATH);
@@ -159,6 +161,7 @@ reload(struct msld *d)
 	c.ns_port = d->conf.ns_port;
 	memcpy(c.user, d->conf.user, sizeof c.user);
 	d->conf = c;
+	msld_names_reload(d);
 	msld_log(d, MSL_LOG_INFO, "event=reload result=ok name=%s workgroup=%s", c.name, c.workgroup);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s (reloaded)", c.name, c.workgroup);
 }
@@ -214,6 +217,9 @@ start(struct msld *d)
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
 	    msld_watch_add(d, &d->out) != 0)
 		return EX_OSERR;
+	/* names (issue 13): register the names; the loop takes the retries. */
+	if (msld_names_start(d) != 0)
+		return EX_OSERR;
 	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s: datagrams on UDP %u, names on %s%u",
@@ -250,6 +256,8 @@ main(int argc, char **argv)
 	if ((rc = start(&d)) != EX_OK)
 		return rc;
 	rc = msld_run(&d);
+	/* names (issue 13): RFC 1002 §5.1.1.3, release what we hold. */
+	msld_names_release(&d);
 	msld_relay_close_all(&d);
 	mailslot_close(d.outbox);
 	return rc;

@@ -82,7 +82,7 @@ outbox_queue(struct msld *d, const uint8_t *p, size_t len)
 		t = &d->txq[d->ntx];
 		if (msl_net_build_dgram(s.type, d->conf.name, srcs[i], d->conf.port, s.dst_name,
 		    s.suffix, slot, p + sizeof s + s.mailslot_len, s.data_len, t->buf,
-		    &t->len) != MSL_PE_OK)
+		    &t->len, d->conf.scope) != MSL_PE_OK)
 			goto bad;
 		/* Always the datagram port: a local writer may not use the
 		 * daemon to send from 138 to other services (ctl.h). */

@@ -38,15 +38,15 @@ iface_ok(const struct msl_netconf *c, const char *ifname)
 	return 0;
 }
 
-/* name_is tells whether a NetBIOS name (any suffix, no scope) is `want`,
- * compared without regard to ASCII case; the name bytes are space padded,
- * or NUL padded for "*" (RFC 1002 §4.1). */
+/* name_is tells whether a NetBIOS name (any suffix; the scope is checked
+ * apart, scope_ok) is `want`, compared without regard to ASCII case; the
+ * name bytes are space padded, or NUL padded for "*" (RFC 1002 §4.1). */
 static int
 name_is(const struct msl_nbname *n, const char *want)
 {
 	size_t wl = strlen(want);
 
-	if (n->nb_scope_len != 0 || wl > MSL_NBNAME_CHARS)
+	if (wl > MSL_NBNAME_CHARS)
 		return 0;
 	for (size_t i = 0; i < MSL_NBNAME_CHARS; i++) {
 		uint8_t ch = n->nb_raw[i];
@@ -70,6 +70,14 @@ ours(const struct msl_netconf *c, const struct msl_nbname *n)
 		if (name_is(n, c->aliases[i]))
 			return 1;
 	return 0;
+}
+
+/* scope_ok tells whether a name is in this node's NetBIOS scope (names,
+ * issue 13): RFC 1001 §9, nodes of other scopes are not there for us. */
+static int
+scope_ok(const struct msl_netconf *c, const struct msl_nbname *n)
+{
+	return msl_strcaseeq(n->nb_scope, c->scope);
 }
 
 /* fnv1a hashes a datagram for the duplicate cache. */
@@ -161,6 +169,8 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	/* docs/protocol.md §1.6 rule 4 and §4.2: our name, our workgroup or "*", any
 	 * suffix, whatever the message type says. */
 	const struct msl_nbname *dst = &m.md_dgm.dg_dst;
+	if (!scope_ok(&d->conf, dst))
+		return drop(d, v, MSLD_C_drop_other_scope, MSL_PE_OK);
 	if (!ours(&d->conf, dst) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*"))
 		return drop(d, v, MSLD_C_drop_not_our_name, MSL_PE_OK);
 	if (duplicate(d, in, m.md_dgm.dg_id))
@@ -177,26 +187,41 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 enum msld_answer
 msld_decide_query(struct msld *d, const struct msld_dgram *in, struct msl_nbns_query *q)
 {
-	enum msld_answer a = MSLD_IGNORE;
+	const struct msld_name *e;
 
 	if (msl_nbns_query_parse(in->buf, in->len, q) != MSL_PE_OK ||
-	    q->nq_type != MSL_NBNS_TYPE_NB || !iface_ok(&d->conf, in->ifname) ||
-	    !allowed(&d->conf, in->ip)) {
+	    !iface_ok(&d->conf, in->ifname) || !allowed(&d->conf, in->ip)) {
 		d->stats.n[MSLD_C_nbns_ignored]++;
 		return MSLD_IGNORE;
 	}
 	d->stats.n[MSLD_C_nbns_queries]++;
-	/* [MS-MAIL] §3.2.3: a mailslot server registers NAME<00> (unique)
-	 * and WORKGROUP<00> (group); those are the names we answer for. */
-	if (msl_nbname_suffix(&q->nq_name) == MSL_NBSUFFIX_WORKSTATION) {
-		if (ours(&d->conf, &q->nq_name))
-			a = MSLD_ANSWER_UNIQUE;
-		else if (name_is(&q->nq_name, d->conf.workgroup))
-			a = MSLD_ANSWER_GROUP;
+	if (!scope_ok(&d->conf, &q->nq_name)) {
+		d->stats.n[MSLD_C_nbns_other_scope]++;
+		return MSLD_IGNORE;
 	}
-	if (a == MSLD_IGNORE)
+	/* RFC 1002 §4.2.17: a node status request names "*" or one of our
+	 * names; the answer lists them all. */
+	if (q->nq_type == MSL_NBNS_TYPE_NBSTAT) {
+		if (name_is(&q->nq_name, "*") || msld_names_find(d, &q->nq_name) != NULL)
+			return MSLD_ANSWER_STATUS;
 		d->stats.n[MSLD_C_nbns_ignored]++;
-	return a;
+		return MSLD_IGNORE;
+	}
+	/* [MS-MAIL] §3.2.3: a mailslot server registers NAME<00> (unique)
+	 * and WORKGROUP<00> (group); those are the names we answer for,
+	 * unless another node owns them (RFC 1002 §5.1.1.5). */
+	e = msld_names_find(d, &q->nq_name);
+	if (e == NULL || !msld_name_answers(e)) {
+		d->stats.n[MSLD_C_nbns_ignored]++;
+		return MSLD_IGNORE;
+	}
+	return e->group ? MSLD_ANSWER_GROUP : MSLD_ANSWER_UNIQUE;
+}
+
+int
+msld_ns_from_ok(const struct msld *d, const struct msld_dgram *in)
+{
+	return allowed(&d->conf, in->ip) && iface_ok(&d->conf, in->ifname);
 }
 
 enum msld_counter

@@ -18,6 +18,9 @@
  * interface. */
 static struct msld d;
 
+/* Names a reload drops (msld_names_load). */
+static struct msld_name gone[MSLD_NAMES];
+
 static void
 setup(const char *const *sets)
 {
@@ -29,6 +32,7 @@ setup(const char *const *sets)
 	MSL_CHECK(msl_netconf_assign(&d.conf, "workgroup = WG", err, sizeof err) == 0);
 	for (; sets && *sets; sets++)
 		MSL_CHECK(msl_netconf_assign(&d.conf, *sets, err, sizeof err) == 0);
+	MSL_CHECK_EQ(msld_names_load(&d, gone), 0);
 }
 
 /* One datagram on the wire and where it came from. */
@@ -92,7 +96,7 @@ drops(void)
 {
 	return d.stats.n[MSLD_C_drop_not_allowed] + d.stats.n[MSLD_C_drop_wrong_interface] +
 	    d.stats.n[MSLD_C_drop_malformed] + d.stats.n[MSLD_C_drop_not_our_name] +
-	    d.stats.n[MSLD_C_drop_duplicate];
+	    d.stats.n[MSLD_C_drop_duplicate] + d.stats.n[MSLD_C_drop_other_scope];
 }
 
 /* check_drop decides p and checks that it went to counter c alone; v
@@ -245,7 +249,14 @@ test_name_with_scope_is_not_ours(void)
 	MSL_CHECK(msl_nbname_make(&s.ms_src, "HOSTA", 0, NULL) == MSL_PE_OK);
 	MSL_CHECK(msl_nbname_make(&s.ms_dst, "HOSTB", 0, "other.scope") == MSL_PE_OK);
 	MSL_CHECK(msl_mdgm_build(&s, p.buf, sizeof p.buf, &p.len) == MSL_PE_OK);
-	check_drop(&p, MSLD_C_drop_not_our_name);
+	check_drop(&p, MSLD_C_drop_other_scope);
+	/* names (issue 13): with that scope configured it is ours, and an
+	 * unscoped one is not. */
+	setup((const char *const[]){ "netbios scope = OTHER.scope", NULL });
+	check_deliver(&p, "a");
+	make_to(&p, "HOSTB");
+	check_drop(&p, MSLD_C_drop_other_scope);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_other_scope], 1);
 }
 
 static void
@@ -461,20 +472,30 @@ test_delivery_outcomes(void)
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_rx_datagrams], 0);
 }
 
-/* query builds a name query for name<suffix> into p. */
+/* query_scoped builds a name query for name<suffix> in scope into p;
+ * status makes it a node status request. */
 static void
-query(struct pkt *p, const char *name, uint8_t suffix)
+query_scoped(struct pkt *p, const char *name, uint8_t suffix, const char *scope, int status)
 {
 	struct msl_nbns_query q;
 	struct msl_nbname nb;
 
-	MSL_CHECK(msl_nbname_make(&nb, name, suffix, NULL) == MSL_PE_OK);
+	MSL_CHECK(msl_nbname_make(&nb, name, suffix, scope) == MSL_PE_OK);
 	msl_nbns_query_init(&q, 0x1234, &nb, 1);
+	if (status)
+		msl_nbns_status_query_init(&q, 0x1234, &nb);
 	MSL_CHECK(msl_nbns_query_build(&q, p->buf, sizeof p->buf, &p->len) == MSL_PE_OK);
 	p->ip = htonl(0x0a010203);
 	p->port = MSL_NBNS_PORT;
 	p->ifname = "eth1";
 	p->now = SEC;
+}
+
+/* query builds a name query for name<suffix>, no scope, into p. */
+static void
+query(struct pkt *p, const char *name, uint8_t suffix)
+{
+	query_scoped(p, name, suffix, NULL, 0);
 }
 
 static enum msld_answer
@@ -535,7 +556,77 @@ test_name_queries_follow_allow_and_interfaces(void)
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_nbns_ignored], 2);
 }
 
+/* names (issue 13): aliases are names; a name given up is not answered
+ * for; node status asks for "*" or one of our names. */
+static void
+test_name_table_decides_answers(void)
+{
+	struct pkt p;
+
+	setup((const char *const[]){ "netbios aliases = files hostb", NULL });
+	MSL_CHECK_EQ(d.nnames, 3);
+	query(&p, "FILES", MSL_NBSUFFIX_WORKSTATION);
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_UNIQUE);
+	struct msl_nbname nb;
+	MSL_CHECK(msl_nbname_make(&nb, "files", 0, NULL) == MSL_PE_OK);
+	struct msld_name *e = msld_names_find(&d, &nb);
+	MSL_CHECK(e != NULL && !e->group);
+	e->state = MSLD_NAME_LOST;
+	MSL_CHECK_EQ(ask(&p), MSLD_IGNORE);
+	e->state = MSLD_NAME_CONFLICT;
+	MSL_CHECK_EQ(ask(&p), MSLD_IGNORE);
+	e->state = MSLD_NAME_HELD;
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_UNIQUE);
+	msld_names_count_held(&d);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_names_held], 1);
+
+	query_scoped(&p, "*", 0, NULL, 1);
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_STATUS);
+	query_scoped(&p, "hostb", 0, NULL, 1);
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_STATUS);
+	query_scoped(&p, "nobody", 0, NULL, 1);
+	MSL_CHECK_EQ(ask(&p), MSLD_IGNORE);
+
+	/* A reload keeps the state of the names that stay and hands back
+	 * the ones that go. */
+	d.conf.naliases = 0;
+	MSL_CHECK(msl_netconf_assign(&d.conf, "netbios aliases = other", (char[64]){ 0 }, 64) == 0);
+	MSL_CHECK_EQ(msld_names_load(&d, gone), 1);
+	MSL_CHECK_EQ(gone[0].state, MSLD_NAME_HELD);
+	MSL_CHECK(msl_nbname_casecmp(&gone[0].nb, &nb) == 0);
+	MSL_CHECK_EQ(d.nnames, 3);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_names_held], 0);
+	d.conf.naliases = 0;
+	MSL_CHECK_EQ(msld_names_load(&d, gone), 1);
+	MSL_CHECK_EQ(gone[0].state, MSLD_NAME_REGISTERING);
+	MSL_CHECK_EQ(d.nnames, 2);
+}
+
+/* names (issue 13): queries of another scope are not ours, and counted. */
+static void
+test_scoped_queries(void)
+{
+	struct pkt p;
+
+	setup((const char *const[]){ "netbios scope = corp", NULL });
+	query_scoped(&p, "HOSTB", 0, "CORP", 0);
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_UNIQUE);
+	query_scoped(&p, "wg", 0, "corp", 0);
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_GROUP);
+	query(&p, "HOSTB", 0);
+	MSL_CHECK_EQ(ask(&p), MSLD_IGNORE);
+	query_scoped(&p, "HOSTB", 0, "lab", 0);
+	MSL_CHECK_EQ(ask(&p), MSLD_IGNORE);
+	query_scoped(&p, "*", 0, "lab", 1);
+	MSL_CHECK_EQ(ask(&p), MSLD_IGNORE);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_nbns_other_scope], 3);
+	query_scoped(&p, "*", 0, "corp", 1);
+	MSL_CHECK_EQ(ask(&p), MSLD_ANSWER_STATUS);
+}
+
 MSL_TEST_LIST(
+    MSL_TEST(test_name_table_decides_answers),
+    MSL_TEST(test_scoped_queries),
     MSL_TEST(test_good_datagram_is_delivered_with_its_origin),
     MSL_TEST(test_empty_message_is_delivered),
     MSL_TEST(test_our_name_workgroup_and_star_any_suffix),

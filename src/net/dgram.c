@@ -14,7 +14,7 @@
 msl_perr
 msl_net_build_dgram(uint8_t type, const char *src, uint32_t src_ip,
     uint16_t src_port, const char *dst, uint8_t suffix, const char *mailslot,
-    const void *data, size_t len, uint8_t *buf, size_t *used)
+    const void *data, size_t len, uint8_t *buf, size_t *used, const char *scope)
 {
 	static uint16_t next_id;
 	struct msl_mdgm_send s = {
@@ -39,10 +39,11 @@ msl_net_build_dgram(uint8_t type, const char *src, uint32_t src_ip,
 		__atomic_compare_exchange_n(&next_id, &zero, seed, 0, __ATOMIC_RELAXED,
 		    __ATOMIC_RELAXED);
 	s.ms_id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
-	/* docs/protocol.md §2.4: the source name is the sender's <00> name. */
-	if ((e = msl_nbname_make(&s.ms_src, src, MSL_NBSUFFIX_WORKSTATION, NULL)) != MSL_PE_OK)
+	/* docs/protocol.md §2.4: the source name is the sender's <00> name.
+	 * Both names carry the node's NetBIOS scope (RFC 1001 §9). */
+	if ((e = msl_nbname_make(&s.ms_src, src, MSL_NBSUFFIX_WORKSTATION, scope)) != MSL_PE_OK)
 		return e;
-	if ((e = msl_nbname_make(&s.ms_dst, dst, suffix, NULL)) != MSL_PE_OK)
+	if ((e = msl_nbname_make(&s.ms_dst, dst, suffix, scope)) != MSL_PE_OK)
 		return e;
 	return msl_mdgm_build(&s, buf, MSL_MDGM_MAX, used);
 }

@@ -20,12 +20,13 @@
  * header says src_ip (network order) and src_port, the source name is
  * src<00> (docs/protocol.md §2.4), the destination dst<suffix>; the SMB part uses the
  * Windows profile.  mailslot is the whole "\MAILSLOT\..." name.  buf must
- * hold MSL_MDGM_MAX bytes.  Returns the codec's result; *used is the
+ * hold MSL_MDGM_MAX bytes.  Both names are in scope, the node's NetBIOS
+ * scope (NULL or "" for none).  Returns the codec's result; *used is the
  * payload size.  Thread-safe: each call takes the next DGM_ID.
  */
 msl_perr msl_net_build_dgram(uint8_t type, const char *src, uint32_t src_ip,
     uint16_t src_port, const char *dst, uint8_t suffix, const char *mailslot,
-    const void *data, size_t len, uint8_t *buf, size_t *used);
+    const void *data, size_t len, uint8_t *buf, size_t *used, const char *scope);
 
 /*
  * msl_net_max_data is the largest message this node sends to the

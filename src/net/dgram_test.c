@@ -21,7 +21,7 @@ build(const char *mailslot, size_t len, uint8_t *buf, struct msl_mdgm *m)
 {
 	size_t used = 0;
 	msl_perr e = msl_net_build_dgram(MSL_NBDGM_DIRECT_UNIQUE, "sender", htonl(0x0a000001),
-	    MSL_NBDGM_PORT, "peer", MSL_NBSUFFIX_WORKSTATION, mailslot, data, len, buf, &used);
+	    MSL_NBDGM_PORT, "peer", MSL_NBSUFFIX_WORKSTATION, mailslot, data, len, buf, &used, NULL);
 
 	if (e == MSL_PE_OK)
 		MSL_CHECK_EQ(msl_mdgm_parse(buf, used, m), MSL_PE_OK);
@@ -78,11 +78,11 @@ test_bad_names_are_refused(void)
 	size_t used;
 
 	MSL_CHECK(msl_net_build_dgram(MSL_NBDGM_DIRECT_UNIQUE, "", 0, MSL_NBDGM_PORT, "peer", 0,
-	    "\\MAILSLOT\\a", data, 1, buf, &used) != MSL_PE_OK);
+	    "\\MAILSLOT\\a", data, 1, buf, &used, NULL) != MSL_PE_OK);
 	MSL_CHECK(msl_net_build_dgram(MSL_NBDGM_DIRECT_UNIQUE, "sender", 0, MSL_NBDGM_PORT,
-	    "0123456789abcdef", 0, "\\MAILSLOT\\a", data, 1, buf, &used) != MSL_PE_OK);
+	    "0123456789abcdef", 0, "\\MAILSLOT\\a", data, 1, buf, &used, NULL) != MSL_PE_OK);
 	MSL_CHECK(msl_net_build_dgram(MSL_NBDGM_DIRECT_UNIQUE, "sender", 0, MSL_NBDGM_PORT, "peer",
-	    0, "\\PIPE\\a", data, 1, buf, &used) != MSL_PE_OK);
+	    0, "\\PIPE\\a", data, 1, buf, &used, NULL) != MSL_PE_OK);
 }
 
 static void
@@ -111,7 +111,27 @@ test_max_data(void)
 	}
 }
 
+/* names (issue 13): a scope goes on both names. */
+static void
+test_scope(void)
+{
+	uint8_t buf[MSL_MDGM_MAX];
+	struct msl_mdgm m;
+	size_t used;
+
+	MSL_CHECK_EQ(msl_net_build_dgram(MSL_NBDGM_DIRECT_GROUP, "sender", 0, MSL_NBDGM_PORT, "wg", 0,
+	    "\\MAILSLOT\\a", data, 1, buf, &used, "corp.example"), MSL_PE_OK);
+	MSL_CHECK_EQ(msl_mdgm_parse(buf, used, &m), MSL_PE_OK);
+	MSL_CHECK(strcmp(m.md_dgm.dg_src.nb_scope, "corp.example") == 0);
+	MSL_CHECK(strcmp(m.md_dgm.dg_dst.nb_scope, "corp.example") == 0);
+	MSL_CHECK_EQ(msl_net_build_dgram(MSL_NBDGM_DIRECT_GROUP, "sender", 0, MSL_NBDGM_PORT, "wg", 0,
+	    "\\MAILSLOT\\a", data, 1, buf, &used, ""), MSL_PE_OK);
+	MSL_CHECK_EQ(msl_mdgm_parse(buf, used, &m), MSL_PE_OK);
+	MSL_CHECK_EQ(m.md_dgm.dg_dst.nb_scope_len, 0);
+}
+
 MSL_TEST_LIST(
+    MSL_TEST(test_scope),
     MSL_TEST(test_fields),
     MSL_TEST(test_ids_differ),
     MSL_TEST(test_bad_names_are_refused),

@@ -304,6 +304,26 @@ add_list(struct msl_netconf *c, enum list_kind k, const char *key, const char *v
 	return 0;
 }
 
+/*
+ * set_scope checks a "netbios scope": dotted DNS-style labels of 1-63
+ * bytes (RFC 1001 §9, RFC 1002 §4.1), no blanks, and short enough that
+ * every name of this node still fits 255 bytes on the wire.  "" clears it.
+ */
+static int
+set_scope(struct msl_netconf *c, const char *value, char *err, size_t errcap)
+{
+	struct msl_nbname probe;
+
+	for (const char *p = value; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return set_err(err, errcap, "netbios scope may hold no blank or control character", value);
+	if (value[0] != '\0' && msl_nbname_make(&probe, "X", 0, value) != MSL_PE_OK)
+		return set_err(err, errcap, "netbios scope must be dot-separated labels of 1-63 "
+		    "characters, 220 at most in all", value);
+	memcpy(c->scope, value, strlen(value) + 1);
+	return 0;
+}
+
 int
 msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
     char *err, size_t errcap)
@@ -338,6 +358,9 @@ msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
 		return add_list(c, L_ALLOW, key, value, err, errcap);
 	} else if (key_is(key, "hosts deny") || key_is(key, "deny hosts")) {
 		return add_list(c, L_DENY, key, value, err, errcap);
+	} else if (key_is(key, "netbios scope")) {
+		/* names (issue 13): the scope. */
+		return set_scope(c, value, err, errcap);
 	} else {
 		return set_err(err, errcap, "unknown setting", key);
 	}
@@ -382,6 +405,16 @@ msl_netconf_check(const struct msl_netconf *c, int check_user, char *err, size_t
 			PROBLEM("interfaces: no interface '%s' on this host (ip link lists them)\n", c->ifaces[i]);
 	if (check_user && strcmp(c->user, "root") != 0 && getpwnam(c->user) == NULL)
 		PROBLEM("user: no user '%s' on this host (create it, or set user)\n", c->user);
+	/* names (issue 13): NAME<00> cannot be both this node's unique name
+	 * and its workgroup's group name: an owner's NB_FLAGS has one G bit
+	 * (RFC 1002 §4.2.13). */
+	if (strcmp(c->name, c->workgroup) == 0)
+		PROBLEM("netbios name: '%s' is also the workgroup; a name is unique or a group, "
+		    "not both\n", c->name);
+	for (unsigned i = 0; i < c->naliases; i++)
+		if (strcmp(c->aliases[i], c->workgroup) == 0)
+			PROBLEM("netbios aliases: '%s' is also the workgroup; a name is unique or a "
+			    "group, not both\n", c->aliases[i]);
 #undef PROBLEM
 	return problems;
 }
@@ -415,6 +448,7 @@ msl_netconf_print(const struct msl_netconf *c, FILE *f)
 	fprintf(f, "\nbind interfaces only = %s\n", c->bind_only ? "yes" : "no");
 	print_prefixes(f, "hosts allow", c->allow, c->nallow);
 	print_prefixes(f, "hosts deny", c->deny, c->ndeny);
+	fprintf(f, "netbios scope =%s%s\n", c->scope[0] ? " " : "", c->scope);
 }
 
 /* The configuration is ASCII: the process locale must not decide what a

@@ -61,6 +61,10 @@ struct msl_netconf {
 	unsigned naliases;  /* "netbios aliases": more names of this node  */
 	char aliases[MSL_NET_MAX_ALIASES][MSL_NBNAME_LEN];
 	int bind_only;      /* "bind interfaces only" (see mailslotd.conf) */
+	/* names (issue 13): "netbios scope", the NetBIOS scope (RFC 1001
+	 * §9) every name of this node carries; "" for none.  Dotted,
+	 * lower-case as given, at most MSL_NBNAME_SCOPE_MAX bytes. */
+	char scope[MSL_NBNAME_SCOPE_MAX + 1];
 };
 
 /* msl_netconf_defaults fills the built-in defaults (the host name is read

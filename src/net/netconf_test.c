@@ -440,6 +440,7 @@ test_print_reads_back(void)
 	MSL_CHECK_EQ(set("interfaces = eth0 eth1"), 0);
 	MSL_CHECK_EQ(set("hosts allow = 10.1."), 0);
 	MSL_CHECK_EQ(set("hosts deny = 0.0.0.0/0"), 0);
+	MSL_CHECK_EQ(set("netbios scope = corp.example"), 0);
 	msl_netconf_print(&c, f);
 	fclose(f);
 	MSL_CHECK(strstr(buf, "log level = debug\n") != NULL);
@@ -455,6 +456,31 @@ test_print_reads_back(void)
 	}
 	fclose(f);
 	MSL_CHECK(memcmp(&again, &c, sizeof c) == 0);
+}
+
+/* names (issue 13): "netbios scope" takes a dotted scope and refuses
+ * what could not travel (RFC 1002 §4.1). */
+static void
+test_scope(void)
+{
+	char big[300];
+
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(c.scope[0], '\0');
+	MSL_CHECK_EQ(set("netbios scope = corp.example"), 0);
+	MSL_CHECK(strcmp(c.scope, "corp.example") == 0);
+	MSL_CHECK_EQ(set("NetBIOS_Scope = lab"), 0);
+	MSL_CHECK(strcmp(c.scope, "lab") == 0);
+	refused("netbios scope = a..b", "netbios scope must be", "'a..b'");
+	refused("netbios scope = .lead", "netbios scope must be", "'.lead'");
+	memset(big, 'x', 64);
+	memcpy(big, "netbios scope = ", 16);
+	memset(big + 16, 'x', 64);
+	big[80] = '\0';
+	refused(big, "netbios scope must be", "xxxx");
+	refused("netbios scope = a\tb", "no blank or control", "a\tb");
+	MSL_CHECK_EQ(set("netbios scope ="), 0);
+	MSL_CHECK_EQ(c.scope[0], '\0');
 }
 
 /* msl_netconf_check finds what leaves a daemon deaf. */
@@ -473,6 +499,13 @@ test_check(void)
 	MSL_CHECK_EQ(set("interfaces = lo"), 0);
 	MSL_CHECK_EQ(set("user = root"), 0);
 	MSL_CHECK_EQ(msl_netconf_check(&c, 1, why, sizeof why), 0);
+	/* names (issue 13): a name that is also the workgroup. */
+	MSL_CHECK_EQ(set("netbios name = wg"), 0);
+	MSL_CHECK_EQ(set("workgroup = WG"), 0);
+	MSL_CHECK_EQ(set("netbios aliases = files wg"), 0);
+	MSL_CHECK_EQ(msl_netconf_check(&c, 0, why, sizeof why), 2);
+	MSL_CHECK(strstr(why, "netbios name: 'WG' is also the workgroup") != NULL);
+	MSL_CHECK(strstr(why, "netbios aliases: 'WG' is also the workgroup") != NULL);
 }
 
 MSL_TEST_LIST(
@@ -491,4 +524,5 @@ MSL_TEST_LIST(
     MSL_TEST(test_parse_name),
     MSL_TEST(test_samba_vocabulary),
     MSL_TEST(test_print_reads_back),
+    MSL_TEST(test_scope),
     MSL_TEST(test_check))

@@ -45,5 +45,7 @@ int cmd_recv(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+/* lookup.c (names, issue 13) */
+int cmd_lookup(int argc, char **argv);
 
 #endif /* MSL_CLI_H */

@@ -22,6 +22,8 @@ check "commands" bash -c "$(declare -f complete_words _mailslot _mailslot_names)
 check "--format values" bash -c "$(declare -f complete_words _mailslot _mailslot_names); complete_words mailslot recv x --format j | grep -qx json"
 check "list -o columns after a comma" bash -c "$(declare -f complete_words _mailslot _mailslot_names); complete_words mailslot list -o name,wri | grep -qx name,writers"
 check "recv options" bash -c "$(declare -f complete_words _mailslot _mailslot_names); complete_words mailslot recv x --ti | grep -qx -- --timeout"
+check "lookup and its options" bash -c "$(declare -f complete_words _mailslot _mailslot_names); complete_words mailslot look | grep -qx lookup && complete_words mailslot lookup --ser | grep -qx -- --server"
+check "mailslotd -o netbios scope" bash -c "$(declare -f complete_words _mailslotd); complete_words mailslotd -o 'netbios s' | grep -qx 'netbios scope='"
 check "mailslotd -o keys" bash -c "$(declare -f complete_words _mailslotd); complete_words mailslotd -o 'hosts a' | grep -qx 'hosts allow='"
 "$bin" recv 'comp\box' >/dev/null 2>&1 &
 "$bin" wait 'comp\box'

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mailslot.c - the command-line tool: receive, send, wait for and list
- * mailslots, and read mailslotd's counters.
+ * mailslots, read mailslotd's counters, look up NetBIOS names.
  *
  * Written for scripts as much as for people: every output form keeps
  * message boundaries and lets no control byte reach a terminal (fmt.c),
@@ -83,10 +83,12 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{ "recv", cmd_recv }, { "send", cmd_send }, { "wait", cmd_wait },
 		{ "list", cmd_list }, { "stats", cmd_stats },
+		/* names (issue 13) */
+		{ "lookup", cmd_lookup },
 	};
 
 	if (argc < 2)
-		return bad_usage(NULL, "missing command: recv, send, wait, list or stats");
+		return bad_usage(NULL, "missing command: recv, send, wait, list, stats or lookup");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		return usage(0);
@@ -100,6 +102,6 @@ main(int argc, char **argv)
 			return cmds[i].run(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return bad_usage(NULL, "unknown option '%s' (options go after the command)", cmd);
-	return bad_usage(NULL, "unknown command '%s': use recv, send, wait, list or stats", cmd);
+	return bad_usage(NULL, "unknown command '%s': use recv, send, wait, list, stats or lookup", cmd);
 }
 

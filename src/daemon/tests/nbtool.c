@@ -8,6 +8,8 @@
  *   nbtool listen PORT TIMEOUT_MS
  *   nbtool reason KIND
  *   nbtool jsonhex
+ *   nbtool nswatch PORT TIMEOUT_MS
+ *   nbtool nssend IP PORT KIND NAME TIMEOUT_MS
  *
  * send builds a DIRECT_GROUP datagram from INJECTOR<00> (this host's
  * egress address as SOURCE_IP) to DSTNAME<00> (default WG) carrying DATA
@@ -35,8 +37,20 @@
  * of KIND ("ok", or the msl_perr_str of the drop reason), so the tests
  * know which drop_<reason> counter a datagram must raise.  jsonhex reads
  * the lines of `mailslot recv --json` and prints each message's exact
- * bytes (its "base64" field) in hex, one message a line.  Exit status 2
- * is a usage or system error.
+ * bytes (its "base64" field) in hex, one message a line.
+ *
+ * For the name service (names, issue 13): nswatch binds 0.0.0.0:PORT and
+ * prints one line per registration, release or response packet that
+ * arrives within TIMEOUT_MS, flushed at once:
+ *   FROM IP KIND NAME<xx>[.scope] RCODE N ADDR IP FLAGS NB_FLAGS(hex)
+ * with KIND as msl_nbns_pkt_kind names it (register, overwrite, refresh,
+ * reg_positive, reg_negative, challenge, release, rel_positive,
+ * rel_negative, wack).  nssend sends, from an ephemeral port, a
+ * registration request (KIND register), a NAME OVERWRITE DEMAND
+ * (overwrite) or a NAME CONFLICT DEMAND (conflict) for NAME<00> owned by
+ * 10.255.0.1, and prints the first answer in the same form (exit 1 when
+ * none comes within TIMEOUT_MS).  Exit status 2 is a usage or system
+ * error.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -266,9 +280,112 @@ cmd_jsonhex(void)
 	return 0;
 }
 
+static const char *const kinds[] = {
+	"register", "overwrite", "refresh", "reg_positive", "reg_negative", "challenge",
+	"release", "rel_positive", "rel_negative", "wack",
+};
+
+/* ns_print prints one name service packet as nswatch and nssend do;
+ * returns 0, or -1 when it is not a registration or release packet. */
+static int
+ns_print(const uint8_t *buf, size_t n, const struct sockaddr_in *from)
+{
+	struct msl_nbns_pkt p;
+	char ip[INET_ADDRSTRLEN], nb[MSL_NBNAME_FMT_MAX];
+	struct in_addr owner;
+
+	if (msl_nbns_pkt_parse(buf, n, &p) != MSL_PE_OK)
+		return -1;
+	inet_ntop(AF_INET, &from->sin_addr, ip, sizeof ip);
+	msl_nbname_format(&p.np_name, nb, sizeof nb);
+	owner.s_addr = htonl(p.np_addr.na_ip);
+	printf("FROM %s %s %s RCODE %u ADDR %s FLAGS %04x\n", ip, kinds[msl_nbns_pkt_kind(&p)], nb,
+	    p.np_rcode, inet_ntoa(owner), p.np_addr.na_flags);
+	fflush(stdout);
+	return 0;
+}
+
+static int
+cmd_nswatch(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: nbtool nswatch PORT TIMEOUT_MS\n");
+		return 2;
+	}
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+		return die("nbtool: bind");
+	printf("READY\n");
+	fflush(stdout);
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	while (poll(&pf, 1, atoi(argv[2])) > 0) {
+		static uint8_t buf[2048];
+		struct sockaddr_in from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+		if (n > 0)
+			(void)ns_print(buf, (size_t)n, &from);
+	}
+	return 0;
+}
+
+static int
+cmd_nssend(int argc, char **argv)
+{
+	if (argc != 6) {
+		fprintf(stderr, "usage: nbtool nssend IP PORT KIND NAME TIMEOUT_MS\n");
+		return 2;
+	}
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
+	struct msl_nbname name;
+	struct msl_nbns_pkt p;
+	uint8_t buf[2048];
+	size_t len;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+
+	if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1 ||
+	    msl_nbname_make(&name, argv[4], 0, NULL) != MSL_PE_OK) {
+		fprintf(stderr, "nbtool: bad address or name\n");
+		return 2;
+	}
+	if (strcmp(argv[3], "register") == 0) {
+		msl_nbns_register_init(&p, 0x4242, &name, 0, 0, 0x0aff0001, 1);
+	} else if (strcmp(argv[3], "overwrite") == 0) {
+		msl_nbns_overwrite_init(&p, 0x4242, &name, 0, 0, 0x0aff0001);
+	} else if (strcmp(argv[3], "conflict") == 0) {
+		/* RFC 1002 §4.2.8: a negative registration response, CFT_ERR. */
+		struct msl_nbns_pkt req;
+		msl_nbns_register_init(&req, 0x4242, &name, 0, 0, 0x0aff0001, 0);
+		msl_nbns_reply_init(&p, &req, MSL_NBNS_RCODE_CFT_ERR);
+	} else {
+		fprintf(stderr, "nbtool: KIND is register, overwrite or conflict\n");
+		return 2;
+	}
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0 ||
+	    msl_nbns_pkt_build(&p, buf, sizeof buf, &len) != MSL_PE_OK ||
+	    sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof to) != (ssize_t)len)
+		return die("nbtool: nssend");
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	while (poll(&pf, 1, atoi(argv[5])) > 0) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+		if (n > 0 && ns_print(buf, (size_t)n, &from) == 0)
+			return 0;
+	}
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "nswatch") == 0)
+		return cmd_nswatch(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "nssend") == 0)
+		return cmd_nssend(argc - 1, argv + 1);
 	if (argc == 2 && strcmp(argv[1], "jsonhex") == 0)
 		return cmd_jsonhex();
 	if (argc >= 2 && strcmp(argv[1], "reason") == 0)
@@ -280,6 +397,8 @@ main(int argc, char **argv)
 	fprintf(stderr, "usage: nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]\n"
 			"       nbtool listen PORT TIMEOUT_MS\n"
 			"       nbtool reason KIND\n"
-			"       nbtool jsonhex\n");
+			"       nbtool jsonhex\n"
+			"       nbtool nswatch PORT TIMEOUT_MS\n"
+			"       nbtool nssend IP PORT KIND NAME TIMEOUT_MS\n");
 	return 2;
 }

@@ -274,3 +274,49 @@ finish_daemons() {
       bash -c "! grep -qE 'Sanitizer|runtime error:' '$NL_TMP/mailslotd-$h.log'"
   done
 }
+
+# ---- names (issue 13) --------------------------------------------------
+#   counter_is HOST COUNTER VALUE  the counter has VALUE now (for wait_until)
+#   counter_ge HOST COUNTER N      the counter is at least N now
+#   nl_nmbd HOST NBNAME [LINE]...  start Samba's nmbd on HOST as NBNAME in
+#                                workgroup WG with a private smb.conf (more
+#                                [global] LINEs may follow); sets
+#                                NMBD_CONF_HOST, NMBD_LOG_HOST, NMBD_PID_HOST
+
+counter_is() { [ "$(counter "$1" "$2")" = "$3" ]; }
+
+counter_ge() {
+  local v
+  v=$(counter "$1" "$2")
+  [ -n "$v" ] && [ "$v" -ge "$3" ]
+}
+
+nl_nmbd() {
+  local host=$1 name=$2 sd line
+  shift 2
+  sd="$NL_TMP/samba-$host"
+  mkdir -p "$sd"/{lock,state,cache,pid,private,log,ncalrpc,sock}
+  {
+    echo "[global]"
+    echo "  workgroup = WG"
+    echo "  netbios name = $name"
+    echo "  interfaces = eth0"
+    echo "  bind interfaces only = yes"
+    echo "  server role = standalone server"
+    echo "  local master = no"
+    echo "  dns proxy = no"
+    echo "  wins support = no"
+    for d in lock state cache pid; do echo "  $d directory = $sd/$d"; done
+    echo "  private dir = $sd/private"
+    echo "  ncalrpc dir = $sd/ncalrpc"
+    echo "  nmbd:socket dir = $sd/sock"
+    echo "  log file = $sd/log/log.%m"
+    for line in "$@"; do echo "  $line"; done
+  } >"$sd/smb.conf"
+  nl_bg "$host" "$NL_TMP/nmbd-$host.log" nmbd -F --no-process-group --debug-stdout -d 4 \
+    -l "$sd/log" -s "$sd/smb.conf"
+  printf -v "NMBD_CONF_$host" '%s' "$sd/smb.conf"
+  printf -v "NMBD_LOG_$host" '%s' "$NL_TMP/nmbd-$host.log"
+  printf -v "NMBD_PID_$host" '%s' "$NL_LAST_PID"
+  wait_until 10 test -S "$sd/sock/unexpected"
+}
