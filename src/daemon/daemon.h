@@ -56,7 +56,11 @@
 	X(nbns_ignored)         /* other names, responses, malformed      */ \
 	X(tx_datagrams)         /* datagrams sent for local writers       */ \
 	X(tx_errors)                                                         \
-	X(ctl_requests)
+	X(ctl_requests)                                                       \
+	/* ---- relays at scale (relay.c, relaytab.c) ---- */                 \
+	X(drop_relay_queue)     /* queue of a mailslot being opened full  */ \
+	X(drop_relay_timeout)   /* the mailslot did not answer the open   */ \
+	X(drop_relay_opens)     /* too many opens in progress             */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -89,19 +93,35 @@ struct msld_stats {
  * interfaces of one subnet, and is delivered once within the window. */
 #define MSLD_DEDUP 128
 #define MSLD_DEDUP_NS (2ull * 1000000000ull)
-/* Relay handles to local mailslots kept open between datagrams (the least
- * recently used one is evicted), and deliveries gathered per batch. */
-#define MSLD_RELAYS 64
+/* ---- relays at scale (relay.c, relaytab.c) ----
+ * Relay handles to local mailslots stay open between datagrams, up to a
+ * capacity fixed at start from the descriptor limit (each handle holds
+ * MSLD_RELAY_FDS descriptors: its control socket and its pipe),
+ * at most MSLD_RELAYS_MAX; the least recently used open one is evicted.
+ * A new handle opens without blocking (MSLD_T_RELAY watches its socket):
+ * it may take MSLD_OPEN_NS to answer, while at most MSLD_OPENQ datagrams
+ * for it wait in a pool of MSLD_OPENQ_POOL; at most MSLD_OPENING opens are
+ * in progress at once.  Deliveries are gathered per batch. */
+#define MSLD_RELAYS_MAX 16384
+#define MSLD_RELAYS_MIN 64
+#define MSLD_RELAY_FDS 2
+#define MSLD_OPENING 256
+/* Descriptors kept beside the relays': the sockets, control clients, the
+ * outbox's writers, and the third descriptor of each open in progress. */
+#define MSLD_FD_RESERVE (256 + MSLD_OPENING)
+#define MSLD_OPEN_NS (200ull * 1000000ull)
+#define MSLD_OPENQ 8
+#define MSLD_OPENQ_POOL 1024
 #define MSLD_PENDING MSLD_BATCH
-/* Mailslots that did not answer the relay's handshake at once are not
- * asked again for a second: each try costs up to the hello timeout. */
-#define MSLD_BUSY 16
+/* Mailslots that did not answer the relay's open in time are not asked
+ * again for a second. */
+#define MSLD_BUSY 64
 #define MSLD_BUSY_NS 1000000000ull
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
 
-/* relay_get evicts the least recently used handle, never one of a batch. */
-_Static_assert(MSLD_RELAYS > MSLD_PENDING, "pending deliveries must not lose their handles");
+/* Eviction takes the least recently used handle, never one of a batch. */
+_Static_assert(MSLD_RELAYS_MIN > MSLD_PENDING, "pending deliveries must not lose their handles");
 
 /* ---- what the receive rules see and decide (rules.c) ------------------- */
 
@@ -149,7 +169,8 @@ enum msld_answer { MSLD_IGNORE, MSLD_ANSWER_UNIQUE, MSLD_ANSWER_GROUP };
 
 /* ---- the state ------------------------------------------------------------ */
 
-enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX };
+enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX,
+	MSLD_T_RELAY /* a relay open in progress (relay.c) */ };
 
 /* One descriptor in the epoll set; the event's data points here. */
 struct msld_watch {
@@ -164,11 +185,47 @@ struct msld_seen {
 	uint64_t t;
 };
 
+/*
+ * One relay handle, open (c) or opening (o, watched in epoll through w,
+ * which comes first so that the event's pointer is the relay's).  Handles
+ * are linked by index: in their hash chain, and in the list of open ones
+ * by use (lru) or of opening ones by deadline (the same links).
+ */
 struct msld_relay {
+	struct msld_watch w;
 	char key[MAILSLOT_NAME_MAX + 1];
 	mailslot_client *c;
-	uint64_t used;
+	msl_relay_open *o;
+	uint64_t deadline; /* opening: when it is given up */
+	int hnext;         /* hash chain, -1 ends it */
+	int prev, next;    /* its list: lru, opening or free */
+	int where;         /* which list: MSLD_RL_FREE, _LRU, _OPENING */
+	int qhead, qtail, qn; /* opening: queued datagrams (msld_qmsg) */
 	int stalled; /* its last wait for room ran out: do not wait again */
+};
+
+enum { MSLD_RL_FREE, MSLD_RL_LRU, MSLD_RL_OPENING };
+
+/* A datagram queued for a mailslot whose relay is opening. */
+struct msld_qmsg {
+	msl_origin origin;
+	char path[MAILSLOT_NAME_MAX + 1]; /* the mailslot's name as sent, for the log */
+	int next;
+	uint16_t len;
+	uint8_t data[MSLD_RX_MAX];
+};
+
+/* The relay table (relaytab.c): fixed at start. */
+struct msld_relays {
+	struct msld_relay *r;
+	int cap;
+	int *bucket;       /* hash heads, nbucket a power of two */
+	unsigned nbucket;
+	int lru, opening, free_list; /* list heads (lru: most recent first) */
+	int lru_tail, opening_tail;
+	int nopening;
+	struct msld_qmsg *q;
+	int qfree;
 };
 
 /* A delivery waiting for its batch to be written (relay.c). */
@@ -206,8 +263,7 @@ struct msld {
 	int ntx;
 
 	/* Delivering. */
-	struct msld_relay relays[MSLD_RELAYS];
-	uint64_t relay_clock;
+	struct msld_relays relays;
 	struct {
 		char key[MAILSLOT_NAME_MAX + 1];
 		uint64_t until;
@@ -270,8 +326,25 @@ void msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
     char ifname[IF_NAMESIZE], struct msld_dgram *out);
 void msld_udp_flush(struct msld *d);
 
-/* relay.c */
+/* relay.c: msld_on_relay finishes an open in progress; msld_relay_expire
+ * gives up the opens past their deadline and returns the milliseconds
+ * until the next one (-1: none), for epoll_wait. */
 void msld_on_datagrams(struct msld *d);
+void msld_on_relay(struct msld *d, struct msld_watch *w);
+int msld_relay_expire(struct msld *d);
+
+/* relaytab.c: the relay table.  msld_relays_init sizes it from the
+ * descriptor limit (raising the soft limit to the hard one first);
+ * find returns the handle for key or NULL; take returns a free handle
+ * (evicting the least recently used open one) or NULL; to_lru / to_opening
+ * put it in a list (unlinking it first from the one it is in); release
+ * closes it and frees it. */
+int msld_relays_init(struct msld *d);
+struct msld_relay *msld_relay_find(struct msld *d, const char *key);
+struct msld_relay *msld_relay_take(struct msld *d, const char *key);
+void msld_relay_to_lru(struct msld *d, struct msld_relay *r);
+void msld_relay_to_opening(struct msld *d, struct msld_relay *r);
+void msld_relay_release(struct msld *d, struct msld_relay *r);
 void msld_relay_close_all(struct msld *d);
 
 /* names.c */

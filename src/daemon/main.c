@@ -199,7 +199,7 @@ start(struct msld *d)
 	d->out = (struct msld_watch){ MSLD_T_OUTBOX, -1 };
 	for (int i = 0; i < MSLD_CLIENTS; i++)
 		d->clients[i] = (struct msld_watch){ MSLD_T_CLIENT, -1 };
-	if (msld_loop_open(d) != 0)
+	if (msld_loop_open(d) != 0 || msld_relays_init(d) != 0)
 		return EX_OSERR;
 	if ((d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0 ||
 	    (d->conf.ns_port != 0 &&
