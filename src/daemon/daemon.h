@@ -129,6 +129,7 @@ _Static_assert(MSLD_RELAYS_MIN > MSLD_PENDING, "pending deliveries must not lose
 struct msld_rx {
 	uint8_t buf[MSLD_RX_MAX];
 	size_t len;
+	size_t wire_len; /* the payload's length on the wire (MSG_TRUNC): len or more */
 	struct sockaddr_in from;
 	struct in_pktinfo pi; /* ingress interface and local address */
 };
@@ -142,6 +143,7 @@ struct msld_rx {
 struct msld_dgram {
 	const uint8_t *buf;
 	size_t len;
+	size_t wire_len; /* its length on the wire, when longer than len; else 0 */
 	uint32_t ip;   /* source, network order */
 	uint16_t port; /* source, host order */
 	const char *ifname;

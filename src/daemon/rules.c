@@ -149,7 +149,7 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	msl_perr pe;
 
 	d->stats.n[MSLD_C_rx_datagrams]++;
-	d->stats.n[MSLD_C_rx_bytes] += in->len;
+	d->stats.n[MSLD_C_rx_bytes] += in->wire_len > in->len ? in->wire_len : in->len;
 	if (!allowed(&d->conf, in->ip))
 		return drop(d, v, MSLD_C_drop_not_allowed, MSL_PE_OK);
 	if (!iface_ok(&d->conf, in->ifname))

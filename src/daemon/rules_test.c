@@ -434,6 +434,25 @@ test_cut_datagram_is_malformed(void)
 }
 
 static void
+test_rx_bytes_counts_the_wire_length(void)
+{
+	struct msld_dgram in = { 0 };
+	struct msld_verdict v;
+	static uint8_t big[MSLD_RX_MAX];
+
+	/* A payload cut to the receive slot counts at its real length. */
+	setup(NULL);
+	in.buf = big;
+	in.len = sizeof big;
+	in.wire_len = 5000;
+	msld_decide(&d, &in, &v);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_rx_bytes], 5000);
+	in.wire_len = 0; /* unknown: the slot's length */
+	msld_decide(&d, &in, &v);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_rx_bytes], 5000 + sizeof big);
+}
+
+static void
 test_delivery_outcomes(void)
 {
 	static const struct {
@@ -551,6 +570,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_malformed_datagrams_count_their_reason),
     MSL_TEST(test_mailslot_name_that_is_no_local_name),
     MSL_TEST(test_cut_datagram_is_malformed),
+    MSL_TEST(test_rx_bytes_counts_the_wire_length),
     MSL_TEST(test_delivery_outcomes),
     MSL_TEST(test_name_queries),
     MSL_TEST(test_name_queries_follow_allow_and_interfaces))

@@ -178,7 +178,9 @@ msld_udp_recv(int fd, struct msld_rx *q, int max)
 	}
 	/* One system call for a whole batch keeps the daemon ahead of a
 	 * sender that raw UDP could keep up with. */
-	n = recvmmsg(fd, mm, (unsigned)max, MSG_DONTWAIT, NULL);
+	/* MSG_TRUNC: msg_len is then the whole payload's length, even when
+	 * the slot cut it, so rx_bytes counts what arrived. */
+	n = recvmmsg(fd, mm, (unsigned)max, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
@@ -187,7 +189,9 @@ msld_udp_recv(int fd, struct msld_rx *q, int max)
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
 			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
 				memcpy(&q[i].pi, CMSG_DATA(c), sizeof q[i].pi);
-		q[i].len = (mh->msg_flags & MSG_TRUNC) ? sizeof q[i].buf : mm[i].msg_len;
+		q[i].wire_len = mm[i].msg_len;
+		q[i].len = (mh->msg_flags & MSG_TRUNC) || mm[i].msg_len > sizeof q[i].buf
+		    ? sizeof q[i].buf : mm[i].msg_len;
 	}
 	return n;
 }
@@ -199,6 +203,7 @@ msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
 	*out = (struct msld_dgram){
 		.buf = rx->buf,
 		.len = rx->len,
+		.wire_len = rx->wire_len,
 		.ip = rx->from.sin_addr.s_addr,
 		.port = ntohs(rx->from.sin_port),
 		.now = now,

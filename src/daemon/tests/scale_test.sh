@@ -66,6 +66,13 @@ got() { cat "$NL_TMP"/serve-"$1"-*.txt | awk '$1 == "got" { n += $2 } END { prin
 max_us() { cat "$NL_TMP"/serve-"$1"-*.txt | awk '$1 == "got" && $6 > m { m = $6 } END { print m + 0 }'; }
 p99_us() { cat "$NL_TMP"/serve-"$1"-*.txt | awk '$1 == "got" && $8 > m { m = $8 } END { print m + 0 }'; }
 
+# An oversized datagram (longer than the daemon's receive slot) counts
+# its real length in rx_bytes, not the slot's.
+b0=$(counter B rx_bytes)
+nl_run A bash -c "head -c 6000 /dev/zero >/dev/udp/$IP_B/138"
+check "rx_bytes counts an oversized datagram's 6000 bytes" \
+  wait_until 10 bash -c "[ \"\$(ip netns exec $(nl_ns B) '$MAILSLOT' stats | awk '\$1 == \"rx_bytes\" { print \$2 }')\" -eq $(( b0 + 6000 )) ]"
+
 sent=0
 for n in 200 10000; do
   p="live${n}_"
