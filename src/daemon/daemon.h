@@ -119,6 +119,10 @@ struct msld_stats {
 #define MSLD_BUSY_NS 1000000000ull
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
+/* ---- control clients per user (control.c) ----
+ * One local user may hold at most this many of them, so that no user can
+ * take the slots that `mailslot stats` and other users' writers need. */
+#define MSLD_CLIENTS_PER_UID 16
 
 /* Eviction takes the least recently used handle, never one of a batch. */
 _Static_assert(MSLD_RELAYS_MIN > MSLD_PENDING, "pending deliveries must not lose their handles");
@@ -257,6 +261,7 @@ struct msld {
 	int epfd;
 	struct msld_watch dgm, ns, listen, sig, out;
 	struct msld_watch clients[MSLD_CLIENTS];
+	uid_t client_uid[MSLD_CLIENTS]; /* who holds each (SO_PEERCRED) */
 	mailslot_server *outbox;
 
 	/* Receiving: one batch of datagrams; sending: one batch out. */

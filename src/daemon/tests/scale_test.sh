@@ -90,15 +90,13 @@ for n in 200 10000; do
 done
 
 # A mailslot whose relay is open, then its reader stops: its pipe fills.
-check "the reader to be stopped after its open is ready" serve_bg fill_ 0 1
+# (The reader waits for two mailslots, so it is still there, stopped.)
+d0=$(counter B delivered)
+check "a reader that will stop after its open is ready" serve_bg fill_ 0 2
 fill_pid=$NL_LAST_PID
 nl_run A "$SCALETOOL" send "$IP_B" fill_ 1 1000
-sent=$(( sent + 1 ))
-check "the reader to be stopped got its datagram" wait "$fill_pid"
-fill_pid=
-check "a reader that will stop after its open is ready" serve_bg fill_ 0 1
-fill_pid=$NL_LAST_PID
-nl_run A "$SCALETOOL" send "$IP_B" fill_ 1 1000
+check "its first datagram was delivered" wait_until 10 bash -c \
+  "[ \"\$(ip netns exec $(nl_ns B) '$MAILSLOT' stats | awk '\$1 == \"delivered\" { print \$2 }')\" -gt $d0 ]"
 kill -STOP "$fill_pid"
 # 32 mailslots whose reader stops before answering any relay.
 check "32 readers that will never answer are ready" serve_bg stuck_ 0 32
@@ -128,6 +126,31 @@ t1=$(date +%s%N)
 nl_log "stats took $(( (t1 - t0) / 1000000 )) ms"
 kill -CONT "$fill_pid" "$stuck_pid" 2>/dev/null
 nl_run B "$MAILSLOT" stats | grep -E '^(delivered|drop_)' | awk '$2 != 0'
+
+# ---- control clients per user ---------------------------------------------
+# A hostile local user takes all the control connections it can; it gets
+# its share (MSLD_CLIENTS_PER_UID, 16) and no more, `mailslot stats`
+# still answers, and another user's remote writes still go through the
+# daemon's outbox (they leave from UDP 138, not an ephemeral port).
+command -v setpriv >/dev/null 2>&1 || nl_skip "setpriv (util-linux) is not installed"
+nl_bg B "$NL_TMP/hold.txt" setpriv --reuid=40001 --regid=40001 --clear-groups "$SCALETOOL" hold 200
+hold_pid=$NL_LAST_PID
+check "a user holding control connections is ready" wait_until 30 grep -q '^held' "$NL_TMP/hold.txt"
+nl_log "the hostile user: $(cat "$NL_TMP/hold.txt")"
+check "that user holds at most 16 control connections" \
+  test "$(awk '$1 == "held" { print $2 }' "$NL_TMP/hold.txt")" = 16
+check "mailslot stats works while it does (root)" nl_run B "$MAILSLOT" stats
+check "mailslot stats works while it does (another user)" nl_run B setpriv --reuid=40002 \
+  --regid=40002 --clear-groups "$MAILSLOT" stats
+nl_bg A "$NL_TMP/listen-a.txt" "$NBTOOL" listen 138 10000
+listen_pid=$NL_LAST_PID
+wait_until 10 bash -c "ip netns exec $(nl_ns A) ss -lun | grep -q ':138 '"
+nl_run B setpriv --reuid=40002 --regid=40002 --clear-groups "$MAILSLOT" send \
+  "\\\\$IP_A\\mailslot\\ctl" via-outbox
+wait "$listen_pid"
+check "another user's remote write still leaves through the outbox (UDP 138)" \
+  grep -q "^FROM $IP_B:138 " "$NL_TMP/listen-a.txt"
+nl_kill "$hold_pid"
 
 finish_daemons B
 nl_summary

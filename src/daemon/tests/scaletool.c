@@ -5,6 +5,7 @@
  *
  *   scaletool serve PREFIX FIRST N TIMEOUT_MS
  *   scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]
+ *   scaletool hold N
  *
  * serve creates \\.\mailslot\PREFIX<FIRST> .. PREFIX<FIRST+N-1>, prints
  * "ready" (a process holds about five descriptors a mailslot), then
@@ -17,7 +18,10 @@
  * group WG<00>) for each mailslot \MAILSLOT\PREFIX<i>, RATE datagrams a
  * second, with its index and send time as data; with NOISE_*, after
  * every NOISE_EVERY of them it also sends one to each of NOISE_PREFIX0 ..
- * NOISE_PREFIX<NOISE_N-1>.  Exit status 2 is a usage or system error.
+ * NOISE_PREFIX<NOISE_N-1>.  hold opens N connections to the daemon's
+ * control socket, asks each for the node's information, prints "held K"
+ * (the K that were answered, not refused) and keeps them until it is
+ * killed.  Exit status 2 is a usage or system error.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -31,6 +35,8 @@
 
 #include <mailslot/mailslot.h>
 
+#include "../../core/ctl.h"
+#include "../../core/daemonctl.h"
 #include "msl_codec.h"
 
 static uint64_t
@@ -172,14 +178,42 @@ cmd_send(int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_hold(int argc, char **argv)
+{
+	int n = argc == 2 ? atoi(argv[1]) : 0, held = 0;
+
+	if (n <= 0) {
+		fprintf(stderr, "usage: scaletool hold N\n");
+		return 2;
+	}
+	for (int i = 0; i < n; i++) {
+		struct msl_ctl_info info;
+		int fd;
+		if (msl_ctl_open(&fd) != MAILSLOT_OK)
+			continue;
+		if (msl_ctl_request(fd, MSL_CTL_INFO, NULL, 0, &info, sizeof info, NULL) == MAILSLOT_OK)
+			held++; /* kept open until we exit */
+		else
+			close(fd);
+	}
+	printf("held %d\n", held);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
+		return cmd_hold(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
 		return cmd_serve(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "send") == 0)
 		return cmd_send(argc - 1, argv + 1);
 	fprintf(stderr, "usage: scaletool serve PREFIX FIRST N TIMEOUT_MS\n"
-	    "       scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n");
+	    "       scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n"
+	    "       scaletool hold N\n");
 	return 2;
 }
