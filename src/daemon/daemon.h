@@ -33,6 +33,7 @@
 #include "../core/core.h"
 #include "../net/netconf.h"
 #include "msl_codec.h"
+#include "frag.h"
 
 /* ---- counters ----------------------------------------------------------
  * Defined once; `mailslot stats` prints them in this order, then one
@@ -60,7 +61,17 @@
 	/* ---- relays at scale (relay.c, relaytab.c) ---- */                 \
 	X(drop_relay_queue)     /* queue of a mailslot being opened full  */ \
 	X(drop_relay_timeout)   /* the mailslot did not answer the open   */ \
-	X(drop_relay_opens)     /* too many opens in progress             */
+	X(drop_relay_opens)     /* too many opens in progress             */ \
+	/* ---- fragments (frag.c; docs/protocol.md §3.2) ---- */              \
+	X(frag_received)        /* fragments read                         */ \
+	X(frag_reassembled)     /* datagrams made whole from them         */ \
+	X(drop_frag_duplicate)  /* the same fragment again                */ \
+	X(drop_frag_overlap)    /* overlapped another: datagram discarded */ \
+	X(drop_frag_too_large)  /* beyond the largest datagram            */ \
+	X(drop_frag_too_many)   /* more pieces than a datagram may have   */ \
+	X(drop_frag_no_room)    /* table full, or the source's share      */ \
+	X(drop_frag_bad)        /* contradicts the other pieces           */ \
+	X(drop_frag_timeout)    /* not whole within 2 s                   */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -152,6 +163,7 @@ struct msld_dgram {
 	uint16_t port; /* source, host order */
 	const char *ifname;
 	uint64_t now;
+	int reassembled; /* made whole from fragments, which were counted */
 };
 
 /*
@@ -168,6 +180,7 @@ struct msld_verdict {
 	msl_origin origin;
 	const uint8_t *data;
 	size_t len;
+	int fragment; /* a fragment, for reassembly (frag.c), which counts it */
 };
 
 /* What a name query gets (RFC 1002 §4.2.13). */
@@ -268,6 +281,9 @@ struct msld {
 	struct msld_rx rxq[MSLD_BATCH];
 	struct msld_tx txq[MSLD_TX];
 	int ntx;
+
+	/* Reassembling fragments (frag.c). */
+	struct msld_frags frags;
 
 	/* Delivering. */
 	struct msld_relays relays;

@@ -297,10 +297,49 @@ flush_pending(struct msld *d)
 	d->npend = 0;
 }
 
+_Static_assert(MSLD_FRAG_MAX <= MSLD_RX_MAX, "a reassembled datagram must fit a receive slot");
+
+/*
+ * reassemble hands one fragment to the reassembly table (frag.c) and
+ * counts what became of it; when it completed a datagram, that datagram
+ * replaces the fragment in rx and it returns 1.
+ */
+static int
+reassemble(struct msld *d, struct msld_rx *rx, const struct msld_dgram *in)
+{
+	static const enum msld_counter drop_of[MSLD_FRAG_RESULTS] = {
+		[MSLD_FRAG_DUPLICATE] = MSLD_C_drop_frag_duplicate,
+		[MSLD_FRAG_OVERLAP] = MSLD_C_drop_frag_overlap,
+		[MSLD_FRAG_TOO_LARGE] = MSLD_C_drop_frag_too_large,
+		[MSLD_FRAG_TOO_MANY] = MSLD_C_drop_frag_too_many,
+		[MSLD_FRAG_NO_ROOM] = MSLD_C_drop_frag_no_room,
+		[MSLD_FRAG_BAD] = MSLD_C_drop_frag_bad,
+	};
+	char ipb[INET_ADDRSTRLEN];
+	uint64_t t0 = d->frags.timeouts;
+	size_t n = 0;
+	enum msld_frag_result r;
+
+	d->stats.n[MSLD_C_frag_received]++;
+	r = msld_frag_add(&d->frags, rx->buf, rx->len, in->ip, in->now, rx->buf, &n);
+	d->stats.n[MSLD_C_drop_frag_timeout] += d->frags.timeouts - t0;
+	if (r == MSLD_FRAG_DONE) {
+		d->stats.n[MSLD_C_frag_reassembled]++;
+		rx->len = rx->wire_len = n;
+		return 1;
+	}
+	if (r != MSLD_FRAG_HELD) {
+		d->stats.n[drop_of[r]]++;
+		msld_log(d, MSL_LOG_DEBUG, "event=drop source=%s:%u bytes=%zu reason=fragment_%s",
+		    msld_ipstr(in->ip, ipb), in->port, in->len, msld_frag_result_str(r));
+	}
+	return 0;
+}
+
 /* take applies the rules to one received datagram and queues its
  * delivery, or logs why it was dropped. */
 static void
-take(struct msld *d, const struct msld_rx *rx, uint64_t now)
+take(struct msld *d, struct msld_rx *rx, uint64_t now)
 {
 	char ifname[IF_NAMESIZE], ipb[INET_ADDRSTRLEN];
 	struct msld_pending *p = &d->pend[d->npend];
@@ -308,7 +347,15 @@ take(struct msld *d, const struct msld_rx *rx, uint64_t now)
 	struct msld_relay *r;
 
 	msld_udp_view(d, rx, now, ifname, &in);
-	if (!msld_decide(d, &in, &p->v)) {
+	if (!msld_decide(d, &in, &p->v) && p->v.fragment) {
+		if (!reassemble(d, rx, &in))
+			return;
+		/* The whole datagram meets the rules as any other. */
+		msld_udp_view(d, rx, now, ifname, &in);
+		in.reassembled = 1;
+		msld_decide(d, &in, &p->v);
+	}
+	if (!p->v.deliver) {
 		if (p->v.drop == MSLD_C_drop_malformed)
 			msld_log(d, MSL_LOG_DEBUG, "event=drop source=%s:%u bytes=%zu reason=%s",
 			    msld_ipstr(in.ip, ipb), in.port, in.len, msl_perr_str(p->v.reason));

@@ -148,16 +148,27 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	struct msl_mdgm m;
 	msl_perr pe;
 
-	d->stats.n[MSLD_C_rx_datagrams]++;
-	d->stats.n[MSLD_C_rx_bytes] += in->wire_len > in->len ? in->wire_len : in->len;
+	v->fragment = 0;
+	if (!in->reassembled) {
+		d->stats.n[MSLD_C_rx_datagrams]++;
+		d->stats.n[MSLD_C_rx_bytes] += in->wire_len > in->len ? in->wire_len : in->len;
+	}
 	if (!allowed(&d->conf, in->ip))
 		return drop(d, v, MSLD_C_drop_not_allowed, MSL_PE_OK);
 	if (!iface_ok(&d->conf, in->ifname))
 		return drop(d, v, MSLD_C_drop_wrong_interface, MSL_PE_OK);
 	/* [MS-MAIL] §3.2.5.1: a datagram that does not parse is discarded
 	 * silently, but counted. */
-	if ((pe = msl_mdgm_parse(in->buf, in->len, &m)) != MSL_PE_OK)
+	if ((pe = msl_mdgm_parse(in->buf, in->len, &m)) != MSL_PE_OK) {
+		/* docs/protocol.md §3.2: a fragment goes to reassembly (frag.c),
+		 * which counts what becomes of it. */
+		if (pe == MSL_PE_FRAGMENT) {
+			v->fragment = 1;
+			v->deliver = 0;
+			return 0;
+		}
 		return drop(d, v, MSLD_C_drop_malformed, pe);
+	}
 	/* docs/protocol.md §1.6 rule 4 and §4.2: our name, our workgroup or "*", any
 	 * suffix, whatever the message type says. */
 	const struct msl_nbname *dst = &m.md_dgm.dg_dst;

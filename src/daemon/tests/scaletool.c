@@ -6,6 +6,8 @@
  *   scaletool serve PREFIX FIRST N TIMEOUT_MS
  *   scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]
  *   scaletool hold N
+ *   scaletool frag IP MAILSLOT DATA ID OFF:LEN...
+ *   scaletool fragflood IP N
  *
  * serve creates \\.\mailslot\PREFIX<FIRST> .. PREFIX<FIRST+N-1>, prints
  * "ready" (a process holds about five descriptors a mailslot), then
@@ -21,7 +23,11 @@
  * NOISE_PREFIX<NOISE_N-1>.  hold opens N connections to the daemon's
  * control socket, asks each for the node's information, prints "held K"
  * (the K that were answered, not refused) and keeps them until it is
- * killed.  Exit status 2 is a usage or system error.
+ * killed.  frag sends the datagram for \MAILSLOT\MAILSLOT carrying DATA
+ * (DGM_ID ID) as crafted fragments, each OFF:LEN of its body (the bytes
+ * after the 14-byte header; LEN "end" reaches its end), in the order
+ * given, and prints the body's length; fragflood sends N first fragments
+ * (DGM_IDs 1 .. N) whose rest never comes.  Exit status 2 is a usage or system error.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -112,33 +118,131 @@ cmd_serve(int argc, char **argv)
 	return got == n ? 0 : 1;
 }
 
+/* build makes the datagram for mailslot \MAILSLOT\<mailslot> carrying
+ * data, with DGM_ID id, from src_ip. */
+static int
+build(uint32_t src_ip, const char *mailslot, const char *data, uint16_t id, uint8_t *buf,
+    size_t *len)
+{
+	char path[160];
+	struct msl_mdgm_send m;
+
+	snprintf(path, sizeof path, "\\MAILSLOT\\%s", mailslot);
+	memset(&m, 0, sizeof m);
+	m.ms_type = MSL_NBDGM_DIRECT_GROUP;
+	m.ms_node = MSL_NBDGM_NODE_B;
+	m.ms_id = id;
+	m.ms_src_ip = ntohl(src_ip);
+	m.ms_src_port = MSL_NBDGM_PORT;
+	m.ms_mailslot = path;
+	m.ms_mailslot_len = strlen(path);
+	m.ms_data = (const uint8_t *)data;
+	m.ms_data_len = strlen(data);
+	m.ms_profile = MSL_SMBMAIL_SAMBA;
+	if (msl_nbname_make(&m.ms_src, "SCALETOOL", 0x00, NULL) != MSL_PE_OK ||
+	    msl_nbname_make(&m.ms_dst, "WG", 0x00, NULL) != MSL_PE_OK)
+		return -1;
+	return msl_mdgm_build(&m, buf, MSL_MDGM_MAX, len) == MSL_PE_OK ? 0 : -1;
+}
+
 /* send_one sends one datagram for mailslot \MAILSLOT\<prefix><i>. */
 static int
 send_one(int fd, uint32_t src_ip, const char *prefix, int i)
 {
 	static uint8_t buf[MSL_MDGM_MAX];
 	char mailslot[128], data[64];
-	struct msl_mdgm_send m;
 	size_t len;
 
-	snprintf(mailslot, sizeof mailslot, "\\MAILSLOT\\%s%d", prefix, i);
+	snprintf(mailslot, sizeof mailslot, "%s%d", prefix, i);
 	snprintf(data, sizeof data, "%d %" PRIu64, i, now_ns());
-	memset(&m, 0, sizeof m);
-	m.ms_type = MSL_NBDGM_DIRECT_GROUP;
-	m.ms_node = MSL_NBDGM_NODE_B;
-	m.ms_id = (uint16_t)i;
-	m.ms_src_ip = ntohl(src_ip);
-	m.ms_src_port = MSL_NBDGM_PORT;
-	m.ms_mailslot = mailslot;
-	m.ms_mailslot_len = strlen(mailslot);
-	m.ms_data = (const uint8_t *)data;
-	m.ms_data_len = strlen(data);
-	m.ms_profile = MSL_SMBMAIL_SAMBA;
-	if (msl_nbname_make(&m.ms_src, "SCALETOOL", 0x00, NULL) != MSL_PE_OK ||
-	    msl_nbname_make(&m.ms_dst, "WG", 0x00, NULL) != MSL_PE_OK ||
-	    msl_mdgm_build(&m, buf, sizeof buf, &len) != MSL_PE_OK)
+	if (build(src_ip, mailslot, data, (uint16_t)i, buf, &len) != 0)
 		return -1;
 	return send(fd, buf, len, 0) == (ssize_t)len ? 0 : -1;
+}
+
+/* udp_to opens a UDP socket connected to IP's port 138; *me is its address. */
+static int
+udp_to(const char *ip, struct sockaddr_in *me)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(MSL_NBDGM_PORT) };
+	socklen_t ml = sizeof *me;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || inet_pton(AF_INET, ip, &to.sin_addr) != 1 ||
+	    connect(fd, (struct sockaddr *)&to, sizeof to) != 0 ||
+	    getsockname(fd, (struct sockaddr *)me, &ml) != 0) {
+		fprintf(stderr, "scaletool: bad address or socket: %s\n", ip);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * cmd_frag sends the datagram for MAILSLOT carrying DATA (DGM_ID ID) as
+ * the fragments PIECES, in the order given: each is OFF:LEN (LEN "end":
+ * to the end of the body, the bytes after the 14-byte header), with F
+ * when OFF is 0 and M unless it reaches the end.
+ */
+static int
+cmd_frag(int argc, char **argv)
+{
+	static uint8_t whole[MSL_MDGM_MAX], p[MSL_MDGM_MAX + 64];
+	struct sockaddr_in me;
+	size_t len;
+	int fd;
+
+	if (argc < 6) {
+		fprintf(stderr, "usage: scaletool frag IP MAILSLOT DATA ID OFF:LEN...\n");
+		return 2;
+	}
+	if ((fd = udp_to(argv[1], &me)) < 0 ||
+	    build(me.sin_addr.s_addr, argv[2], argv[3], (uint16_t)atoi(argv[4]), whole, &len) != 0)
+		return 2;
+	size_t body = len - MSL_NBDGM_HDR_LEN;
+	for (int i = 5; i < argc; i++) {
+		char *colon = strchr(argv[i], ':');
+		size_t off = strtoul(argv[i], NULL, 10);
+		size_t n = colon && strcmp(colon + 1, "end") == 0 ? body - off : strtoul(colon ? colon + 1 : "0", NULL, 10);
+		if (colon == NULL || off > body || n > body - off) {
+			fprintf(stderr, "scaletool: bad piece %s (the body is %zu bytes)\n", argv[i], body);
+			return 2;
+		}
+		memcpy(p, whole, MSL_NBDGM_HDR_LEN);
+		p[1] = (uint8_t)((whole[1] & ~(MSL_NBDGM_FLAG_FIRST | MSL_NBDGM_FLAG_MORE)) |
+		    (off == 0 ? MSL_NBDGM_FLAG_FIRST : 0) | (off + n < body ? MSL_NBDGM_FLAG_MORE : 0));
+		p[12] = (uint8_t)(off >> 8);
+		p[13] = (uint8_t)off;
+		memcpy(p + MSL_NBDGM_HDR_LEN, whole + MSL_NBDGM_HDR_LEN + off, n);
+		if (send(fd, p, MSL_NBDGM_HDR_LEN + n, 0) < 0)
+			return 2;
+	}
+	printf("%zu\n", body);
+	return 0;
+}
+
+/* cmd_fragflood sends N first fragments (DGM_IDs 1 .. N) that never end. */
+static int
+cmd_fragflood(int argc, char **argv)
+{
+	static uint8_t whole[MSL_MDGM_MAX];
+	struct sockaddr_in me;
+	size_t len;
+	int fd, n = argc == 3 ? atoi(argv[2]) : 0;
+
+	if (n <= 0) {
+		fprintf(stderr, "usage: scaletool fragflood IP N\n");
+		return 2;
+	}
+	if ((fd = udp_to(argv[1], &me)) < 0)
+		return 2;
+	for (int i = 1; i <= n; i++) {
+		if (build(me.sin_addr.s_addr, "flood", "never ends", (uint16_t)i, whole, &len) != 0)
+			return 2;
+		whole[1] |= MSL_NBDGM_FLAG_MORE;
+		if (send(fd, whole, len - 4, 0) < 0)
+			return 2;
+	}
+	return 0;
 }
 
 static int
@@ -148,19 +252,13 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "usage: scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n");
 		return 2;
 	}
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(MSL_NBDGM_PORT) };
 	struct sockaddr_in me;
-	socklen_t ml = sizeof me;
 	int n = atoi(argv[3]), rate = atoi(argv[4]);
 	int noise_n = argc == 8 ? atoi(argv[6]) : 0, every = argc == 8 ? atoi(argv[7]) : 0;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = n > 0 && rate > 0 ? udp_to(argv[1], &me) : -1;
 
-	if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1 || n <= 0 || rate <= 0 || fd < 0 ||
-	    connect(fd, (struct sockaddr *)&to, sizeof to) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&me, &ml) != 0) {
-		fprintf(stderr, "scaletool: bad arguments or socket\n");
+	if (fd < 0)
 		return 2;
-	}
 	uint64_t start = now_ns(), gap = 1000000000ull / (uint64_t)rate;
 	for (int i = 0; i < n; i++) {
 		uint64_t at = start + (uint64_t)i * gap, t;
@@ -206,6 +304,10 @@ cmd_hold(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "frag") == 0)
+		return cmd_frag(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "fragflood") == 0)
+		return cmd_fragflood(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
 		return cmd_hold(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
@@ -214,6 +316,8 @@ main(int argc, char **argv)
 		return cmd_send(argc - 1, argv + 1);
 	fprintf(stderr, "usage: scaletool serve PREFIX FIRST N TIMEOUT_MS\n"
 	    "       scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n"
+	    "       scaletool frag IP MAILSLOT DATA ID OFF:LEN...\n"
+	    "       scaletool fragflood IP N\n"
 	    "       scaletool hold N\n");
 	return 2;
 }
