@@ -164,7 +164,12 @@ struct msld_dgram {
 	const char *ifname;
 	uint64_t now;
 	int reassembled; /* made whole from fragments, which were counted */
+	int if_verdict;  /* MSLD_IF_*: what the interface table says of ifname */
 };
+
+/* What the interface table (ifwatch.c) says of a datagram's ingress
+ * interface: RULES (0) leaves it to the rules, by ifname. */
+enum { MSLD_IF_RULES, MSLD_IF_YES, MSLD_IF_NO };
 
 /*
  * What to do with one datagram.  deliver: data (len bytes, inside the
@@ -189,7 +194,8 @@ enum msld_answer { MSLD_IGNORE, MSLD_ANSWER_UNIQUE, MSLD_ANSWER_GROUP };
 /* ---- the state ------------------------------------------------------------ */
 
 enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX,
-	MSLD_T_RELAY /* a relay open in progress (relay.c) */ };
+	MSLD_T_RELAY /* a relay open in progress (relay.c) */,
+	MSLD_T_IFACES /* netlink: interface changes (ifwatch.c) */ };
 
 /* One descriptor in the epoll set; the event's data points here. */
 struct msld_watch {
@@ -282,6 +288,15 @@ struct msld {
 	struct msld_tx txq[MSLD_TX];
 	int ntx;
 
+	/* ---- interfaces followed by netlink (ifwatch.c) ---- */
+	struct msld_watch ifw;
+	int nifs;
+	struct {
+		unsigned index;
+		uint32_t addr;
+		char name[IF_NAMESIZE];
+	} ifs[MSL_NET_MAX_IFACES];
+
 	/* Reassembling fragments (frag.c). */
 	struct msld_frags frags;
 
@@ -369,6 +384,15 @@ void msld_relay_to_lru(struct msld *d, struct msld_relay *r);
 void msld_relay_to_opening(struct msld *d, struct msld_relay *r);
 void msld_relay_release(struct msld *d, struct msld_relay *r);
 void msld_relay_close_all(struct msld *d);
+
+/* ifwatch.c: msld_ifaces_open starts following interface changes and
+ * reads the table; msld_on_ifaces reads it again after a change;
+ * msld_iface_verdict judges the ingress interface index (MSLD_IF_*) and
+ * sets *name to its name (in the table, or in ifname), or NULL. */
+int msld_ifaces_open(struct msld *d);
+void msld_on_ifaces(struct msld *d);
+int msld_iface_verdict(const struct msld *d, unsigned index, char ifname[IF_NAMESIZE],
+    const char **name);
 
 /* names.c */
 void msld_on_names(struct msld *d);

@@ -59,6 +59,9 @@ dispatch(struct msld *d, struct msld_watch *w)
 	case MSLD_T_RELAY:
 		msld_on_relay(d, w);
 		break;
+	case MSLD_T_IFACES:
+		msld_on_ifaces(d);
+		break;
 	case MSLD_T_SIGNAL:
 		return on_signal(d);
 	}

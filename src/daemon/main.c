@@ -212,7 +212,7 @@ start(struct msld *d)
 		return EX_UNAVAILABLE;
 	if (msld_watch_add(d, &d->dgm) != 0 || (d->ns.fd >= 0 && msld_watch_add(d, &d->ns) != 0) ||
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
-	    msld_watch_add(d, &d->out) != 0)
+	    msld_watch_add(d, &d->out) != 0 || msld_ifaces_open(d) != 0)
 		return EX_OSERR;
 	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);

@@ -38,6 +38,14 @@ iface_ok(const struct msl_netconf *c, const char *ifname)
 	return 0;
 }
 
+/* ingress_ok applies it to a datagram: the interface table (ifwatch.c)
+ * has judged the interface already when it knows it, by name or subnet. */
+static int
+ingress_ok(const struct msl_netconf *c, const struct msld_dgram *in)
+{
+	return in->if_verdict == MSLD_IF_RULES ? iface_ok(c, in->ifname) : in->if_verdict == MSLD_IF_YES;
+}
+
 /* name_is tells whether a NetBIOS name (any suffix, no scope) is `want`,
  * compared without regard to ASCII case; the name bytes are space padded,
  * or NUL padded for "*" (RFC 1002 §4.1). */
@@ -155,7 +163,7 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	}
 	if (!allowed(&d->conf, in->ip))
 		return drop(d, v, MSLD_C_drop_not_allowed, MSL_PE_OK);
-	if (!iface_ok(&d->conf, in->ifname))
+	if (!ingress_ok(&d->conf, in))
 		return drop(d, v, MSLD_C_drop_wrong_interface, MSL_PE_OK);
 	/* [MS-MAIL] §3.2.5.1: a datagram that does not parse is discarded
 	 * silently, but counted. */
@@ -191,7 +199,7 @@ msld_decide_query(struct msld *d, const struct msld_dgram *in, struct msl_nbns_q
 	enum msld_answer a = MSLD_IGNORE;
 
 	if (msl_nbns_query_parse(in->buf, in->len, q) != MSL_PE_OK ||
-	    q->nq_type != MSL_NBNS_TYPE_NB || !iface_ok(&d->conf, in->ifname) ||
+	    q->nq_type != MSL_NBNS_TYPE_NB || !ingress_ok(&d->conf, in) ||
 	    !allowed(&d->conf, in->ip)) {
 		d->stats.n[MSLD_C_nbns_ignored]++;
 		return MSLD_IGNORE;

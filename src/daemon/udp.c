@@ -208,10 +208,11 @@ msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
 		.port = ntohs(rx->from.sin_port),
 		.now = now,
 	};
-	/* Only the "interfaces" setting needs the name, and the lookup is a
-	 * system call: the rules themselves make none. */
-	if (d->conf.nifaces != 0)
-		out->ifname = if_indextoname((unsigned)rx->pi.ipi_ifindex, ifname);
+	/* Only the "interfaces" setting needs the ingress interface: the
+	 * table that netlink keeps current (ifwatch.c) judges it. */
+	if (d->conf.nifaces != 0 || d->conf.niface_nets != 0)
+		out->if_verdict = msld_iface_verdict(d, (unsigned)rx->pi.ipi_ifindex, ifname,
+		    &out->ifname);
 }
 
 void
