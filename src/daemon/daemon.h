@@ -14,6 +14,9 @@
  *   rules.c    the receive rules: what to do with one datagram or one
  *              name query (pure: no system call)
  *   relay.c    delivery into local mailslots through the core's relay role
+ *   relaytab.c the relay handles' table: hash, LRU, opens in progress
+ *   frag.c     reassembling fragmented datagrams (pure, frag.h)
+ *   ifwatch.c  the interface table, kept current by netlink
  *   names.c    answering name queries on UDP 137
  *   outbox.c   sending local writers' datagrams
  *   control.c  the local control socket (statistics, node information)
