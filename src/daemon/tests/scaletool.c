@@ -115,6 +115,12 @@ cmd_serve(int argc, char **argv)
 	qsort(delay, (size_t)n, sizeof *delay, cmp_u64);
 	uint64_t max = got > 0 ? delay[got - 1] : 0, p99 = got > 0 ? delay[(got - 1) * 99 / 100] : 0;
 	printf("got %d of %d max_us %" PRIu64 " p99_us %" PRIu64 "\n", got, n, max / 1000, p99 / 1000);
+	fflush(stdout);
+	for (int i = 0; i < n; i++)
+		mailslot_close(s[i]);
+	free(s);
+	free(delay);
+	close(ep);
 	return got == n ? 0 : 1;
 }
 
