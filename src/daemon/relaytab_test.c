@@ -43,6 +43,21 @@ key_of(char *buf, size_t cap, int i)
 	snprintf(buf, cap, "mailslot-%d", i);
 }
 
+/* fill starts afresh and opens mailslot-0 .. mailslot-<cap-1>, oldest
+ * first; returns the capacity. */
+static int
+fill(void)
+{
+	char k[32];
+
+	setup();
+	for (int i = 0; i < d.relays.cap; i++) {
+		key_of(k, sizeof k, i);
+		open_key(k);
+	}
+	return d.relays.cap;
+}
+
 static void
 test_capacity_follows_the_descriptor_limit(void)
 {
@@ -65,12 +80,7 @@ test_find_and_release(void)
 	char k[32];
 	int n;
 
-	setup();
-	n = d.relays.cap;
-	for (int i = 0; i < n; i++) {
-		key_of(k, sizeof k, i);
-		open_key(k);
-	}
+	n = fill();
 	for (int i = 0; i < n; i++) {
 		key_of(k, sizeof k, i);
 		struct msld_relay *r = msld_relay_find(&d, k);
@@ -88,15 +98,7 @@ test_find_and_release(void)
 static void
 test_least_recently_used_is_evicted(void)
 {
-	char k[32];
-	int n;
-
-	setup();
-	n = d.relays.cap;
-	for (int i = 0; i < n; i++) {
-		key_of(k, sizeof k, i);
-		open_key(k);
-	}
+	fill();
 	/* mailslot-0 is used again: mailslot-1 is now the oldest. */
 	msld_relay_to_lru(&d, msld_relay_find(&d, "mailslot-0"));
 	open_key("newcomer");
