@@ -80,14 +80,21 @@ ours(const struct msl_netconf *c, const struct msl_nbname *n)
 	return 0;
 }
 
-/* fnv1a hashes a datagram for the duplicate cache. */
+/* fnv1a hashes a datagram for the duplicate cache: FNV-1a's 64-bit
+ * prime over eight bytes at a time, folded to 32 bits.  Byte at a time,
+ * the hash was a quarter of the daemon's time per datagram. */
 static uint32_t
 fnv1a(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
+	uint64_t h = 14695981039346656037ull, w;
+
+	for (; n >= sizeof w; p += sizeof w, n -= sizeof w) {
+		memcpy(&w, p, sizeof w);
+		h = (h ^ w) * 1099511628211ull;
+	}
+	for (; n > 0; n--)
+		h = (h ^ *p++) * 1099511628211ull;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* duplicate records a datagram and tells whether it was seen within the
