@@ -74,7 +74,9 @@
 	X(drop_frag_too_many)   /* more pieces than a datagram may have   */ \
 	X(drop_frag_no_room)    /* table full, or the source's share      */ \
 	X(drop_frag_bad)        /* contradicts the other pieces           */ \
-	X(drop_frag_timeout)    /* not whole within 2 s                   */
+	X(drop_frag_timeout)    /* not whole within 2 s                   */ \
+	/* ---- sending in runs (udp.c) ---- */                               \
+	X(tx_segmented)         /* of tx_datagrams, sent in UDP_SEGMENT runs */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -113,9 +115,10 @@ struct msld_stats {
  * MSLD_RELAY_FDS descriptors: its control socket and its pipe),
  * at most MSLD_RELAYS_MAX; the least recently used open one is evicted.
  * A new handle opens without blocking (MSLD_T_RELAY watches its socket):
- * it may take MSLD_OPEN_NS to answer, while at most MSLD_OPENQ datagrams
- * for it wait in a pool of MSLD_OPENQ_POOL; at most MSLD_OPENING opens are
- * in progress at once.  Deliveries are gathered per batch. */
+ * it may take MSLD_OPEN_NS to answer, while datagrams for it wait in a
+ * pool of MSLD_OPENQ_POOL, which the opens in progress share (each may
+ * queue MSLD_OPENQ at least); at most MSLD_OPENING opens are in progress
+ * at once.  Deliveries are gathered per batch. */
 #define MSLD_RELAYS_MAX 16384
 #define MSLD_RELAYS_MIN 64
 #define MSLD_RELAY_FDS 2
@@ -290,6 +293,7 @@ struct msld {
 	struct msld_rx rxq[MSLD_BATCH];
 	struct msld_tx txq[MSLD_TX];
 	int ntx;
+	int tx_nogso; /* UDP_SEGMENT failed once: send datagrams one by one (udp.c) */
 
 	/* ---- interfaces followed by netlink (ifwatch.c) ---- */
 	struct msld_watch ifw;

@@ -101,7 +101,8 @@ write_one(struct msld_relay *r, const void *data, size_t len, const msl_origin *
 	return e;
 }
 
-/* queue_msg copies v into r's queue while r opens, or counts the drop. */
+/* queue_msg copies v into r's queue while r opens (at least MSLD_OPENQ,
+ * at most its share of the pool), or counts the drop. */
 static void
 queue_msg(struct msld *d, struct msld_relay *r, const struct msld_verdict *v)
 {
@@ -109,7 +110,10 @@ queue_msg(struct msld *d, struct msld_relay *r, const struct msld_verdict *v)
 	struct msld_qmsg *m;
 	int i = t->qfree;
 
-	if (r->qn >= MSLD_OPENQ || i < 0 || v->len > sizeof m->data) {
+	/* A burst to one new mailslot may use the whole pool; many opens in
+	 * progress (mailslots that never answer, say) share it. */
+	int share = MSLD_OPENQ_POOL / (t->nopening > 0 ? t->nopening : 1);
+	if (r->qn >= (share > MSLD_OPENQ ? share : MSLD_OPENQ) || i < 0 || v->len > sizeof m->data) {
 		count_drop(d, MSLD_C_drop_relay_queue, &v->origin, v->slot.path, v->len);
 		return;
 	}

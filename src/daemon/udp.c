@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "../platform/platform.h"
@@ -215,34 +216,94 @@ msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
 		    &out->ifname);
 }
 
+/*
+ * gso_run says how many datagrams from txq[i] on go as one UDP_SEGMENT
+ * send (udp(7)): consecutive ones to one address, all of one size but a
+ * shorter last one.  The kernel (or the network card) cuts them into the
+ * same datagrams on the wire, but the stack is walked once per run rather
+ * than once per datagram, which is most of what sending costs.
+ */
+static int
+gso_run(const struct msld *d, int i)
+{
+	int j = i + 1;
+
+	if (d->tx_nogso)
+		return 1;
+	while (j < d->ntx && d->txq[j].to.sin_addr.s_addr == d->txq[i].to.sin_addr.s_addr &&
+	    d->txq[j].to.sin_port == d->txq[i].to.sin_port && d->txq[j].len <= d->txq[i].len) {
+		j++;
+		if (d->txq[j - 1].len < d->txq[i].len)
+			break; /* a shorter one ends the run */
+	}
+	return j - i;
+}
+
 void
 msld_udp_flush(struct msld *d)
 {
 	struct mmsghdr mm[MSLD_TX];
 	struct iovec iov[MSLD_TX];
-	int done = 0, sent = 0;
+	union {
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} cbuf[MSLD_TX];
+	int count[MSLD_TX];
+	int nmsg = 0, done = 0, sent = 0;
 
-	for (int i = 0; i < d->ntx; i++) {
-		iov[i] = (struct iovec){ d->txq[i].buf, d->txq[i].len };
-		mm[i].msg_hdr = (struct msghdr){ .msg_name = &d->txq[i].to,
-			.msg_namelen = sizeof d->txq[i].to, .msg_iov = &iov[i], .msg_iovlen = 1 };
+	for (int i = 0, n; i < d->ntx; i += n) {
+		n = gso_run(d, i);
+		for (int k = 0; k < n; k++)
+			iov[i + k] = (struct iovec){ d->txq[i + k].buf, d->txq[i + k].len };
+		mm[nmsg].msg_hdr = (struct msghdr){ .msg_name = &d->txq[i].to,
+			.msg_namelen = sizeof d->txq[i].to, .msg_iov = &iov[i], .msg_iovlen = (size_t)n };
+		if (n > 1) {
+			struct cmsghdr *c = &cbuf[nmsg].align;
+			uint16_t gso = (uint16_t)d->txq[i].len;
+			mm[nmsg].msg_hdr.msg_control = cbuf[nmsg].b;
+			mm[nmsg].msg_hdr.msg_controllen = sizeof cbuf[nmsg].b;
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof gso);
+			memcpy(CMSG_DATA(c), &gso, sizeof gso);
+		}
+		count[nmsg++] = n;
 	}
-	while (done < d->ntx) {
-		int n = sendmmsg(d->dgm.fd, mm + done, (unsigned)(d->ntx - done), 0);
+	while (done < nmsg) {
+		int n = sendmmsg(d->dgm.fd, mm + done, (unsigned)(nmsg - done), 0);
 		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)) {
 			/* The socket's buffer is full: wait for room, briefly, so a
 			 * burst is paced rather than dropped. */
 			if (errno == EINTR || msl_wait_fd(d->dgm.fd, POLLOUT, TX_WAIT_MS) > 0)
 				continue;
 		}
+		if (n <= 0 && count[done] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
+			/* No segmentation offload on this path: send one by one
+			 * from now on, this batch included. */
+			int first = 0;
+			for (int k = 0; k < done; k++)
+				first += count[k];
+			d->tx_nogso = 1;
+			msld_log(d, MSL_LOG_INFO, "event=send note=\"UDP segmentation unavailable (%s): "
+			    "one datagram a send\"", strerror(errno));
+			d->stats.n[MSLD_C_tx_datagrams] += (uint64_t)sent;
+			memmove(d->txq, d->txq + first, (size_t)(d->ntx - first) * sizeof d->txq[0]);
+			d->ntx -= first;
+			msld_udp_flush(d);
+			return;
+		}
 		if (n <= 0) {
 			/* This one cannot go (say, no route): count it, go on. */
-			d->stats.n[MSLD_C_tx_errors]++;
+			d->stats.n[MSLD_C_tx_errors] += (uint64_t)count[done];
 			done++;
 			continue;
 		}
+		for (int k = done; k < done + n; k++) {
+			sent += count[k];
+			if (count[k] > 1)
+				d->stats.n[MSLD_C_tx_segmented] += (uint64_t)count[k];
+		}
 		done += n;
-		sent += n;
 	}
 	d->stats.n[MSLD_C_tx_datagrams] += (uint64_t)sent;
 	d->ntx = 0;

@@ -152,5 +152,23 @@ check "another user's remote write still leaves through the outbox (UDP 138)" \
   grep -q "^FROM $IP_B:138 " "$NL_TMP/listen-a.txt"
 nl_kill "$hold_pid"
 
-finish_daemons B
+# ---- a burst of remote writes, sent in runs ---------------------------------
+# B's daemon sends consecutive datagrams to one host as UDP_SEGMENT runs;
+# A's daemon must still get each one whole and in order.
+check "mailslotd starts on A" start_daemon A HOSTA
+check "a reader of burst on A" start_recv A burst "$NL_TMP/burst.out"
+# One write first, so that A's relay to the reader is open: a burst to a
+# mailslot still being opened keeps only what the open queue holds.
+nl_run B "$MAILSLOT" send "\\\\$IP_A\\mailslot\\burst" warm-up
+check "a first remote write from B opens A's relay" wait_until 10 has_msg "$NL_TMP/burst.out" warm-up
+s0=$(counter B tx_segmented)
+check "a burst of 2000 remote writes from B" \
+  nl_run B "$SCALETOOL" burst "\\\\$IP_A\\mailslot\\burst" 2000
+check "A got all 2000" wait_until 30 bash -c "[ \$(grep -c '\"data\":\"burst-' '$NL_TMP/burst.out') -ge 2000 ]"
+check "  in order, none twice" diff <(seq 0 1999 | sed 's/^/burst-/') \
+  <(sed -n 's/.*"data":"\(burst-[0-9]*\)"}$/\1/p' "$NL_TMP/burst.out")
+nl_log "B sent $(( $(counter B tx_segmented) - s0 )) of them in UDP_SEGMENT runs"
+check "  some of them went in UDP_SEGMENT runs (tx_segmented)" test "$(counter B tx_segmented)" -gt "$s0"
+
+finish_daemons A B
 nl_summary

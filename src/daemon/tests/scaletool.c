@@ -6,6 +6,7 @@
  *   scaletool serve PREFIX FIRST N TIMEOUT_MS
  *   scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]
  *   scaletool hold N
+ *   scaletool burst NAME N
  *   scaletool frag IP MAILSLOT DATA ID OFF:LEN...
  *   scaletool fragflood IP N
  *
@@ -27,10 +28,14 @@
  * (DGM_ID ID) as crafted fragments, each OFF:LEN of its body (the bytes
  * after the 14-byte header; LEN "end" reaches its end), in the order
  * given, and prints the body's length; fragflood sends N first fragments
- * (DGM_IDs 1 .. N) whose rest never comes.  Exit status 2 is a usage or system error.
+ * (DGM_IDs 1 .. N) whose rest never comes.  burst opens the mailslot NAME
+ * (a remote one: through the daemon's outbox) and writes the messages
+ * "burst-0" .. "burst-<N-1>" as fast as it can, retrying one the outbox
+ * refuses as full.  Exit status 2 is a usage or system error.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +288,31 @@ cmd_send(int argc, char **argv)
 }
 
 static int
+cmd_burst(int argc, char **argv)
+{
+	mailslot_client *c;
+	int n = argc == 3 ? atoi(argv[2]) : 0;
+
+	if (n <= 0 || mailslot_open(argv[1], &c) != MAILSLOT_OK) {
+		fprintf(stderr, "usage: scaletool burst NAME N (and NAME must open)\n");
+		return 2;
+	}
+	for (int i = 0; i < n; i++) {
+		char m[32];
+		mailslot_err e;
+		snprintf(m, sizeof m, "burst-%d", i);
+		while ((e = mailslot_write(c, m, strlen(m))) == MAILSLOT_E_FULL)
+			sched_yield();
+		if (e != MAILSLOT_OK) {
+			fprintf(stderr, "scaletool: write %d: %s\n", i, mailslot_strerror(e));
+			return 2;
+		}
+	}
+	mailslot_client_close(c);
+	return 0;
+}
+
+static int
 cmd_hold(int argc, char **argv)
 {
 	int n = argc == 2 ? atoi(argv[1]) : 0, held = 0;
@@ -314,6 +344,8 @@ main(int argc, char **argv)
 		return cmd_frag(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "fragflood") == 0)
 		return cmd_fragflood(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "burst") == 0)
+		return cmd_burst(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
 		return cmd_hold(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
@@ -324,6 +356,7 @@ main(int argc, char **argv)
 	    "       scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n"
 	    "       scaletool frag IP MAILSLOT DATA ID OFF:LEN...\n"
 	    "       scaletool fragflood IP N\n"
-	    "       scaletool hold N\n");
+	    "       scaletool hold N\n"
+	    "       scaletool burst NAME N\n");
 	return 2;
 }
