@@ -11,6 +11,7 @@
  *   watch.c    the epoll set and the signal descriptor
  *   loop.c     the event loop: ready descriptors to their handlers, signals
  *   udp.c      the UDP sockets: binding, batched receive, batched send
+ *   udpgro.c   reading the datagram socket in runs (UDP_GRO)
  *   rules.c    the receive rules: what to do with one datagram or one
  *              name query (pure: no system call)
  *   relay.c    delivery into local mailslots through the core's relay role
@@ -76,7 +77,8 @@
 	X(drop_frag_bad)        /* contradicts the other pieces           */ \
 	X(drop_frag_timeout)    /* not whole within 2 s                   */ \
 	/* ---- sending in runs (udp.c) ---- */                               \
-	X(tx_segmented)         /* of tx_datagrams, sent in UDP_SEGMENT runs */
+	X(tx_segmented)         /* of tx_datagrams, sent in UDP_SEGMENT runs */ \
+	X(rx_segmented)         /* of rx_datagrams, read in UDP_GRO runs  */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -294,6 +296,8 @@ struct msld {
 	struct msld_tx txq[MSLD_TX];
 	int ntx;
 	int tx_nogso; /* UDP_SEGMENT failed once: send datagrams one by one (udp.c) */
+	struct msld_gro *gro; /* reading in runs (udpgro.c), made at the first read */
+	int gro_off;          /* UDP_GRO is not to be had: plain reads */
 
 	/* ---- interfaces followed by netlink (ifwatch.c) ---- */
 	struct msld_watch ifw;
@@ -370,6 +374,15 @@ int msld_udp_recv(int fd, struct msld_rx *q, int max);
 void msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
     char ifname[IF_NAMESIZE], struct msld_dgram *out);
 void msld_udp_flush(struct msld *d);
+
+/* udpgro.c: msld_udp_recv_runs reads the datagram socket as msld_udp_recv
+ * does, with the runs UDP_GRO hands it cut into datagrams; pending: some
+ * of a run read are still to be taken (the socket may not be readable);
+ * close frees the buffers. */
+struct msld_gro;
+int msld_udp_recv_runs(struct msld *d, struct msld_rx *q, int max);
+int msld_udp_gro_pending(const struct msld *d);
+void msld_udp_gro_close(struct msld *d);
 
 /* relay.c: msld_on_relay finishes an open in progress; msld_relay_expire
  * gives up the opens past their deadline and returns the milliseconds

@@ -251,6 +251,7 @@ main(int argc, char **argv)
 		return rc;
 	rc = msld_run(&d);
 	msld_relay_close_all(&d);
+	msld_udp_gro_close(&d);
 	mailslot_close(d.outbox);
 	return rc;
 }

@@ -381,8 +381,10 @@ take(struct msld *d, struct msld_rx *rx, uint64_t now)
 void
 msld_on_datagrams(struct msld *d)
 {
-	for (int round = 0; round < MSLD_RX_ROUNDS; round++) {
-		int n = msld_udp_recv(d->dgm.fd, d->rxq, MSLD_BATCH);
+	/* Past the rounds, what is left of runs already read is taken too:
+	 * the socket would not wake us for it (udpgro.c). */
+	for (int round = 0; round < MSLD_RX_ROUNDS || msld_udp_gro_pending(d); round++) {
+		int n = msld_udp_recv_runs(d, d->rxq, MSLD_BATCH);
 		uint64_t now = msl_now_ns();
 		for (int i = 0; i < n; i++)
 			take(d, &d->rxq[i], now);

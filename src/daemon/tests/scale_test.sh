@@ -153,8 +153,9 @@ check "another user's remote write still leaves through the outbox (UDP 138)" \
 nl_kill "$hold_pid"
 
 # ---- a burst of remote writes, sent in runs ---------------------------------
-# B's daemon sends consecutive datagrams to one host as UDP_SEGMENT runs;
-# A's daemon must still get each one whole and in order.
+# B's daemon sends consecutive datagrams to one host as UDP_SEGMENT runs,
+# and A's reads them in UDP_GRO runs: A must still get each one whole and
+# in order.
 check "mailslotd starts on A" start_daemon A HOSTA
 check "a reader of burst on A" start_recv A burst "$NL_TMP/burst.out"
 # One write first, so that A's relay to the reader is open: a burst to a
@@ -169,6 +170,8 @@ check "  in order, none twice" diff <(seq 0 1999 | sed 's/^/burst-/') \
   <(sed -n 's/.*"data":"\(burst-[0-9]*\)"}$/\1/p' "$NL_TMP/burst.out")
 nl_log "B sent $(( $(counter B tx_segmented) - s0 )) of them in UDP_SEGMENT runs"
 check "  some of them went in UDP_SEGMENT runs (tx_segmented)" test "$(counter B tx_segmented)" -gt "$s0"
+nl_log "A read $(counter A rx_segmented) datagrams in UDP_GRO runs"
+check "  and A read some in UDP_GRO runs, cut whole (rx_segmented)" test "$(counter A rx_segmented)" -gt 0
 
 finish_daemons A B
 nl_summary
