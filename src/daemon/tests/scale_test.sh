@@ -152,6 +152,22 @@ check "another user's remote write still leaves through the outbox (UDP 138)" \
   grep -q "^FROM $IP_B:138 " "$NL_TMP/listen-a.txt"
 nl_kill "$hold_pid"
 
+# The relays' proof (a connection to the daemon's control socket) must not
+# depend on a free control slot: the daemon's own user (nobody here)
+# takes its 16 before a fresh daemon's first relay, which readers still
+# accept (they read the kernel's record of the proof's listener).
+check "mailslotd on B stops" stop_daemon B
+check "mailslotd on B starts again" start_daemon B HOSTB
+nl_bg B "$NL_TMP/hold2.txt" setpriv --reuid=65534 --regid=65534 --clear-groups "$SCALETOOL" hold 200
+hold_pid=$NL_LAST_PID
+check "the daemon's own user holds its 16 control connections" \
+  wait_until 30 grep -q '^held 16' "$NL_TMP/hold2.txt"
+check "a reader of proof on B" start_recv B proof "$NL_TMP/proof.out"
+nl_run A "$NBTOOL" send "$IP_B" 138 valid WG '\MAILSLOT\PROOF' proven >/dev/null
+check "the daemon's first relay is still accepted by the reader" \
+  wait_until 10 has_msg "$NL_TMP/proof.out" proven
+nl_kill "$hold_pid"
+
 # ---- a burst of remote writes, sent in runs ---------------------------------
 # B's daemon sends consecutive datagrams to one host as UDP_SEGMENT runs,
 # and A's reads them in UDP_GRO runs: A must still get each one whole and
