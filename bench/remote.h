@@ -20,11 +20,23 @@ typedef struct bench_remote_size {
 	long paced_msl_lost;     /* mailslot losses at paced_rate           */
 } bench_remote_size;
 
+/* Datagrams spread over many mailslots on host B (remote.c, "spread"). */
+#define BENCH_REMOTE_NSPREAD 3
+extern const int bench_remote_spread[BENCH_REMOTE_NSPREAD];
+
+typedef struct bench_remote_spread_row {
+	int mailslots;
+	double mps; /* received rate, median of runs */
+	long lost;  /* worst run */
+} bench_remote_spread_row;
+
 typedef struct bench_remote {
 	int state; /* BENCH_NOT_RUN, _DONE, _NA, _FAILED */
 	char why[200];
 	long count; /* messages per run */
 	bench_remote_size size[BENCH_REMOTE_NSIZES];
+	long spread_count; /* datagrams per spread run; 0: not measured */
+	bench_remote_spread_row spread[BENCH_REMOTE_NSPREAD];
 } bench_remote;
 
 /*

@@ -56,6 +56,12 @@ $1 == "scale" {
 $1 == "step" { CU[SCI[$2], $3] = $4; OU[SCI[$2], $3] = $5; next }
 $1 == "churn" { CHID[nch++] = $2; CHS[$2] = $3; CHM[$2] = $4; CHSP[$2] = $5; CHN = $6; CHW[$2] = $7; next }
 $1 == "remote" { RSTATE = $2; RCOUNT = $3; RWHY = $4; next }
+# The remote datagrams spread over many mailslots (remote.c).
+$1 == "rspread" {
+	nsp += 0
+	SPN[nsp] = $2; SPC = $3; SPM[nsp] = $4; SPL[nsp] = $5; nsp++
+	next
+}
 $1 == "rsize" {
 	RSZ[nr] = $2; RM[nr] = $3; RU[nr] = $4; RML[nr] = $5; RUL[nr] = $6
 	RPR[nr] = $7; RPF[nr] = $8; RPL[nr] = $9; nr++
@@ -380,6 +386,12 @@ function remote(    i) {
 		    rate(RM[i]), rate(RU[i]), ratio(RM[i], RU[i]), RML[i], RUL[i], rate(RPR[i]),
 		    RPF[i] ? "" : " (UDP still lost some)", RPL[i], RCOUNT
 }
+# spread is the table of remote datagrams spread over many mailslots.
+function spread(    i) {
+	for (i = 0; i < nsp; i++)
+		printf "| %s | %s/s | %d of %d | %s |\n", SPN[i], rate(SPM[i]), SPL[i], SPC,
+		    ratio(SPM[i], SPM[0])
+}
 function notes(    out, m, s, mode, k) {
 	out = tput_notes("state")
 	for (m = 0; m < nm; m++)
@@ -437,6 +449,7 @@ function values(    s) {
 	ON["churn"] = int(P["parts"] / 16) % 2; V["churn_count"] = CHN
 	ON["mailslot"] = P["have_mailslot"] + 0
 	ON["remote_done"] = RSTATE == "done"; ON["remote_missing"] = RSTATE != "done"
+	ON["spread_done"] = RSTATE == "done" && nsp > 0; ON["spread_missing"] = !ON["spread_done"]
 	if (dat != "")
 		write_dat()
 }
@@ -476,6 +489,7 @@ function table(what) {
 	else if (what == "remote") remote()
 	else if (what == "kernel_best") kernel_best()
 	else if (what == "churn") churn_table()
+	else if (what == "spread") spread()
 	else if (what == "notes") notes()
 	else printf "report.awk: no table %s\n", what > "/dev/stderr"
 }

@@ -221,6 +221,10 @@ write_remote(FILE *f, const bench_remote *x)
 		    bench_remote_sizes[i], s->msl_mps, s->udp_mps, s->msl_lost,
 		    s->udp_lost, s->paced_rate, s->paced_found, s->paced_msl_lost);
 	}
+	/* The remote datagrams spread over many mailslots (remote.c). */
+	for (int i = 0; x->spread_count > 0 && i < BENCH_REMOTE_NSPREAD; i++)
+		fprintf(f, "rspread\t%d\t%ld" G "\t%ld\n", x->spread[i].mailslots, x->spread_count,
+		    x->spread[i].mps, x->spread[i].lost);
 }
 
 int

@@ -107,6 +107,25 @@ typedef struct msl_origin {
 mailslot_err msl_client_open_role(const mailslot_name *n, int role,
     mailslot_client **out);
 /*
+ * A relay open that does not block, for mailslotd's event loop (local.c).
+ * msl_relay_open_start connects to the local mailslot n without blocking
+ * and sends the hello: the open is then in progress (*out, owned by the
+ * caller) until msl_relay_open_fd(*out) is readable.  Errors at start as
+ * msl_client_open_role's (FULL when the mailslot's listen queue is full).
+ * msl_relay_open_finish reads the ack without blocking: TIMEOUT when it
+ * has not come yet (the open stays in progress, call again once the
+ * descriptor is readable); otherwise the open is consumed, and it yields
+ * the handle *out or the mailslot's answer (NOTFOUND, ACCESS, ...).
+ * msl_relay_open_abort gives up an open in progress (NULL is ignored).
+ * An open in progress holds three descriptors (socket, pipe); none of the
+ * calls is thread-safe on the same open.
+ */
+typedef struct msl_relay_open msl_relay_open;
+mailslot_err msl_relay_open_start(const mailslot_name *n, int role, msl_relay_open **out);
+int msl_relay_open_fd(const msl_relay_open *o);
+mailslot_err msl_relay_open_finish(msl_relay_open *o, mailslot_client **out);
+void msl_relay_open_abort(msl_relay_open *o);
+/*
  * msl_client_write_origin writes one relayed message with its network
  * origin, for mailslotd.  It waits at most wait_ms for pipe room (0: not
  * at all), then fails with MAILSLOT_E_FULL, so one stopped reader cannot

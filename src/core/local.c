@@ -53,14 +53,17 @@ msl_relay_proof(void)
 	return fd;
 }
 
-mailslot_err
-msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
-    msl_ack_live *al, int *live_fd)
+/*
+ * msl_hello_send is the first half of the writer's handshake: it connects
+ * to `tail` (without blocking for a relay) and sends the hello; *sock_out
+ * is then the socket the ack will arrive on.  Errors as msl_hello_call's.
+ */
+static mailslot_err
+msl_hello_send(const char *tail, const char *key, int role, int pipe_rd, int *sock_out)
 {
 	msl_hello h;
-	int fd, lfd = -1, proof = -1;
+	int fd, proof = -1;
 
-	*live_fd = -1;
 	/* A relay connects without blocking: a full listen queue would
 	 * otherwise hold the daemon without limit. */
 	if (msl_connect_abstract(tail, role == MSL_ROLE_RELAY, &fd) != 0) {
@@ -80,9 +83,22 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 		close(fd);
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
-	int r = msl_wait_fd(fd, POLLIN,
-	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
-	ssize_t n = r > 0 ? msl_recv_fds(fd, al, sizeof *al, &lfd, 1, 0) : -1;
+	*sock_out = fd;
+	return MAILSLOT_OK;
+}
+
+/*
+ * msl_hello_recv is the second half: it reads the ack on fd without
+ * waiting (the caller waited for POLLIN, r is that wait's result) and
+ * closes fd on any failure.
+ */
+static mailslot_err
+msl_hello_recv(int fd, int r, msl_ack_live *al, int *live_fd)
+{
+	int lfd = -1;
+
+	*live_fd = -1;
+	ssize_t n = r > 0 ? msl_recv_fds(fd, al, sizeof *al, &lfd, 1, MSG_DONTWAIT) : -1;
 	if ((n != (ssize_t)sizeof al->ack && n != (ssize_t)sizeof *al) || al->ack.magic != MSL_MAGIC) {
 		if (lfd >= 0)
 			close(lfd);
@@ -101,50 +117,159 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 		lfd = -1;
 	}
 	*live_fd = lfd;
-	*sock_out = fd;
 	return MAILSLOT_OK;
+}
+
+mailslot_err
+msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
+    msl_ack_live *al, int *live_fd)
+{
+	int fd;
+	mailslot_err e;
+
+	*live_fd = -1;
+	if ((e = msl_hello_send(tail, key, role, pipe_rd, &fd)) != MAILSLOT_OK)
+		return e;
+	int r = msl_wait_fd(fd, POLLIN,
+	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
+	if ((e = msl_hello_recv(fd, r, al, live_fd)) == MAILSLOT_OK)
+		*sock_out = fd;
+	return e;
+}
+
+/*
+ * msl_client_setup makes the client handle of a finished handshake in
+ * role: its pipe p, control socket ctrl, the ack al and its live page lfd (closed
+ * here).  On failure (NOMEM) the caller still owns p and ctrl.
+ */
+static mailslot_err
+msl_client_setup(const mailslot_name *n, int role, const int p[2], int ctrl,
+    const msl_ack_live *al, int lfd, mailslot_client **out)
+{
+	mailslot_client *c = calloc(1, sizeof *c);
+
+	if (c == NULL) {
+		if (lfd >= 0)
+			close(lfd);
+		return MAILSLOT_E_NOMEM;
+	}
+	if (lfd >= 0) {
+		/* Without a usable page the writer polls ctrl instead. */
+		(void)msl_live_map(lfd, al, &c->live);
+		close(lfd);
+	}
+	/*
+	 * A writer keeps its copy of the read end: a pipe with a reader never
+	 * raises SIGPIPE, and the control socket reports the server's end.  A
+	 * relay (mailslotd, which ignores SIGPIPE) saves that descriptor, as it
+	 * holds thousands of handles: a write after the server's end is EPIPE.
+	 */
+	c->ctrl = ctrl;
+	c->rd = p[0];
+	if (role == MSL_ROLE_RELAY) {
+		close(p[0]);
+		c->rd = -1;
+	}
+	c->wr = p[1];
+	c->max = al->ack.max_message_size;
+	c->quota = al->ack.quota_bytes;
+	c->name = *n;
+	pthread_mutex_init(&c->mu, NULL);
+	*out = c;
+	return MAILSLOT_OK;
+}
+
+/* An open in progress: the handshake's socket and the client's pipe. */
+struct msl_relay_open {
+	mailslot_name name;
+	int fd;
+	int p[2];
+	int role;
+};
+
+mailslot_err
+msl_relay_open_start(const mailslot_name *n, int role, msl_relay_open **out)
+{
+	char hex[33];
+	mailslot_err e;
+	msl_relay_open *o = calloc(1, sizeof *o);
+
+	if (o == NULL)
+		return MAILSLOT_E_NOMEM;
+	if (msl_pipe(o->p, MSL_PIPE_SIZE) != 0) {
+		free(o);
+		return msl_sys_err(errno);
+	}
+	msl_key_hash(n->key, hex);
+	if ((e = msl_hello_send(hex, n->key, role, o->p[0], &o->fd)) != MAILSLOT_OK) {
+		close(o->p[0]);
+		close(o->p[1]);
+		free(o);
+		return e;
+	}
+	o->name = *n;
+	o->role = role;
+	*out = o;
+	return MAILSLOT_OK;
+}
+
+int
+msl_relay_open_fd(const msl_relay_open *o)
+{
+	return o->fd;
+}
+
+void
+msl_relay_open_abort(msl_relay_open *o)
+{
+	if (o == NULL)
+		return;
+	close(o->fd);
+	close(o->p[0]);
+	close(o->p[1]);
+	free(o);
+}
+
+mailslot_err
+msl_relay_open_finish(msl_relay_open *o, mailslot_client **out)
+{
+	int lfd;
+	msl_ack_live al;
+	mailslot_err e;
+
+	/* Not answered yet: the open stays in progress. */
+	if (msl_wait_fd(o->fd, POLLIN, 0) == 0)
+		return MAILSLOT_E_TIMEOUT;
+	e = msl_hello_recv(o->fd, 1, &al, &lfd);
+	if (e == MAILSLOT_OK)
+		e = msl_client_setup(&o->name, o->role, o->p, o->fd, &al, lfd, out);
+	else
+		o->fd = -1; /* msl_hello_recv closed it */
+	if (e != MAILSLOT_OK) {
+		if (o->fd >= 0)
+			close(o->fd);
+		close(o->p[0]);
+		close(o->p[1]);
+	}
+	free(o);
+	return e;
 }
 
 mailslot_err
 msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 {
-	int p[2], lfd;
-	char hex[33];
-	msl_ack_live al;
-	mailslot_err e;
-	mailslot_client *c = calloc(1, sizeof *c);
+	msl_relay_open *o;
+	mailslot_err e = msl_relay_open_start(n, role, &o);
 
-	if (c == NULL)
-		return MAILSLOT_E_NOMEM;
-	if (msl_pipe(p, MSL_PIPE_SIZE) != 0) {
-		free(c);
-		return msl_sys_err(errno);
-	}
-	msl_key_hash(n->key, hex);
-	e = msl_hello_call(hex, n->key, role, p[0], &c->ctrl, &al, &lfd);
-	if (e != MAILSLOT_OK) {
-		close(p[0]);
-		close(p[1]);
-		free(c);
+	if (e != MAILSLOT_OK)
 		return e;
+	int r = msl_wait_fd(o->fd, POLLIN,
+	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
+	if (r <= 0) {
+		msl_relay_open_abort(o);
+		return r == 0 ? MAILSLOT_E_TIMEOUT : msl_sys_err(errno);
 	}
-	if (lfd >= 0) {
-		/* Without a usable page the writer polls ctrl instead. */
-		(void)msl_live_map(lfd, &al, &c->live);
-		close(lfd);
-	}
-	/*
-	 * The client keeps its copy of the read end: a pipe with a reader never
-	 * raises SIGPIPE, and the control socket reports the server's end.
-	 */
-	c->rd = p[0];
-	c->wr = p[1];
-	c->max = al.ack.max_message_size;
-	c->quota = al.ack.quota_bytes;
-	c->name = *n;
-	pthread_mutex_init(&c->mu, NULL);
-	*out = c;
-	return MAILSLOT_OK;
+	return msl_relay_open_finish(o, out);
 }
 
 /*
@@ -266,6 +391,8 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && errno == EPIPE)
+			return MAILSLOT_E_GONE; /* a relay's pipe, whose server closed */
 		if (r < 0 && errno != EAGAIN)
 			return msl_sys_err(errno);
 		/* The pipe is full: the server is over quota, gone, or behind. */
@@ -358,7 +485,8 @@ void
 msl_local_close(mailslot_client *c)
 {
 	close(c->wr);
-	close(c->rd);
+	if (c->rd >= 0)
+		close(c->rd);
 	close(c->ctrl);
 	msl_live_unmap(&c->live);
 	pthread_mutex_destroy(&c->mu);

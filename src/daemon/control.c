@@ -122,23 +122,55 @@ msld_on_client(struct msld *d, struct msld_watch *w)
 		client_close(d, w);
 }
 
+/* place says where a new control client of uid may go: a free slot, or
+ * -1 when the table is full or uid holds its share of it already. */
+static int
+place(const struct msld *d, uid_t uid, const char **why)
+{
+	int free_slot = -1, held = 0;
+
+	for (int i = 0; i < MSLD_CLIENTS; i++) {
+		if (d->clients[i].fd < 0) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (d->client_uid[i] == uid) {
+			held++;
+		}
+	}
+	*why = held >= MSLD_CLIENTS_PER_UID ? "too many control clients of this user"
+	    : "too many control clients";
+	return held >= MSLD_CLIENTS_PER_UID ? -1 : free_slot;
+}
+
 void
 msld_on_accept(struct msld *d)
 {
 	for (;;) {
 		int fd = accept4(d->listen.fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		const char *why;
+		pid_t pid;
+		uid_t uid;
+		gid_t gid;
 		int i;
 		if (fd < 0)
 			return;
-		for (i = 0; i < MSLD_CLIENTS && d->clients[i].fd >= 0; i++)
-			;
-		/* The table bounds what local clients can make us hold. */
-		if (i == MSLD_CLIENTS) {
-			msld_log(d, MSL_LOG_WARN, "event=refuse client=control reason=\"too many control clients\"");
+		/* The table, and each user's share of it, bound what local
+		 * clients can make us hold. */
+		if (msl_peer_cred(fd, &pid, &uid, &gid) == 0) {
+			i = place(d, uid, &why);
+		} else {
+			uid = (uid_t)-1;
+			why = "no peer credentials";
+			i = -1;
+		}
+		if (i < 0) {
+			msld_log(d, MSL_LOG_WARN, "event=refuse client=control uid=%u reason=\"%s\"",
+			    (unsigned)uid, why);
 			close(fd);
 			continue;
 		}
 		d->clients[i] = (struct msld_watch){ MSLD_T_CLIENT, fd };
+		d->client_uid[i] = uid;
 		if (msld_watch_add(d, &d->clients[i]) != 0) {
 			close(fd);
 			d->clients[i].fd = -1;

@@ -11,9 +11,13 @@
  *   watch.c    the epoll set and the signal descriptor
  *   loop.c     the event loop: ready descriptors to their handlers, signals
  *   udp.c      the UDP sockets: binding, batched receive, batched send
+ *   udpgro.c   reading the datagram socket in runs (UDP_GRO)
  *   rules.c    the receive rules: what to do with one datagram or one
  *              name query (pure: no system call)
  *   relay.c    delivery into local mailslots through the core's relay role
+ *   relaytab.c the relay handles' table: hash, LRU, opens in progress
+ *   frag.c     reassembling fragmented datagrams (pure, frag.h)
+ *   ifwatch.c  the interface table, kept current by netlink
  *   names.c    answering name queries and node status on UDP 137
  *   nametab.c  the names this node owns and their state (pure)
  *   register.c registering, defending and releasing them (RFC 1001/1002
@@ -36,6 +40,7 @@
 #include "../core/core.h"
 #include "../net/netconf.h"
 #include "msl_codec.h"
+#include "frag.h"
 
 /* ---- counters ----------------------------------------------------------
  * Defined once; `mailslot stats` prints them in this order, then one
@@ -68,7 +73,24 @@
 	X(nbns_other_scope)     /* name service packets of another scope  */ \
 	X(tx_datagrams)         /* datagrams sent for local writers       */ \
 	X(tx_errors)                                                         \
-	X(ctl_requests)
+	X(ctl_requests)                                                       \
+	/* ---- relays at scale (relay.c, relaytab.c) ---- */                 \
+	X(drop_relay_queue)     /* queue of a mailslot being opened full  */ \
+	X(drop_relay_timeout)   /* the mailslot did not answer the open   */ \
+	X(drop_relay_opens)     /* too many opens in progress             */ \
+	/* ---- fragments (frag.c; docs/protocol.md §3.2) ---- */              \
+	X(frag_received)        /* fragments read                         */ \
+	X(frag_reassembled)     /* datagrams made whole from them         */ \
+	X(drop_frag_duplicate)  /* the same fragment again                */ \
+	X(drop_frag_overlap)    /* overlapped another: datagram discarded */ \
+	X(drop_frag_too_large)  /* beyond the largest datagram            */ \
+	X(drop_frag_too_many)   /* more pieces than a datagram may have   */ \
+	X(drop_frag_no_room)    /* table full, or the source's share      */ \
+	X(drop_frag_bad)        /* contradicts the other pieces           */ \
+	X(drop_frag_timeout)    /* not whole within 2 s                   */ \
+	/* ---- sending in runs (udp.c) ---- */                               \
+	X(tx_segmented)         /* of tx_datagrams, sent in UDP_SEGMENT runs */ \
+	X(rx_segmented)         /* of rx_datagrams, read in UDP_GRO runs  */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -101,19 +123,40 @@ struct msld_stats {
  * interfaces of one subnet, and is delivered once within the window. */
 #define MSLD_DEDUP 128
 #define MSLD_DEDUP_NS (2ull * 1000000000ull)
-/* Relay handles to local mailslots kept open between datagrams (the least
- * recently used one is evicted), and deliveries gathered per batch. */
-#define MSLD_RELAYS 64
+/* ---- relays at scale (relay.c, relaytab.c) ----
+ * Relay handles to local mailslots stay open between datagrams, up to a
+ * capacity fixed at start from the descriptor limit (each handle holds
+ * MSLD_RELAY_FDS descriptors: its control socket and its pipe),
+ * at most MSLD_RELAYS_MAX; the least recently used open one is evicted.
+ * A new handle opens without blocking (MSLD_T_RELAY watches its socket):
+ * it may take MSLD_OPEN_NS to answer, while datagrams for it wait in a
+ * pool of MSLD_OPENQ_POOL, which the opens in progress share (each may
+ * queue MSLD_OPENQ at least); at most MSLD_OPENING opens are in progress
+ * at once.  Deliveries are gathered per batch. */
+#define MSLD_RELAYS_MAX 16384
+#define MSLD_RELAYS_MIN 64
+#define MSLD_RELAY_FDS 2
+#define MSLD_OPENING 256
+/* Descriptors kept beside the relays': the sockets, control clients, the
+ * outbox's writers, and the third descriptor of each open in progress. */
+#define MSLD_FD_RESERVE (256 + MSLD_OPENING)
+#define MSLD_OPEN_NS (200ull * 1000000ull)
+#define MSLD_OPENQ 8
+#define MSLD_OPENQ_POOL 1024
 #define MSLD_PENDING MSLD_BATCH
-/* Mailslots that did not answer the relay's handshake at once are not
- * asked again for a second: each try costs up to the hello timeout. */
-#define MSLD_BUSY 16
+/* Mailslots that did not answer the relay's open in time are not asked
+ * again for a second. */
+#define MSLD_BUSY 64
 #define MSLD_BUSY_NS 1000000000ull
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
+/* ---- control clients per user (control.c) ----
+ * One local user may hold at most this many of them, so that no user can
+ * take the slots that `mailslot stats` and other users' writers need. */
+#define MSLD_CLIENTS_PER_UID 16
 
-/* relay_get evicts the least recently used handle, never one of a batch. */
-_Static_assert(MSLD_RELAYS > MSLD_PENDING, "pending deliveries must not lose their handles");
+/* Eviction takes the least recently used handle, never one of a batch. */
+_Static_assert(MSLD_RELAYS_MIN > MSLD_PENDING, "pending deliveries must not lose their handles");
 
 /* ---- what the receive rules see and decide (rules.c) ------------------- */
 
@@ -121,6 +164,7 @@ _Static_assert(MSLD_RELAYS > MSLD_PENDING, "pending deliveries must not lose the
 struct msld_rx {
 	uint8_t buf[MSLD_RX_MAX];
 	size_t len;
+	size_t wire_len; /* the payload's length on the wire (MSG_TRUNC): len or more */
 	struct sockaddr_in from;
 	struct in_pktinfo pi; /* ingress interface and local address */
 };
@@ -134,11 +178,18 @@ struct msld_rx {
 struct msld_dgram {
 	const uint8_t *buf;
 	size_t len;
+	size_t wire_len; /* its length on the wire, when longer than len; else 0 */
 	uint32_t ip;   /* source, network order */
 	uint16_t port; /* source, host order */
 	const char *ifname;
 	uint64_t now;
+	int reassembled; /* made whole from fragments, which were counted */
+	int if_verdict;  /* MSLD_IF_*: what the interface table says of ifname */
 };
+
+/* What the interface table (ifwatch.c) says of a datagram's ingress
+ * interface: RULES (0) leaves it to the rules, by ifname. */
+enum { MSLD_IF_RULES, MSLD_IF_YES, MSLD_IF_NO };
 
 /*
  * What to do with one datagram.  deliver: data (len bytes, inside the
@@ -154,6 +205,7 @@ struct msld_verdict {
 	msl_origin origin;
 	const uint8_t *data;
 	size_t len;
+	int fragment; /* a fragment, for reassembly (frag.c), which counts it */
 };
 
 /* What a name query gets (RFC 1002 §4.2.13). */
@@ -183,7 +235,9 @@ struct msld_name {
 /* ---- the state ------------------------------------------------------------ */
 
 enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX,
-	MSLD_T_NAMES /* names (issue 13): register.c's timer */ };
+	MSLD_T_NAMES /* names (issue 13): register.c's timer */,
+	MSLD_T_RELAY /* a relay open in progress (relay.c) */,
+	MSLD_T_IFACES /* netlink: interface changes (ifwatch.c) */ };
 
 /* One descriptor in the epoll set; the event's data points here. */
 struct msld_watch {
@@ -198,11 +252,47 @@ struct msld_seen {
 	uint64_t t;
 };
 
+/*
+ * One relay handle, open (c) or opening (o, watched in epoll through w,
+ * which comes first so that the event's pointer is the relay's).  Handles
+ * are linked by index: in their hash chain, and in the list of open ones
+ * by use (lru) or of opening ones by deadline (the same links).
+ */
 struct msld_relay {
+	struct msld_watch w;
 	char key[MAILSLOT_NAME_MAX + 1];
 	mailslot_client *c;
-	uint64_t used;
+	msl_relay_open *o;
+	uint64_t deadline; /* opening: when it is given up */
+	int hnext;         /* hash chain, -1 ends it */
+	int prev, next;    /* its list: lru, opening or free */
+	int where;         /* which list: MSLD_RL_FREE, _LRU, _OPENING */
+	int qhead, qtail, qn; /* opening: queued datagrams (msld_qmsg) */
 	int stalled; /* its last wait for room ran out: do not wait again */
+};
+
+enum { MSLD_RL_FREE, MSLD_RL_LRU, MSLD_RL_OPENING };
+
+/* A datagram queued for a mailslot whose relay is opening. */
+struct msld_qmsg {
+	msl_origin origin;
+	char path[MAILSLOT_NAME_MAX + 1]; /* the mailslot's name as sent, for the log */
+	int next;
+	uint16_t len;
+	uint8_t data[MSLD_RX_MAX];
+};
+
+/* The relay table (relaytab.c): fixed at start. */
+struct msld_relays {
+	struct msld_relay *r;
+	int cap;
+	int *bucket;       /* hash heads, nbucket a power of two */
+	unsigned nbucket;
+	int lru, opening, free_list; /* list heads (lru: most recent first) */
+	int lru_tail, opening_tail;
+	int nopening;
+	struct msld_qmsg *q;
+	int qfree;
 };
 
 /* A delivery waiting for its batch to be written (relay.c). */
@@ -232,16 +322,31 @@ struct msld {
 	int epfd;
 	struct msld_watch dgm, ns, listen, sig, out;
 	struct msld_watch clients[MSLD_CLIENTS];
+	uid_t client_uid[MSLD_CLIENTS]; /* who holds each (SO_PEERCRED) */
 	mailslot_server *outbox;
 
 	/* Receiving: one batch of datagrams; sending: one batch out. */
 	struct msld_rx rxq[MSLD_BATCH];
 	struct msld_tx txq[MSLD_TX];
 	int ntx;
+	int tx_nogso; /* UDP_SEGMENT failed once: send datagrams one by one (udp.c) */
+	struct msld_gro *gro; /* reading in runs (udpgro.c), made at the first read */
+	int gro_off;          /* UDP_GRO is not to be had: plain reads */
+
+	/* ---- interfaces followed by netlink (ifwatch.c) ---- */
+	struct msld_watch ifw;
+	int nifs;
+	struct {
+		unsigned index;
+		uint32_t addr;
+		char name[IF_NAMESIZE];
+	} ifs[MSL_NET_MAX_IFACES];
+
+	/* Reassembling fragments (frag.c). */
+	struct msld_frags frags;
 
 	/* Delivering. */
-	struct msld_relay relays[MSLD_RELAYS];
-	uint64_t relay_clock;
+	struct msld_relays relays;
 	struct {
 		char key[MAILSLOT_NAME_MAX + 1];
 		uint64_t until;
@@ -337,9 +442,44 @@ void msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
     char ifname[IF_NAMESIZE], struct msld_dgram *out);
 void msld_udp_flush(struct msld *d);
 
-/* relay.c */
+/* udpgro.c: msld_udp_recv_runs reads the datagram socket as msld_udp_recv
+ * does, with the runs UDP_GRO hands it cut into datagrams; pending: some
+ * of a run read are still to be taken (the socket may not be readable);
+ * close frees the buffers. */
+struct msld_gro;
+int msld_udp_recv_runs(struct msld *d, struct msld_rx *q, int max);
+int msld_udp_gro_pending(const struct msld *d);
+void msld_udp_gro_close(struct msld *d);
+
+/* relay.c: msld_on_relay finishes an open in progress; msld_relay_expire
+ * gives up the opens past their deadline and returns the milliseconds
+ * until the next one (-1: none), for epoll_wait. */
 void msld_on_datagrams(struct msld *d);
+void msld_on_relay(struct msld *d, struct msld_watch *w);
+int msld_relay_expire(struct msld *d);
+
+/* relaytab.c: the relay table.  msld_relays_init sizes it from the
+ * descriptor limit (raising the soft limit to the hard one first);
+ * find returns the handle for key or NULL; take returns a free handle
+ * (evicting the least recently used open one) or NULL; to_lru / to_opening
+ * put it in a list (unlinking it first from the one it is in); release
+ * closes it and frees it. */
+int msld_relays_init(struct msld *d);
+struct msld_relay *msld_relay_find(struct msld *d, const char *key);
+struct msld_relay *msld_relay_take(struct msld *d, const char *key);
+void msld_relay_to_lru(struct msld *d, struct msld_relay *r);
+void msld_relay_to_opening(struct msld *d, struct msld_relay *r);
+void msld_relay_release(struct msld *d, struct msld_relay *r);
 void msld_relay_close_all(struct msld *d);
+
+/* ifwatch.c: msld_ifaces_open starts following interface changes and
+ * reads the table; msld_on_ifaces reads it again after a change;
+ * msld_iface_verdict judges the ingress interface index (MSLD_IF_*) and
+ * sets *name to its name (in the table, or in ifname), or NULL. */
+int msld_ifaces_open(struct msld *d);
+void msld_on_ifaces(struct msld *d);
+int msld_iface_verdict(const struct msld *d, unsigned index, char ifname[IF_NAMESIZE],
+    const char **name);
 
 /* names.c */
 void msld_on_names(struct msld *d);

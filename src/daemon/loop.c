@@ -56,6 +56,12 @@ dispatch(struct msld *d, struct msld_watch *w)
 	case MSLD_T_OUTBOX:
 		msld_on_outbox(d);
 		break;
+	case MSLD_T_RELAY:
+		msld_on_relay(d, w);
+		break;
+	case MSLD_T_IFACES:
+		msld_on_ifaces(d);
+		break;
 	case MSLD_T_SIGNAL:
 		return on_signal(d);
 	case MSLD_T_NAMES:
@@ -71,7 +77,8 @@ msld_run(struct msld *d)
 {
 	for (;;) {
 		struct epoll_event ev[EVENTS];
-		int n = epoll_wait(d->epfd, ev, EVENTS, -1);
+		/* Relay opens past their deadline are given up between waits. */
+		int n = epoll_wait(d->epfd, ev, EVENTS, msld_relay_expire(d));
 		if (n < 0 && errno != EINTR)
 			return EX_OSERR;
 		for (int i = 0; i < n; i++)

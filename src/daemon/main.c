@@ -202,7 +202,7 @@ start(struct msld *d)
 	d->out = (struct msld_watch){ MSLD_T_OUTBOX, -1 };
 	for (int i = 0; i < MSLD_CLIENTS; i++)
 		d->clients[i] = (struct msld_watch){ MSLD_T_CLIENT, -1 };
-	if (msld_loop_open(d) != 0)
+	if (msld_loop_open(d) != 0 || msld_relays_init(d) != 0)
 		return EX_OSERR;
 	if ((d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0 ||
 	    (d->conf.ns_port != 0 &&
@@ -215,7 +215,7 @@ start(struct msld *d)
 		return EX_UNAVAILABLE;
 	if (msld_watch_add(d, &d->dgm) != 0 || (d->ns.fd >= 0 && msld_watch_add(d, &d->ns) != 0) ||
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
-	    msld_watch_add(d, &d->out) != 0)
+	    msld_watch_add(d, &d->out) != 0 || msld_ifaces_open(d) != 0)
 		return EX_OSERR;
 	/* names (issue 13): register the names; the loop takes the retries. */
 	if (msld_names_start(d) != 0)
@@ -259,6 +259,7 @@ main(int argc, char **argv)
 	/* names (issue 13): RFC 1002 §5.1.1.3, release what we hold. */
 	msld_names_release(&d);
 	msld_relay_close_all(&d);
+	msld_udp_gro_close(&d);
 	mailslot_close(d.outbox);
 	return rc;
 }

@@ -400,7 +400,14 @@ test_malformed_datagrams_count_their_reason(void)
 	check_malformed(&q, MSL_PE_BADTYPE);
 	q = p;
 	q.buf[1] |= MSL_NBDGM_FLAG_MORE;
-	check_malformed(&q, MSL_PE_FRAGMENT);
+	{
+		/* A fragment is no drop here: it goes to reassembly (frag.c). */
+		struct msld_verdict v;
+		uint64_t all = drops();
+		MSL_CHECK_EQ(decide(&q, &v), 0);
+		MSL_CHECK_EQ(v.fragment, 1);
+		MSL_CHECK_EQ(drops(), all);
+	}
 	q = p;
 	q.buf[MSL_NBDGM_HDR_LEN] = 0x21; /* the source name's length byte */
 	check_malformed(&q, MSL_PE_BADSRCNAME);
@@ -410,7 +417,7 @@ test_malformed_datagrams_count_their_reason(void)
 	q = p;
 	q.buf[MSL_NBDGM_HDR_LEN + 2 * MSL_NBNAME_WIRE_MIN] ^= 0xff; /* the SMB signature */
 	check_malformed(&q, MSL_PE_NOTSMB);
-	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_malformed], 6);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_malformed], 5);
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_rx_datagrams], 6);
 }
 
@@ -442,6 +449,25 @@ test_cut_datagram_is_malformed(void)
 	check_drop(&p, MSLD_C_drop_malformed);
 	MSL_CHECK_EQ(d.stats.drop_reason[MSL_PE_TRUNCATED] +
 	    d.stats.drop_reason[MSL_PE_BADOFFSET], 1);
+}
+
+static void
+test_rx_bytes_counts_the_wire_length(void)
+{
+	struct msld_dgram in = { 0 };
+	struct msld_verdict v;
+	static uint8_t big[MSLD_RX_MAX];
+
+	/* A payload cut to the receive slot counts at its real length. */
+	setup(NULL);
+	in.buf = big;
+	in.len = sizeof big;
+	in.wire_len = 5000;
+	msld_decide(&d, &in, &v);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_rx_bytes], 5000);
+	in.wire_len = 0; /* unknown: the slot's length */
+	msld_decide(&d, &in, &v);
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_rx_bytes], 5000 + sizeof big);
 }
 
 static void
@@ -642,6 +668,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_malformed_datagrams_count_their_reason),
     MSL_TEST(test_mailslot_name_that_is_no_local_name),
     MSL_TEST(test_cut_datagram_is_malformed),
+    MSL_TEST(test_rx_bytes_counts_the_wire_length),
     MSL_TEST(test_delivery_outcomes),
     MSL_TEST(test_name_queries),
     MSL_TEST(test_name_queries_follow_allow_and_interfaces))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "../platform/platform.h"
@@ -178,7 +179,9 @@ msld_udp_recv(int fd, struct msld_rx *q, int max)
 	}
 	/* One system call for a whole batch keeps the daemon ahead of a
 	 * sender that raw UDP could keep up with. */
-	n = recvmmsg(fd, mm, (unsigned)max, MSG_DONTWAIT, NULL);
+	/* MSG_TRUNC: msg_len is then the whole payload's length, even when
+	 * the slot cut it, so rx_bytes counts what arrived. */
+	n = recvmmsg(fd, mm, (unsigned)max, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
@@ -187,7 +190,9 @@ msld_udp_recv(int fd, struct msld_rx *q, int max)
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
 			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
 				memcpy(&q[i].pi, CMSG_DATA(c), sizeof q[i].pi);
-		q[i].len = (mh->msg_flags & MSG_TRUNC) ? sizeof q[i].buf : mm[i].msg_len;
+		q[i].wire_len = mm[i].msg_len;
+		q[i].len = (mh->msg_flags & MSG_TRUNC) || mm[i].msg_len > sizeof q[i].buf
+		    ? sizeof q[i].buf : mm[i].msg_len;
 	}
 	return n;
 }
@@ -199,14 +204,39 @@ msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
 	*out = (struct msld_dgram){
 		.buf = rx->buf,
 		.len = rx->len,
+		.wire_len = rx->wire_len,
 		.ip = rx->from.sin_addr.s_addr,
 		.port = ntohs(rx->from.sin_port),
 		.now = now,
 	};
-	/* Only the "interfaces" setting needs the name, and the lookup is a
-	 * system call: the rules themselves make none. */
-	if (d->conf.nifaces != 0)
-		out->ifname = if_indextoname((unsigned)rx->pi.ipi_ifindex, ifname);
+	/* Only the "interfaces" setting needs the ingress interface: the
+	 * table that netlink keeps current (ifwatch.c) judges it. */
+	if (d->conf.nifaces != 0 || d->conf.niface_nets != 0)
+		out->if_verdict = msld_iface_verdict(d, (unsigned)rx->pi.ipi_ifindex, ifname,
+		    &out->ifname);
+}
+
+/*
+ * gso_run says how many datagrams from txq[i] on go as one UDP_SEGMENT
+ * send (udp(7)): consecutive ones to one address, all of one size but a
+ * shorter last one.  The kernel (or the network card) cuts them into the
+ * same datagrams on the wire, but the stack is walked once per run rather
+ * than once per datagram, which is most of what sending costs.
+ */
+static int
+gso_run(const struct msld *d, int i)
+{
+	int j = i + 1;
+
+	if (d->tx_nogso)
+		return 1;
+	while (j < d->ntx && d->txq[j].to.sin_addr.s_addr == d->txq[i].to.sin_addr.s_addr &&
+	    d->txq[j].to.sin_port == d->txq[i].to.sin_port && d->txq[j].len <= d->txq[i].len) {
+		j++;
+		if (d->txq[j - 1].len < d->txq[i].len)
+			break; /* a shorter one ends the run */
+	}
+	return j - i;
 }
 
 void
@@ -214,29 +244,66 @@ msld_udp_flush(struct msld *d)
 {
 	struct mmsghdr mm[MSLD_TX];
 	struct iovec iov[MSLD_TX];
-	int done = 0, sent = 0;
+	union {
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} cbuf[MSLD_TX];
+	int count[MSLD_TX];
+	int nmsg = 0, done = 0, sent = 0;
 
-	for (int i = 0; i < d->ntx; i++) {
-		iov[i] = (struct iovec){ d->txq[i].buf, d->txq[i].len };
-		mm[i].msg_hdr = (struct msghdr){ .msg_name = &d->txq[i].to,
-			.msg_namelen = sizeof d->txq[i].to, .msg_iov = &iov[i], .msg_iovlen = 1 };
+	for (int i = 0, n; i < d->ntx; i += n) {
+		n = gso_run(d, i);
+		for (int k = 0; k < n; k++)
+			iov[i + k] = (struct iovec){ d->txq[i + k].buf, d->txq[i + k].len };
+		mm[nmsg].msg_hdr = (struct msghdr){ .msg_name = &d->txq[i].to,
+			.msg_namelen = sizeof d->txq[i].to, .msg_iov = &iov[i], .msg_iovlen = (size_t)n };
+		if (n > 1) {
+			struct cmsghdr *c = &cbuf[nmsg].align;
+			uint16_t gso = (uint16_t)d->txq[i].len;
+			mm[nmsg].msg_hdr.msg_control = cbuf[nmsg].b;
+			mm[nmsg].msg_hdr.msg_controllen = sizeof cbuf[nmsg].b;
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof gso);
+			memcpy(CMSG_DATA(c), &gso, sizeof gso);
+		}
+		count[nmsg++] = n;
 	}
-	while (done < d->ntx) {
-		int n = sendmmsg(d->dgm.fd, mm + done, (unsigned)(d->ntx - done), 0);
+	while (done < nmsg) {
+		int n = sendmmsg(d->dgm.fd, mm + done, (unsigned)(nmsg - done), 0);
 		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)) {
 			/* The socket's buffer is full: wait for room, briefly, so a
 			 * burst is paced rather than dropped. */
 			if (errno == EINTR || msl_wait_fd(d->dgm.fd, POLLOUT, TX_WAIT_MS) > 0)
 				continue;
 		}
+		if (n <= 0 && count[done] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
+			/* No segmentation offload on this path: send one by one
+			 * from now on, this batch included. */
+			int first = 0;
+			for (int k = 0; k < done; k++)
+				first += count[k];
+			d->tx_nogso = 1;
+			msld_log(d, MSL_LOG_INFO, "event=send note=\"UDP segmentation unavailable (%s): "
+			    "one datagram a send\"", strerror(errno));
+			d->stats.n[MSLD_C_tx_datagrams] += (uint64_t)sent;
+			memmove(d->txq, d->txq + first, (size_t)(d->ntx - first) * sizeof d->txq[0]);
+			d->ntx -= first;
+			msld_udp_flush(d);
+			return;
+		}
 		if (n <= 0) {
 			/* This one cannot go (say, no route): count it, go on. */
-			d->stats.n[MSLD_C_tx_errors]++;
+			d->stats.n[MSLD_C_tx_errors] += (uint64_t)count[done];
 			done++;
 			continue;
 		}
+		for (int k = done; k < done + n; k++) {
+			sent += count[k];
+			if (count[k] > 1)
+				d->stats.n[MSLD_C_tx_segmented] += (uint64_t)count[k];
+		}
 		done += n;
-		sent += n;
 	}
 	d->stats.n[MSLD_C_tx_datagrams] += (uint64_t)sent;
 	d->ntx = 0;

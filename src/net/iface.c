@@ -10,7 +10,10 @@
 #include <ifaddrs.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <errno.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "../platform/platform.h"
 #include "iface.h"
@@ -31,13 +34,9 @@ msl_net_ifaces(const struct msl_netconf *c, struct msl_net_iface *out, int max)
 		if (!(p->ifa_flags & IFF_UP) || (p->ifa_flags & IFF_LOOPBACK) ||
 		    !(p->ifa_flags & IFF_BROADCAST))
 			continue;
-		if (c && c->nifaces) {
-			unsigned k;
-			for (k = 0; k < c->nifaces && strcmp(c->ifaces[k], p->ifa_name) != 0; k++)
-				;
-			if (k == c->nifaces)
-				continue;
-		}
+		if (c && !msl_net_iface_selected(c, p->ifa_name,
+		    ((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr))
+			continue;
 		struct msl_net_iface *i = &out[n++];
 		snprintf(i->name, sizeof i->name, "%s", p->ifa_name);
 		i->index = if_nametoindex(p->ifa_name);
@@ -80,7 +79,8 @@ msl_net_src_for(uint32_t dst, uint32_t *src)
  * Looking up interfaces (getifaddrs) and the source for a destination (a
  * connected socket) costs several system calls; a sender does it once a
  * second per destination, not once per datagram.  Interface changes are
- * seen within that second.
+ * seen within that second, or at once by a process that follows them
+ * (msl_net_watch_read flushes the cache).
  */
 #define MSL_NET_TARGET_TTL_NS 1000000000ull
 static pthread_mutex_t target_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -135,4 +135,56 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 	memcpy(target_cache.srcs, srcs, (size_t)n * sizeof *srcs);
 	pthread_mutex_unlock(&target_mu);
 	return n;
+}
+
+void
+msl_net_targets_flush(void)
+{
+	pthread_mutex_lock(&target_mu);
+	target_cache.at = 0;
+	pthread_mutex_unlock(&target_mu);
+}
+
+int
+msl_net_watch_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -1;
+	/* close(2) of a fresh socket succeeds and leaves bind's errno. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+msl_net_watch_read(int fd)
+{
+	/* rtnetlink(7): reports are records of nlmsghdr; what they say is
+	 * read again from getifaddrs, so only their types matter here. */
+	static _Alignas(struct nlmsghdr) uint8_t buf[8192];
+	int changed = 0;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			/* ENOBUFS: the kernel dropped reports; assume a change. */
+			changed |= errno == ENOBUFS;
+			break;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		    h = NLMSG_NEXT(h, n))
+			changed |= h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR ||
+			    h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK;
+	}
+	if (changed)
+		msl_net_targets_flush();
+	return changed;
 }

@@ -21,7 +21,9 @@ struct msl_net_iface {
 
 /*
  * msl_net_ifaces lists the up, non-loopback, broadcast-capable IPv4
- * interfaces, restricted to c->ifaces when c is not NULL and names some.
+ * interfaces (one entry per address), restricted to those the
+ * "interfaces" setting of c selects (msl_net_iface_selected) when c is
+ * not NULL.
  * Returns the count (0..max), or -1 when the table cannot be read.
  */
 int msl_net_ifaces(const struct msl_netconf *c, struct msl_net_iface *out,
@@ -43,5 +45,19 @@ int msl_net_src_for(uint32_t dst, uint32_t *src);
  */
 int msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
     uint32_t dsts[MSL_NET_MAX_IFACES], uint32_t srcs[MSL_NET_MAX_IFACES]);
+
+/* msl_net_targets_flush forgets the cached answers of msl_net_targets, so
+ * that the next send sees an interface change at once.  Thread-safe. */
+void msl_net_targets_flush(void);
+
+/* ---- following interface changes (netlink, rtnetlink(7)) ----
+ * msl_net_watch_open opens a non-blocking NETLINK_ROUTE socket that
+ * reports links and IPv4 addresses coming and going (RTNLGRP_LINK,
+ * RTNLGRP_IPV4_IFADDR), or returns -1 (errno set).  msl_net_watch_read
+ * drains it without blocking and returns 1 when something changed (or
+ * the kernel dropped reports: assume it did), after flushing the target
+ * cache; 0 otherwise.  The caller owns the descriptor. */
+int msl_net_watch_open(void);
+int msl_net_watch_read(int fd);
 
 #endif /* MSL_IFACE_H */

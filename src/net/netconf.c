@@ -247,12 +247,19 @@ add_item(struct msl_netconf *c, enum list_kind k, const char *t, char *err, size
 
 	switch (k) {
 	case L_IFACES:
+		/* As in smb.conf, a subnet (or an address, /32) selects the
+		 * interfaces that hold an address in it, whenever they do. */
+		if (t[0] >= '0' && t[0] <= '9') {
+			if (parse_prefix(t, &p) != 0)
+				return set_err(err, errcap, "interfaces takes interface names such as eth0 "
+				    "or subnets such as 10.1.0.0/24", t);
+			if (c->niface_nets == MSL_NET_MAX_IFACES)
+				return set_err(err, errcap, "too many interfaces", t);
+			c->iface_nets[c->niface_nets++] = p;
+			return 0;
+		}
 		if (c->nifaces == MSL_NET_MAX_IFACES)
 			return set_err(err, errcap, "too many interfaces", t);
-		/* smb.conf also takes addresses here; this node filters by the
-		 * interface a datagram arrives on, so it wants the name. */
-		if (t[0] >= '0' && t[0] <= '9' && parse_prefix(t, &p) == 0)
-			return set_err(err, errcap, "interfaces takes interface names such as eth0, not addresses", t);
 		if (strlen(t) >= IF_NAMESIZE)
 			return set_err(err, errcap, "interface name too long", t);
 		strcpy(c->ifaces[c->nifaces++], t);
@@ -419,6 +426,20 @@ msl_netconf_check(const struct msl_netconf *c, int check_user, char *err, size_t
 	return problems;
 }
 
+int
+msl_net_iface_selected(const struct msl_netconf *c, const char *name, uint32_t addr)
+{
+	if (c->nifaces == 0 && c->niface_nets == 0)
+		return 1;
+	for (unsigned i = 0; name != NULL && i < c->nifaces; i++)
+		if (strcmp(c->ifaces[i], name) == 0)
+			return 1;
+	for (unsigned i = 0; addr != 0 && i < c->niface_nets; i++)
+		if ((addr & c->iface_nets[i].mask) == (c->iface_nets[i].addr & c->iface_nets[i].mask))
+			return 1;
+	return 0;
+}
+
 /* print_list writes one list setting's line. */
 static void
 print_prefixes(FILE *f, const char *key, const struct msl_net_prefix *v, unsigned n)
@@ -445,6 +466,11 @@ msl_netconf_print(const struct msl_netconf *c, FILE *f)
 	fprintf(f, "interfaces =");
 	for (unsigned i = 0; i < c->nifaces; i++)
 		fprintf(f, " %s", c->ifaces[i]);
+	for (unsigned i = 0; i < c->niface_nets; i++) {
+		char ip[INET_ADDRSTRLEN];
+		struct in_addr a = { .s_addr = c->iface_nets[i].addr };
+		fprintf(f, " %s/%d", inet_ntop(AF_INET, &a, ip, sizeof ip), mask_len(c->iface_nets[i].mask));
+	}
 	fprintf(f, "\nbind interfaces only = %s\n", c->bind_only ? "yes" : "no");
 	print_prefixes(f, "hosts allow", c->allow, c->nallow);
 	print_prefixes(f, "hosts deny", c->deny, c->ndeny);

@@ -65,7 +65,20 @@ struct msl_netconf {
 	 * §9) every name of this node carries; "" for none.  Dotted,
 	 * lower-case as given, at most MSL_NBNAME_SCOPE_MAX bytes. */
 	char scope[MSL_NBNAME_SCOPE_MAX + 1];
+	/* ---- interfaces by subnet ("interfaces = eth0 10.1.0.0/24") ----
+	 * An interface is selected by its name (ifaces) or by holding an
+	 * address in one of these subnets: msl_net_iface_selected. */
+	unsigned niface_nets;
+	struct msl_net_prefix iface_nets[MSL_NET_MAX_IFACES];
 };
+
+/*
+ * msl_net_iface_selected tells whether the "interfaces" setting of c
+ * selects the interface `name` holding the IPv4 address addr (network
+ * order; 0: none known): by its name or by a subnet holding addr.  With
+ * no setting every interface is selected.  Pure; thread-safe.
+ */
+int msl_net_iface_selected(const struct msl_netconf *c, const char *name, uint32_t addr);
 
 /* msl_netconf_defaults fills the built-in defaults (the host name is read
  * with gethostname). */

@@ -212,6 +212,26 @@ test_interfaces(void)
 }
 
 static void
+test_interfaces_by_subnet(void)
+{
+	uint32_t a = htonl(0x0a010205), b = htonl(0x0a020001);
+
+	msl_netconf_defaults(&c);
+	MSL_CHECK(msl_net_iface_selected(&c, "eth9", a));
+	MSL_CHECK_EQ(set("interfaces = 10.1.2.0/24 eth3 192.168.1.7"), 0);
+	MSL_CHECK_EQ(c.nifaces, 1);
+	MSL_CHECK_EQ(c.niface_nets, 2);
+	MSL_CHECK(msl_net_iface_selected(&c, "eth0", a));
+	MSL_CHECK(!msl_net_iface_selected(&c, "eth0", b));
+	MSL_CHECK(msl_net_iface_selected(&c, "eth3", b));
+	MSL_CHECK(msl_net_iface_selected(&c, "eth1", htonl(0xc0a80107)));
+	MSL_CHECK(!msl_net_iface_selected(&c, "eth1", htonl(0xc0a80108)));
+	MSL_CHECK(!msl_net_iface_selected(&c, NULL, 0));
+	refused("interfaces = 10.1.2.0/40", "interfaces takes interface names such as eth0 or subnets",
+	    "'10.1.2.0/40'");
+}
+
+static void
 test_allow(void)
 {
 	msl_netconf_defaults(&c);
@@ -401,7 +421,8 @@ test_samba_vocabulary(void)
 	MSL_CHECK_EQ(set("bind interfaces only = yes"), 0);
 	MSL_CHECK_EQ(c.bind_only, 1);
 	refused("bind interfaces only = maybe", "yes or no", "'maybe'");
-	refused("interfaces = 192.168.1.0/24", "interface names", "'192.168.1.0/24'");
+	/* smb.conf's subnets select interfaces, as names do. */
+	MSL_CHECK_EQ(set("interfaces = 192.168.1.0/24"), 0);
 	/* hosts allow forms: a.b.c., address/mask, ALL; EXCEPT is refused. */
 	MSL_CHECK_EQ(set("hosts allow = 10.1. 192.168.7.0/255.255.255.0"), 0);
 	MSL_CHECK_EQ(c.allow[0].addr, htonl(0x0a010000));
@@ -514,6 +535,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_values),
     MSL_TEST(test_bad_values_name_the_problem),
     MSL_TEST(test_interfaces),
+    MSL_TEST(test_interfaces_by_subnet),
     MSL_TEST(test_allow),
     MSL_TEST(test_long_list_is_refused),
     MSL_TEST(test_file_with_comments_and_sections),
