@@ -86,9 +86,10 @@ struct msld_stats {
 #define MSLD_TX 64
 /* Recently seen datagrams (a datagram is known by its source and DGM_ID,
  * RFC 1002 §4.4.1): the same broadcast can arrive twice, e.g. on two
- * interfaces of one subnet, and is delivered once within the window. */
+ * interfaces of one subnet, and is delivered once within the window,
+ * the "duplicate timeout" key (conf.dup_ms, 2 s as Windows' default
+ * MailslotDuplicateTimeout; 0 delivers every copy). */
 #define MSLD_DEDUP 128
-#define MSLD_DEDUP_NS (2ull * 1000000000ull)
 /* Relay handles to local mailslots kept open between datagrams (the least
  * recently used one is evicted), and deliveries gathered per batch. */
 #define MSLD_RELAYS 64

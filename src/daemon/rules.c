@@ -87,11 +87,16 @@ fnv1a(const uint8_t *p, size_t n)
 static int
 duplicate(struct msld *d, const struct msld_dgram *in, uint16_t id)
 {
-	uint32_t h = fnv1a(in->buf, in->len);
+	uint32_t h;
+	uint64_t window = (uint64_t)d->conf.dup_ms * 1000000ull;
 
+	/* "duplicate timeout = 0": every copy is delivered. */
+	if (window == 0)
+		return 0;
+	h = fnv1a(in->buf, in->len);
 	for (unsigned i = 0; i < MSLD_DEDUP; i++) {
 		const struct msld_seen *s = &d->seen[i];
-		if (s->t != 0 && in->now - s->t < MSLD_DEDUP_NS && s->ip == in->ip &&
+		if (s->t != 0 && in->now - s->t < window && s->ip == in->ip &&
 		    s->id == id && s->len == (uint16_t)in->len && s->hash == h)
 			return 1;
 	}

@@ -31,6 +31,17 @@
 #define MSL_NET_LINE_MAX 1200
 #define MSL_NET_LIST_MAX 1024
 
+/* ---- beyond one subnet, beside Samba (netconf_lan.c) ---------------- */
+/* "remote broadcast" entries, and the longest "nmbd socket dir" (a Unix
+ * socket's path must fit sun_path, 108 bytes with "/unexpected"). */
+#define MSL_NET_MAX_REMOTE 8
+#define MSL_NET_PATH_MAX 96
+/* Samba's default socket directory of nmbd (Debian's build). */
+#define MSL_NET_NMBD_DIR "/run/samba/nmbd"
+/* Windows' MailslotDuplicateTimeout default: 2 s. */
+#define MSL_NET_DUP_MS 2000
+enum msl_nmbd_mode { MSL_NMBD_AUTO = 0, MSL_NMBD_YES, MSL_NMBD_NO };
+
 enum msl_log_level { MSL_LOG_ERROR = 0, MSL_LOG_WARN, MSL_LOG_INFO, MSL_LOG_DEBUG };
 
 /* One allow-list entry: an IPv4 prefix, network order. */
@@ -61,6 +72,13 @@ struct msl_netconf {
 	unsigned naliases;  /* "netbios aliases": more names of this node  */
 	char aliases[MSL_NET_MAX_ALIASES][MSL_NBNAME_LEN];
 	int bind_only;      /* "bind interfaces only" (see mailslotd.conf) */
+
+	/* ---- beyond one subnet, beside Samba (netconf_lan.c) ---------- */
+	int nmbd_mode;      /* "nmbd coexistence": enum msl_nmbd_mode     */
+	char nmbd_dir[MSL_NET_PATH_MAX]; /* "nmbd socket dir"            */
+	unsigned nremote;   /* "remote broadcast": extra \\* targets      */
+	uint32_t remote[MSL_NET_MAX_REMOTE];
+	uint32_t dup_ms;    /* "duplicate timeout" in ms; 0 = no window   */
 };
 
 /* msl_netconf_defaults fills the built-in defaults (the host name is read
@@ -130,5 +148,26 @@ void msl_netconf_print(const struct msl_netconf *c, FILE *f);
  * NUL-padded into out.  Returns 0 or -1.
  */
 int msl_net_parse_name(const char *in, char out[MSL_NBNAME_LEN]);
+
+/* ---- netconf_lan.c: the keys of subnets and Samba --------------------- */
+
+/* msl_netconf_lan_defaults fills the defaults of those keys. */
+void msl_netconf_lan_defaults(struct msl_netconf *c);
+
+/*
+ * msl_netconf_lan_set applies one of those keys ("nmbd coexistence",
+ * "nmbd socket dir", "remote broadcast", "duplicate timeout").  Returns
+ * 1 when key is none of them, 0 when applied, -1 with the reason in err.
+ */
+int msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,
+    char *err, size_t errcap);
+
+/* msl_netconf_lan_print writes those keys as configuration lines. */
+void msl_netconf_lan_print(const struct msl_netconf *c, FILE *f);
+
+/* msl_netconf_key_is and msl_netconf_word_is are netconf.c's key and
+ * word comparisons, for the keys kept in other files. */
+int msl_netconf_key_is(const char *key, const char *want);
+int msl_netconf_word_is(const char *a, const char *b);
 
 #endif /* MSL_NETCONF_H */

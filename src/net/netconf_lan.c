@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netconf_lan.c - the configuration keys of a node that reaches beyond
+ * its own subnet or runs beside Samba: "nmbd coexistence", "nmbd socket
+ * dir", "remote broadcast" and "duplicate timeout" (docs/network.md).
+ *
+ * They are kept apart from netconf.c so that each group of keys can be
+ * read on its own; netconf.c hands every key it does not know to
+ * msl_netconf_lan_set.  Refusals name the setting and quote the value,
+ * as netconf.c's do.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "netconf.h"
+
+/* The longest "duplicate timeout": an hour is already far longer than any
+ * sender's retry, and the bound keeps the nanosecond arithmetic safe. */
+#define DUP_MAX_MS (3600u * 1000u)
+
+static int
+lan_err(char *err, size_t cap, const char *what, const char *value)
+{
+	snprintf(err, cap, "%s: '%s'", what, value);
+	return -1;
+}
+
+/*
+ * set_remote adds the addresses of one "remote broadcast" value, separated
+ * by spaces or commas.  smb.conf's "remote announce" also takes
+ * "ADDR/WORKGROUP"; the workgroup part is accepted and ignored, since a
+ * mailslot write names its destination itself.  A refused item leaves
+ * the list as it was.
+ */
+static int
+set_remote(struct msl_netconf *c, const char *value, char *err, size_t errcap)
+{
+	char buf[MSL_NET_LIST_MAX], *save = NULL;
+	uint32_t list[MSL_NET_MAX_REMOTE];
+	unsigned n = c->nremote;
+
+	if (strlen(value) >= sizeof buf)
+		return lan_err(err, errcap, "list too long", "remote broadcast");
+	strcpy(buf, value);
+	memcpy(list, c->remote, sizeof list);
+	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+		struct in_addr a;
+		char *slash = strchr(t, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if (inet_pton(AF_INET, t, &a) != 1 || a.s_addr == 0)
+			return lan_err(err, errcap,
+			    "remote broadcast takes IPv4 addresses (a subnet's broadcast or a host)", t);
+		if (n == MSL_NET_MAX_REMOTE)
+			return lan_err(err, errcap, "too many remote broadcast addresses", t);
+		list[n++] = a.s_addr;
+	}
+	memcpy(c->remote, list, sizeof list);
+	c->nremote = n;
+	return 0;
+}
+
+/* set_dup reads "duplicate timeout": seconds as Windows'
+ * MailslotDuplicateTimeout takes them, or milliseconds with "ms". */
+static int
+set_dup(struct msl_netconf *c, const char *value)
+{
+	char *end;
+	unsigned long v;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (msl_netconf_word_is(end, "ms")) {
+		if (v > DUP_MAX_MS)
+			return -1;
+	} else if (*end == '\0' || msl_netconf_word_is(end, "s")) {
+		if (v > DUP_MAX_MS / 1000)
+			return -1;
+		v *= 1000;
+	} else {
+		return -1;
+	}
+	c->dup_ms = (uint32_t)v;
+	return 0;
+}
+
+void
+msl_netconf_lan_defaults(struct msl_netconf *c)
+{
+	c->nmbd_mode = MSL_NMBD_AUTO;
+	memcpy(c->nmbd_dir, MSL_NET_NMBD_DIR, sizeof MSL_NET_NMBD_DIR);
+	c->nremote = 0;
+	c->dup_ms = MSL_NET_DUP_MS;
+}
+
+static const char *const nmbd_words[] = { "auto", "yes", "no" };
+
+int
+msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,
+    char *err, size_t errcap)
+{
+	if (msl_netconf_key_is(key, "nmbd coexistence")) {
+		for (int i = 0; i < 3; i++)
+			if (msl_netconf_word_is(value, nmbd_words[i])) {
+				c->nmbd_mode = i;
+				return 0;
+			}
+		return lan_err(err, errcap, "nmbd coexistence is auto, yes or no", value);
+	}
+	if (msl_netconf_key_is(key, "nmbd socket dir") || msl_netconf_key_is(key, "nmbd:socket dir")) {
+		if (value[0] != '/' || strlen(value) >= sizeof c->nmbd_dir)
+			return lan_err(err, errcap, "nmbd socket dir must be an absolute path of at most 95 bytes", value);
+		strcpy(c->nmbd_dir, value);
+		return 0;
+	}
+	if (msl_netconf_key_is(key, "remote broadcast") || msl_netconf_key_is(key, "remote announce"))
+		return set_remote(c, value, err, errcap);
+	if (msl_netconf_key_is(key, "duplicate timeout") ||
+	    msl_netconf_key_is(key, "mailslot duplicate timeout")) {
+		if (set_dup(c, value) != 0)
+			return lan_err(err, errcap,
+			    "duplicate timeout is seconds (0-3600) or milliseconds with 'ms'; 0 disables", value);
+		return 0;
+	}
+	return 1;
+}
+
+void
+msl_netconf_lan_print(const struct msl_netconf *c, FILE *f)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	fprintf(f, "nmbd coexistence = %s\nnmbd socket dir = %s\nremote broadcast =",
+	    nmbd_words[c->nmbd_mode >= 0 && c->nmbd_mode < 3 ? c->nmbd_mode : 0], c->nmbd_dir);
+	for (unsigned i = 0; i < c->nremote && i < MSL_NET_MAX_REMOTE; i++) {
+		struct in_addr a = { .s_addr = c->remote[i] };
+		fprintf(f, " %s", inet_ntop(AF_INET, &a, ip, sizeof ip));
+	}
+	fprintf(f, "\nduplicate timeout = %ums\n", (unsigned)c->dup_ms);
+}
