@@ -19,6 +19,7 @@
  *   control.c  the local control socket (statistics, node information)
  *   log.c      logging to stderr or the journal
  *   notify.c   telling systemd (sd_notify) about start-up and reloads
+ *   nmbdlink.c receiving through Samba nmbd's unexpected packet socket
  */
 #ifndef MSLD_DAEMON_H
 #define MSLD_DAEMON_H
@@ -56,7 +57,9 @@
 	X(nbns_ignored)         /* other names, responses, malformed      */ \
 	X(tx_datagrams)         /* datagrams sent for local writers       */ \
 	X(tx_errors)                                                         \
-	X(ctl_requests)
+	X(ctl_requests)                                                      \
+	/* beside nmbd (nmbdlink.c) */                                       \
+	X(rx_nmbd)              /* datagrams nmbd handed over             */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -98,6 +101,9 @@ struct msld_stats {
  * asked again for a second: each try costs up to the hello timeout. */
 #define MSLD_BUSY 16
 #define MSLD_BUSY_NS 1000000000ull
+/* What is buffered of nmbd's stream: more than two whole frames (a
+ * header and 1024 bytes), so a frame always fits after the last one. */
+#define MSLD_NMBD_BUF 8192
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
 
@@ -150,7 +156,8 @@ enum msld_answer { MSLD_IGNORE, MSLD_ANSWER_UNIQUE, MSLD_ANSWER_GROUP };
 
 /* ---- the state ------------------------------------------------------------ */
 
-enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX };
+enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX,
+	MSLD_T_LAN /* the descriptors of nmbdlink.c */ };
 
 /* One descriptor in the epoll set; the event's data points here. */
 struct msld_watch {
@@ -216,6 +223,13 @@ struct msld {
 	unsigned busy_next;
 	struct msld_pending pend[MSLD_PENDING];
 	int npend;
+
+	/* ---- beside Samba's nmbd (nmbdlink.c) ---------------------------- */
+	int coexist;       /* nmbd owns the ports: receive through it     */
+	struct msld_watch nmbd, nmbd_timer;
+	uint8_t nmbd_buf[MSLD_NMBD_BUF]; /* the stream, up to a frame's end */
+	size_t nmbd_len;
+	int nmbd_acked;    /* nmbd's one-byte answer to the query is read */
 };
 
 /* ---- rules.c: pure decisions --------------------------------------------- */
@@ -271,8 +285,10 @@ void msld_udp_view(const struct msld *d, const struct msld_rx *rx, uint64_t now,
     char ifname[IF_NAMESIZE], struct msld_dgram *out);
 void msld_udp_flush(struct msld *d);
 
-/* relay.c */
+/* relay.c; msld_take_batch applies the rules to d->rxq[0..n) and
+ * delivers, as for datagrams read from UDP 138 */
 void msld_on_datagrams(struct msld *d);
+void msld_take_batch(struct msld *d, int n);
 void msld_relay_close_all(struct msld *d);
 
 /* names.c */
@@ -281,6 +297,13 @@ void msld_on_names(struct msld *d);
 /* outbox.c */
 int msld_outbox_open(struct msld *d);
 void msld_on_outbox(struct msld *d);
+
+/* nmbdlink.c: msld_nmbd_wanted says whether to run beside nmbd (the
+ * "nmbd coexistence" key); msld_nmbd_open opens the sending socket and the
+ * link; msld_on_lan serves its descriptors */
+int msld_nmbd_wanted(const struct msld *d);
+int msld_nmbd_open(struct msld *d);
+void msld_on_lan(struct msld *d, struct msld_watch *w);
 
 /* control.c */
 int msld_control_listen(struct msld *d);

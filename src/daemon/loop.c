@@ -56,6 +56,9 @@ dispatch(struct msld *d, struct msld_watch *w)
 	case MSLD_T_OUTBOX:
 		msld_on_outbox(d);
 		break;
+	case MSLD_T_LAN:
+		msld_on_lan(d, w);
+		break;
 	case MSLD_T_SIGNAL:
 		return on_signal(d);
 	}

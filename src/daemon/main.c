@@ -201,8 +201,13 @@ start(struct msld *d)
 		d->clients[i] = (struct msld_watch){ MSLD_T_CLIENT, -1 };
 	if (msld_loop_open(d) != 0)
 		return EX_OSERR;
-	if ((d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0 ||
-	    (d->conf.ns_port != 0 &&
+	/* Beside Samba's nmbd, which owns the ports, datagrams come through
+	 * it (nmbdlink.c). */
+	d->coexist = msld_nmbd_wanted(d);
+	if (d->coexist && msld_nmbd_open(d) != 0)
+		return EX_UNAVAILABLE;
+	if ((!d->coexist && (d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0) ||
+	    (!d->coexist && d->conf.ns_port != 0 &&
 	    (d->ns.fd = msld_udp_open(d, d->conf.ns_port, "name service")) < 0) ||
 	    (d->listen.fd = msld_control_listen(d)) < 0)
 		return EX_UNAVAILABLE;

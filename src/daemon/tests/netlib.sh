@@ -345,3 +345,35 @@ nl_router_forward_bcast() {
   ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.bc_forwarding=1 \
     net.ipv4.conf.eth0.bc_forwarding=1 net.ipv4.conf.eth1.bc_forwarding=1
 }
+
+# ---- Samba's nmbd in a test host -----------------------------------------
+#   nl_need_samba                skip unless nmbd and nmblookup are installed
+#                                (a failure in CI, which installs samba)
+#   nl_samba_conf DIR NAME [LINE]...  make DIR and DIR/smb.conf for one nmbd:
+#                                netbios name NAME, workgroup WG, eth0 only,
+#                                every file (and its unexpected packet
+#                                socket, DIR/sock/unexpected) inside DIR,
+#                                then the smb.conf LINEs given
+nl_need_samba() {
+  if ! command -v nmbd >/dev/null 2>&1 || ! command -v nmblookup >/dev/null 2>&1; then
+    # CI installs samba (scripts/deps.sh --net): there, a missing nmbd is a failure.
+    [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ] && { echo "nmbd/nmblookup missing (samba not installed)"; exit 1; }
+    nl_skip "samba (nmbd, nmblookup) is not installed: scripts/deps.sh --net"
+  fi
+}
+
+nl_samba_conf() {
+  local sd=$1 name=$2 l
+  shift 2
+  mkdir -p "$sd"/{lock,state,cache,pid,private,log,ncalrpc,sock}
+  {
+    printf '[global]\n'
+    for l in "workgroup = WG" "netbios name = $name" "interfaces = eth0" \
+      "bind interfaces only = yes" "server role = standalone server" "dns proxy = no" \
+      "lock directory = $sd/lock" "state directory = $sd/state" \
+      "cache directory = $sd/cache" "pid directory = $sd/pid" "private dir = $sd/private" \
+      "ncalrpc dir = $sd/ncalrpc" "nmbd:socket dir = $sd/sock" "log file = $sd/log/log.%m" "$@"; do
+      printf '  %s\n' "$l"
+    done
+  } >"$sd/smb.conf"
+}
