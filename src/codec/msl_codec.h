@@ -19,11 +19,13 @@
  * msl_nbdgm (datagram header, RFC 1002 §4.4), msl_smbmail (mailslot
  * write, [MS-MAIL] §2.2.1), msl_nbns (name query, RFC 1002 §4.2.12-14),
  * msl_mdgm (a whole UDP 138 payload), msl_nbunexp (Samba nmbd's local
- * unexpected packet socket), over msl_buf (cursors).
+ * unexpected packet socket), msl_brws ([MS-BRWS] announcements), over
+ * msl_buf (cursors).
  */
 #ifndef MSL_CODEC_H
 #define MSL_CODEC_H
 
+#include "msl_brws.h"
 #include "msl_buf.h"
 #include "msl_mdgm.h"
 #include "msl_nbdgm.h"

@@ -72,6 +72,15 @@ ours(const struct msl_netconf *c, const struct msl_nbname *n)
 	return 0;
 }
 
+/* msbrowse tells whether a name is __MSBROWSE__<01>, the group of the
+ * master browsers, to which they send DomainAnnouncements ([MS-BRWS]
+ * §2.2.4): taken so that `mailslot browse` hears every workgroup. */
+static int
+msbrowse(const struct msl_nbname *n)
+{
+	return msl_nbname_suffix(n) == 0x01 && name_is(n, "\x01\x02__MSBROWSE__\x02");
+}
+
 /* fnv1a hashes a datagram for the duplicate cache. */
 static uint32_t
 fnv1a(const uint8_t *p, size_t n)
@@ -166,7 +175,8 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	/* docs/protocol.md §1.6 rule 4 and §4.2: our name, our workgroup or "*", any
 	 * suffix, whatever the message type says. */
 	const struct msl_nbname *dst = &m.md_dgm.dg_dst;
-	if (!ours(&d->conf, dst) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*"))
+	if (!ours(&d->conf, dst) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*") &&
+	    !msbrowse(dst))
 		return drop(d, v, MSLD_C_drop_not_our_name, MSL_PE_OK);
 	if (duplicate(d, in, m.md_dgm.dg_id))
 		return drop(d, v, MSLD_C_drop_duplicate, MSL_PE_OK);

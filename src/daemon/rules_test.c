@@ -334,6 +334,20 @@ test_duplicate_window(void)
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_duplicate], 2);
 }
 
+/* DomainAnnouncements go to __MSBROWSE__<01> ([MS-BRWS] §2.2.4): taken,
+ * so that `mailslot browse` hears other workgroups; its <00> is not. */
+static void
+test_msbrowse_is_taken(void)
+{
+	struct pkt p;
+
+	setup(NULL);
+	make(&p, "\x01\x02__MSBROWSE__\x02", 0x01, "\\MAILSLOT\\BROWSE", "x");
+	check_deliver(&p, "browse");
+	make(&p, "\x01\x02__MSBROWSE__\x02", 0x00, "\\MAILSLOT\\BROWSE", "y");
+	check_drop(&p, MSLD_C_drop_not_our_name);
+}
+
 /* "duplicate timeout" sets the window; 0 turns it off. */
 static void
 test_duplicate_timeout_key(void)
@@ -575,6 +589,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_allow_list_comes_before_interfaces),
     MSL_TEST(test_duplicate_window),
     MSL_TEST(test_duplicate_timeout_key),
+    MSL_TEST(test_msbrowse_is_taken),
     MSL_TEST(test_dropped_datagrams_do_not_enter_the_duplicate_cache),
     MSL_TEST(test_duplicate_cache_is_bounded),
     MSL_TEST(test_malformed_datagrams_count_their_reason),

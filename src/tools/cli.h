@@ -39,5 +39,6 @@ int cmd_recv(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_browse(int argc, char **argv);
 
 #endif /* MSL_CLI_H */

@@ -82,11 +82,11 @@ main(int argc, char **argv)
 		int (*run)(int, char **);
 	} cmds[] = {
 		{ "recv", cmd_recv }, { "send", cmd_send }, { "wait", cmd_wait },
-		{ "list", cmd_list }, { "stats", cmd_stats },
+		{ "list", cmd_list }, { "stats", cmd_stats }, { "browse", cmd_browse },
 	};
 
 	if (argc < 2)
-		return bad_usage(NULL, "missing command: recv, send, wait, list or stats");
+		return bad_usage(NULL, "missing command: recv, send, wait, list, stats or browse");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		return usage(0);
@@ -100,6 +100,6 @@ main(int argc, char **argv)
 			return cmds[i].run(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return bad_usage(NULL, "unknown option '%s' (options go after the command)", cmd);
-	return bad_usage(NULL, "unknown command '%s': use recv, send, wait, list or stats", cmd);
+	return bad_usage(NULL, "unknown command '%s': use recv, send, wait, list, stats or browse", cmd);
 }
 
