@@ -219,6 +219,62 @@ gen_nbname(const char *t)
 	    23);
 }
 
+/* gen_nbns_owning writes one seed of each packet that owns a name (RFC
+ * 1002 §4.2.2-§4.2.11, §4.2.16) and of a node status response (§4.2.18). */
+static void
+gen_nbns_owning(const char *t)
+{
+	struct msl_nbname n = name("LINUXBOX", 0, NULL);
+	struct msl_nbname scoped = name("WORKGROUP", 0, "corp.example");
+	struct msl_nbns_addr owner = { 0, 0xc0a80114 };
+	struct msl_nbns_node_name nn[2] = {
+		{ "LINUXBOX       \x00", MSL_NBNS_NAME_ACT },
+		{ "WORKGROUP      \x00", MSL_NBNS_NB_GROUP | MSL_NBNS_NAME_ACT },
+	};
+	struct msl_nbns_status st = { .ns_trn_id = 3, .ns_flags = MSL_NBNS_F_AA,
+		.ns_unit_id = { 2, 0, 0x5e, 0x10, 0, 1 } };
+	struct msl_nbns_pkt req, p;
+	uint8_t buf[512];
+	size_t n_ = 0;
+
+	msl_nbns_register_init(&req, 0x42, &n, 0, 0, 0xc0a8010a, 1);
+	if (msl_nbns_pkt_build(&req, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "register_broadcast", buf, n_);
+	msl_nbns_register_init(&p, 7, &scoped, 300000,
+	    MSL_NBNS_NB_FLAGS(1, MSL_NBDGM_NODE_H), 0x0a000001, 0);
+	if (msl_nbns_pkt_build(&p, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "register_unicast_scope", buf, n_);
+	msl_nbns_reply_init(&p, &req, MSL_NBNS_RCODE_ACT_ERR);
+	p.np_addr = owner;
+	if (msl_nbns_pkt_build(&p, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "register_negative", buf, n_);
+	msl_nbns_challenge_init(&p, &req, &owner);
+	if (msl_nbns_pkt_build(&p, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "challenge", buf, n_);
+	msl_nbns_wack_init(&p, &req, 30);
+	if (msl_nbns_pkt_build(&p, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "wack", buf, n_);
+	msl_nbns_refresh_init(&p, 9, &n, 300, 0, 0xc0a8010a, 1);
+	if (msl_nbns_pkt_build(&p, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "refresh", buf, n_);
+	msl_nbns_release_init(&p, 9, &n, 0, 0xc0a8010a, 1);
+	if (msl_nbns_pkt_build(&p, buf, sizeof buf, &n_) != MSL_PE_OK)
+		failures++;
+	put(t, "release", buf, n_);
+	st.ns_name = name("*", 0, NULL);
+	if (msl_nbns_status_build(&st, nn, 2, buf, sizeof buf, &n_) !=
+	    MSL_PE_OK)
+		failures++;
+	put(t, "status_response", buf, n_);
+	put(t, "status_trunc", buf, n_ - 50);
+}
+
 static void
 gen_nbns(const char *t)
 {
@@ -256,6 +312,7 @@ gen_nbns(const char *t)
 	    MSL_PE_OK)
 		failures++;
 	put(t, "response_negative", buf, n);
+	gen_nbns_owning(t);
 }
 
 int

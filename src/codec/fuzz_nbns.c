@@ -2,9 +2,10 @@
 /*
  * fuzz_nbns.c - round-trip fuzz target of msl_nbns.
  *
- * Every input is tried as a query and as a response.  Properties: what
- * parses builds, and the build parses to the same fields; the address
- * view lies inside the input.
+ * Every input is tried as a query, a query response, a registration /
+ * release / WACK packet and a node status response.  Properties: what
+ * parses builds, and the build parses to the same fields; views lie inside
+ * the input.
  */
 #include <string.h>
 
@@ -72,6 +73,73 @@ fuzz_response(const uint8_t *data, size_t size)
 	}
 }
 
+static void
+fuzz_pkt(const uint8_t *data, size_t size)
+{
+	static uint8_t out[MSL_FUZZ_MAX_INPUT + 64];
+	struct msl_nbns_pkt p, again;
+	size_t used = 0;
+
+	if (msl_nbns_pkt_parse(data, size, &p) != MSL_PE_OK)
+		return;
+	MSL_FUZZ_ASSERT(p.np_opcode != MSL_NBNS_OP_QUERY);
+	MSL_FUZZ_ASSERT((p.np_flags & ~MSL_NBNS_NM_FLAGS_MASK) == 0);
+	MSL_FUZZ_ASSERT(p.np_response || p.np_rcode == 0 ||
+	    msl_nbns_pkt_build(&p, out, sizeof out, &used) == MSL_PE_INVAL);
+	if (!p.np_response && p.np_rcode != 0)
+		return;
+	MSL_FUZZ_ASSERT((int)msl_nbns_pkt_kind(&p) <= MSL_NBNS_K_WACK);
+	MSL_FUZZ_ASSERT(msl_nbns_pkt_build(&p, out, sizeof out, &used) ==
+	    MSL_PE_OK);
+	MSL_FUZZ_ASSERT(msl_nbns_pkt_parse(out, used, &again) == MSL_PE_OK);
+	MSL_FUZZ_ASSERT(again.np_trn_id == p.np_trn_id);
+	MSL_FUZZ_ASSERT(again.np_opcode == p.np_opcode);
+	MSL_FUZZ_ASSERT(again.np_response == p.np_response);
+	MSL_FUZZ_ASSERT(again.np_flags == p.np_flags);
+	MSL_FUZZ_ASSERT(again.np_rcode == p.np_rcode);
+	MSL_FUZZ_ASSERT(again.np_ttl == p.np_ttl);
+	MSL_FUZZ_ASSERT(again.np_addr.na_flags == p.np_addr.na_flags);
+	MSL_FUZZ_ASSERT(again.np_addr.na_ip == p.np_addr.na_ip);
+	MSL_FUZZ_ASSERT(again.np_wack_word == p.np_wack_word);
+	MSL_FUZZ_ASSERT(msl_nbname_casecmp(&again.np_name, &p.np_name) == 0);
+	MSL_FUZZ_ASSERT(msl_nbns_pkt_kind(&again) == msl_nbns_pkt_kind(&p));
+}
+
+static void
+fuzz_status(const uint8_t *data, size_t size)
+{
+	static struct msl_nbns_node_name names[MSL_NBNS_STATUS_MAX_NAMES];
+	static uint8_t out[MSL_FUZZ_MAX_INPUT + 64];
+	struct msl_nbns_status s, again;
+	struct msl_nbns_node_name nn;
+	size_t used = 0;
+
+	if (msl_nbns_status_parse(data, size, &s) != MSL_PE_OK)
+		return;
+	MSL_FUZZ_ASSERT(s.ns_nnames <= MSL_NBNS_STATUS_MAX_NAMES);
+	MSL_FUZZ_ASSERT(s.ns_nnames == 0 || (s.ns_names >= data &&
+	    (size_t)(s.ns_names - data) + s.ns_nnames *
+	    MSL_NBNS_NODE_NAME_LEN + s.ns_stats_len <= size));
+	for (size_t i = 0; i < s.ns_nnames; i++)
+		MSL_FUZZ_ASSERT(msl_nbns_status_name(&s, i, &names[i]) ==
+		    MSL_PE_OK);
+	MSL_FUZZ_ASSERT(msl_nbns_status_name(&s, s.ns_nnames, &nn) ==
+	    MSL_PE_INVAL);
+	MSL_FUZZ_ASSERT(msl_nbns_status_build(&s, names, s.ns_nnames, out,
+	    sizeof out, &used) == MSL_PE_OK);
+	MSL_FUZZ_ASSERT(msl_nbns_status_parse(out, used, &again) == MSL_PE_OK);
+	MSL_FUZZ_ASSERT(again.ns_trn_id == s.ns_trn_id);
+	MSL_FUZZ_ASSERT(again.ns_flags == s.ns_flags);
+	MSL_FUZZ_ASSERT(again.ns_nnames == s.ns_nnames);
+	MSL_FUZZ_ASSERT(again.ns_stats_len == MSL_NBNS_STATS_LEN);
+	MSL_FUZZ_ASSERT(msl_nbname_casecmp(&again.ns_name, &s.ns_name) == 0);
+	MSL_FUZZ_ASSERT(s.ns_nnames == 0 || memcmp(again.ns_names, s.ns_names,
+	    s.ns_nnames * MSL_NBNS_NODE_NAME_LEN) == 0);
+	/* The unit id survives when the input had one. */
+	MSL_FUZZ_ASSERT(s.ns_stats_len < MSL_NBNS_UNIT_ID_LEN ||
+	    memcmp(again.ns_unit_id, s.ns_unit_id, MSL_NBNS_UNIT_ID_LEN) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -79,5 +147,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fuzz_query(data, size);
 	fuzz_response(data, size);
+	fuzz_pkt(data, size);
+	fuzz_status(data, size);
+	(void)msl_nbns_peek_opcode(data, size, NULL);
 	return 0;
 }

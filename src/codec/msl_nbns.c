@@ -2,35 +2,60 @@
 /*
  * msl_nbns.c - NetBIOS name service queries and answers.
  */
-#include "msl_nbns.h"
+#include "msl_nbns_int.h"
 
 #include <string.h>
 
-/* RFC 1002 §4.2.1.1: the six header words. */
-struct msl_nbns_hdr {
-	uint16_t h_trn_id;
-	uint16_t h_word;
-	uint16_t h_qdcount;
-	uint16_t h_ancount;
-	uint16_t h_nscount;
-	uint16_t h_arcount;
-};
-
-/*
- * msl_nbns_hdr_rd reads the header and checks that it is a name query
- * (OPCODE 0, RFC 1002 §4.2.1.1) in the expected direction: R is 0 in a
- * request and 1 in a response.
- */
-static msl_perr
-msl_nbns_hdr_rd(struct msl_rd *r, struct msl_nbns_hdr *h, bool response)
+msl_perr
+msl_nbns_hdr_start(struct msl_rd *r, const uint8_t *buf, size_t len,
+    struct msl_nbns_hdr *h)
 {
+	msl_rd_init(r, buf, len);
 	h->h_trn_id = msl_rd_be16(r);
 	h->h_word = msl_rd_be16(r);
 	h->h_qdcount = msl_rd_be16(r);
 	h->h_ancount = msl_rd_be16(r);
 	h->h_nscount = msl_rd_be16(r);
 	h->h_arcount = msl_rd_be16(r);
-	if (!msl_rd_ok(r))
+	return msl_rd_ok(r) ? MSL_PE_OK : MSL_PE_TRUNCATED;
+}
+
+void
+msl_nbns_hdr_wr(struct msl_wr *w, uint16_t trn_id, uint16_t word,
+    uint16_t qdcount, uint16_t ancount, uint16_t arcount)
+{
+	msl_wr_be16(w, trn_id);		/* NAME_TRN_ID */
+	msl_wr_be16(w, word);		/* R, OPCODE, NM_FLAGS, RCODE */
+	msl_wr_be16(w, qdcount);	/* QDCOUNT */
+	msl_wr_be16(w, ancount);	/* ANCOUNT */
+	msl_wr_be16(w, 0);		/* NSCOUNT */
+	msl_wr_be16(w, arcount);	/* ARCOUNT */
+}
+
+const uint8_t *
+msl_nbns_rr_head_rd(struct msl_rd *r, uint16_t *type, uint16_t *rr_class,
+    uint32_t *ttl, uint16_t *rdlength)
+{
+	const uint8_t *rdata;
+
+	*type = msl_rd_be16(r);		/* RR_TYPE */
+	*rr_class = msl_rd_be16(r);	/* RR_CLASS */
+	*ttl = msl_rd_be32(r);		/* TTL */
+	*rdlength = msl_rd_be16(r);	/* RDLENGTH */
+	rdata = msl_rd_bytes(r, *rdlength);
+	return msl_rd_ok(r) ? rdata : NULL;
+}
+
+/*
+ * hdr_query_rd reads the header and checks that it is a name query
+ * (OPCODE 0, RFC 1002 §4.2.1.1) in the expected direction: R is 0 in a
+ * request and 1 in a response.
+ */
+static msl_perr
+hdr_query_rd(struct msl_rd *r, const uint8_t *buf, size_t len,
+    struct msl_nbns_hdr *h, bool response)
+{
+	if (msl_nbns_hdr_start(r, buf, len, h) != MSL_PE_OK)
 		return MSL_PE_TRUNCATED;
 	if (((h->h_word & MSL_NBNS_F_RESPONSE) != 0) != response ||
 	    (h->h_word & MSL_NBNS_OPCODE_MASK) != 0)
@@ -38,18 +63,28 @@ msl_nbns_hdr_rd(struct msl_rd *r, struct msl_nbns_hdr *h, bool response)
 	return MSL_PE_OK;
 }
 
-/* msl_nbns_hdr_wr writes a header with no authority or additional
- * records, which no packet built here has. */
-static void
-msl_nbns_hdr_wr(struct msl_wr *w, uint16_t trn_id, uint16_t word,
-    uint16_t qdcount, uint16_t ancount)
+int
+msl_nbns_peek_opcode(const uint8_t *buf, size_t len, bool *response)
 {
-	msl_wr_be16(w, trn_id);		/* NAME_TRN_ID */
-	msl_wr_be16(w, word);		/* R, OPCODE, NM_FLAGS, RCODE */
-	msl_wr_be16(w, qdcount);	/* QDCOUNT */
-	msl_wr_be16(w, ancount);	/* ANCOUNT */
-	msl_wr_be16(w, 0);		/* NSCOUNT */
-	msl_wr_be16(w, 0);		/* ARCOUNT */
+	struct msl_nbns_hdr h;
+	struct msl_rd r;
+
+	if (msl_nbns_hdr_start(&r, buf, len, &h) != MSL_PE_OK)
+		return -1;
+	if (response != NULL)
+		*response = (h.h_word & MSL_NBNS_F_RESPONSE) != 0;
+	return msl_nbns_hdr_opcode(h.h_word);
+}
+
+void
+msl_nbns_status_query_init(struct msl_nbns_query *q, uint16_t trn_id,
+    const struct msl_nbname *name)
+{
+	q->nq_trn_id = trn_id;
+	/* RFC 1002 §4.2.17: every NM_FLAGS bit clear, B too. */
+	q->nq_flags = 0;
+	q->nq_type = MSL_NBNS_TYPE_NBSTAT;
+	q->nq_name = *name;
 }
 
 void
@@ -76,8 +111,7 @@ msl_nbns_query_parse(const uint8_t *buf, size_t len,
 
 	if (out == NULL)
 		return MSL_PE_INVAL;
-	msl_rd_init(&r, buf, len);
-	err = msl_nbns_hdr_rd(&r, &h, false);
+	err = hdr_query_rd(&r, buf, len, &h, false);
 	if (err != MSL_PE_OK)
 		return err;
 	/* RFC 1002 §4.2.12: one question and nothing else. */
@@ -116,7 +150,7 @@ msl_nbns_query_build(const struct msl_nbns_query *in, uint8_t *buf,
 	msl_wr_init(&w, buf, cap);
 	/* RFC 1002 §4.2.12: R 0, OPCODE 0, RCODE 0, QDCOUNT 1. */
 	msl_nbns_hdr_wr(&w, in->nq_trn_id,
-	    in->nq_flags & MSL_NBNS_NM_FLAGS_MASK, 1, 0);
+	    in->nq_flags & MSL_NBNS_NM_FLAGS_MASK, 1, 0, 0);
 	if (msl_nbname_wr(&w, &in->nq_name) != MSL_PE_OK)
 		return MSL_PE_INVAL;
 	msl_wr_be16(&w, in->nq_type);		/* QUESTION_TYPE */
@@ -136,8 +170,7 @@ msl_nbns_response_parse(const uint8_t *buf, size_t len,
 
 	if (out == NULL)
 		return MSL_PE_INVAL;
-	msl_rd_init(&r, buf, len);
-	err = msl_nbns_hdr_rd(&r, &h, true);
+	err = hdr_query_rd(&r, buf, len, &h, true);
 	if (err != MSL_PE_OK)
 		return err;
 	out->nr_trn_id = h.h_trn_id;
@@ -154,12 +187,9 @@ msl_nbns_response_parse(const uint8_t *buf, size_t len,
 	if (err != MSL_PE_OK)
 		return err;
 	/* RFC 1002 §4.2.13: RR_TYPE, RR_CLASS, TTL, RDLENGTH, RDATA. */
-	rr_type = msl_rd_be16(&r);
-	rr_class = msl_rd_be16(&r);
-	out->nr_ttl = msl_rd_be32(&r);
-	rdlength = msl_rd_be16(&r);
-	rdata = msl_rd_bytes(&r, rdlength);
-	if (!msl_rd_ok(&r))
+	rdata = msl_nbns_rr_head_rd(&r, &rr_type, &rr_class, &out->nr_ttl,
+	    &rdlength);
+	if (rdata == NULL)
 		return MSL_PE_TRUNCATED;
 	out->nr_addrs = NULL;
 	out->nr_naddr = 0;
@@ -214,7 +244,7 @@ msl_nbns_response_build(const struct msl_nbns_response *in,
 	 * (normally AA and RD), RCODE; no question, one answer. */
 	msl_nbns_hdr_wr(&w, in->nr_trn_id,
 	    (uint16_t)(MSL_NBNS_F_RESPONSE |
-	    (in->nr_flags & MSL_NBNS_NM_FLAGS_MASK) | in->nr_rcode), 0, 1);
+	    (in->nr_flags & MSL_NBNS_NM_FLAGS_MASK) | in->nr_rcode), 0, 1, 0);
 	if (msl_nbname_wr(&w, &in->nr_name) != MSL_PE_OK)
 		return MSL_PE_INVAL;
 	if (!positive) {
