@@ -20,6 +20,7 @@
  *   log.c      logging to stderr or the journal
  *   notify.c   telling systemd (sd_notify) about start-up and reloads
  *   nmbdlink.c receiving through Samba nmbd's unexpected packet socket
+ *   wins.c     registering the node's names with a WINS server
  */
 #ifndef MSLD_DAEMON_H
 #define MSLD_DAEMON_H
@@ -59,7 +60,11 @@
 	X(tx_errors)                                                         \
 	X(ctl_requests)                                                      \
 	/* beside nmbd (nmbdlink.c) */                                       \
-	X(rx_nmbd)              /* datagrams nmbd handed over             */
+	X(rx_nmbd)              /* datagrams nmbd handed over             */ \
+	/* the WINS client (wins.c) */                                       \
+	X(wins_requests)        /* registrations, refreshes, releases sent */ \
+	X(wins_registered)      /* positive answers                       */ \
+	X(wins_refused)         /* negative answers                       */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -104,6 +109,9 @@ struct msld_stats {
 /* What is buffered of nmbd's stream: more than two whole frames (a
  * header and 1024 bytes), so a frame always fits after the last one. */
 #define MSLD_NMBD_BUF 8192
+/* Names registered with the WINS server: the name, its aliases and the
+ * workgroup. */
+#define MSLD_WINS_NAMES (MSL_NET_MAX_ALIASES + 2)
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
 
@@ -191,6 +199,19 @@ struct msld_tx {
 	struct sockaddr_in to;
 };
 
+/* One name's registration with the WINS server (wins.c). */
+struct msld_wins_name {
+	struct msl_nbname name;
+	int group;
+	int state;     /* wins.c's W_* */
+	int waiting;   /* a request is out: due is its retry time      */
+	int tries;
+	int server;    /* which "wins server" it is with               */
+	uint16_t trn;
+	uint32_t ttl;  /* granted, seconds                             */
+	uint64_t due;  /* next step, CLOCK_MONOTONIC ns                */
+};
+
 struct msld {
 	struct msl_netconf conf;
 	int journal; /* stderr goes to the journal: prefix priorities */
@@ -230,6 +251,11 @@ struct msld {
 	uint8_t nmbd_buf[MSLD_NMBD_BUF]; /* the stream, up to a frame's end */
 	size_t nmbd_len;
 	int nmbd_acked;    /* nmbd's one-byte answer to the query is read */
+
+	/* ---- the WINS client (wins.c) ------------------------------------ */
+	struct msld_watch wins, wins_timer;
+	struct msld_wins_name wins_names[MSLD_WINS_NAMES];
+	int nwins_names;
 };
 
 /* ---- rules.c: pure decisions --------------------------------------------- */
@@ -304,6 +330,13 @@ void msld_on_outbox(struct msld *d);
 int msld_nmbd_wanted(const struct msld *d);
 int msld_nmbd_open(struct msld *d);
 void msld_on_lan(struct msld *d, struct msld_watch *w);
+
+/* wins.c: msld_wins_open registers the names (when a "wins server" is
+ * set and the node is no B-node); msld_wins_on serves its descriptors
+ * (1 when w was one of them); msld_wins_close releases the names */
+int msld_wins_open(struct msld *d);
+int msld_wins_on(struct msld *d, struct msld_watch *w);
+void msld_wins_close(struct msld *d);
 
 /* control.c */
 int msld_control_listen(struct msld *d);

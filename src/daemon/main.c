@@ -158,6 +158,12 @@ reload(struct msld *d)
 	c.port = d->conf.port;
 	c.ns_port = d->conf.ns_port;
 	memcpy(c.user, d->conf.user, sizeof c.user);
+	/* So do the mode beside nmbd and the WINS client's servers. */
+	c.nmbd_mode = d->conf.nmbd_mode;
+	memcpy(c.nmbd_dir, d->conf.nmbd_dir, sizeof c.nmbd_dir);
+	c.nwins = d->conf.nwins;
+	memcpy(c.wins, d->conf.wins, sizeof c.wins);
+	c.node_type = d->conf.node_type;
 	d->conf = c;
 	msld_log(d, MSL_LOG_INFO, "event=reload result=ok name=%s workgroup=%s", c.name, c.workgroup);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s (reloaded)", c.name, c.workgroup);
@@ -219,6 +225,8 @@ start(struct msld *d)
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
 	    msld_watch_add(d, &d->out) != 0)
 		return EX_OSERR;
+	if (msld_wins_open(d) != 0)
+		return EX_UNAVAILABLE;
 	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s: datagrams on UDP %u, names on %s%u",
@@ -255,6 +263,7 @@ main(int argc, char **argv)
 	if ((rc = start(&d)) != EX_OK)
 		return rc;
 	rc = msld_run(&d);
+	msld_wins_close(&d);
 	msld_relay_close_all(&d);
 	mailslot_close(d.outbox);
 	return rc;

@@ -245,6 +245,8 @@ on_link(struct msld *d)
 void
 msld_on_lan(struct msld *d, struct msld_watch *w)
 {
+	if (msld_wins_on(d, w))
+		return;
 	if (w == &d->nmbd) {
 		on_link(d);
 	} else if (w == &d->nmbd_timer) {

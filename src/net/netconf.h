@@ -35,6 +35,8 @@
 /* "remote broadcast" entries, and the longest "nmbd socket dir" (a Unix
  * socket's path must fit sun_path, 108 bytes with "/unexpected"). */
 #define MSL_NET_MAX_REMOTE 8
+/* "wins server" entries: a primary and its fall-backs. */
+#define MSL_NET_MAX_WINS 4
 #define MSL_NET_PATH_MAX 96
 /* Samba's default socket directory of nmbd (Debian's build). */
 #define MSL_NET_NMBD_DIR "/run/samba/nmbd"
@@ -79,6 +81,9 @@ struct msl_netconf {
 	unsigned nremote;   /* "remote broadcast": extra \\* targets      */
 	uint32_t remote[MSL_NET_MAX_REMOTE];
 	uint32_t dup_ms;    /* "duplicate timeout" in ms; 0 = no window   */
+	unsigned nwins;     /* "wins server": name servers, in order       */
+	uint32_t wins[MSL_NET_MAX_WINS];
+	char node_type;     /* "node type": 'B', 'P', 'M', 'H'; 0 = auto   */
 };
 
 /* msl_netconf_defaults fills the built-in defaults (the host name is read
@@ -156,11 +161,20 @@ void msl_netconf_lan_defaults(struct msl_netconf *c);
 
 /*
  * msl_netconf_lan_set applies one of those keys ("nmbd coexistence",
- * "nmbd socket dir", "remote broadcast", "duplicate timeout").  Returns
+ * "nmbd socket dir", "remote broadcast", "duplicate timeout", "wins
+ * server", "node type").  Returns
  * 1 when key is none of them, 0 when applied, -1 with the reason in err.
  */
 int msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,
     char *err, size_t errcap);
+
+/*
+ * msl_netconf_node_type is the node type in force (RFC 1001 §10): the
+ * "node type" key, else H (name server first, then broadcast) when a
+ * "wins server" is set and B (broadcast only) when none is, as Windows
+ * chooses.
+ */
+char msl_netconf_node_type(const struct msl_netconf *c);
 
 /* msl_netconf_lan_print writes those keys as configuration lines. */
 void msl_netconf_lan_print(const struct msl_netconf *c, FILE *f);

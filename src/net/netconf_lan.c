@@ -2,7 +2,8 @@
 /*
  * netconf_lan.c - the configuration keys of a node that reaches beyond
  * its own subnet or runs beside Samba: "nmbd coexistence", "nmbd socket
- * dir", "remote broadcast" and "duplicate timeout" (docs/network.md).
+ * dir", "remote broadcast", "duplicate timeout", "wins server" and "node
+ * type" (docs/network.md).
  *
  * They are kept apart from netconf.c so that each group of keys can be
  * read on its own; netconf.c hands every key it does not know to
@@ -36,31 +37,63 @@ lan_err(char *err, size_t cap, const char *what, const char *value)
  * the list as it was.
  */
 static int
-set_remote(struct msl_netconf *c, const char *value, char *err, size_t errcap)
+set_addrs(const char *key, uint32_t *dst, unsigned *count, unsigned max, const char *value,
+    char *err, size_t errcap)
 {
-	char buf[MSL_NET_LIST_MAX], *save = NULL;
-	uint32_t list[MSL_NET_MAX_REMOTE];
-	unsigned n = c->nremote;
+	char buf[MSL_NET_LIST_MAX], *save = NULL, what[96];
+	uint32_t list[MSL_NET_MAX_REMOTE > MSL_NET_MAX_WINS ? MSL_NET_MAX_REMOTE : MSL_NET_MAX_WINS];
+	unsigned n = *count;
 
 	if (strlen(value) >= sizeof buf)
-		return lan_err(err, errcap, "list too long", "remote broadcast");
+		return lan_err(err, errcap, "list too long", key);
 	strcpy(buf, value);
-	memcpy(list, c->remote, sizeof list);
+	memcpy(list, dst, max * sizeof *list);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
 		struct in_addr a;
 		char *slash = strchr(t, '/');
 		if (slash != NULL)
 			*slash = '\0';
-		if (inet_pton(AF_INET, t, &a) != 1 || a.s_addr == 0)
-			return lan_err(err, errcap,
-			    "remote broadcast takes IPv4 addresses (a subnet's broadcast or a host)", t);
-		if (n == MSL_NET_MAX_REMOTE)
-			return lan_err(err, errcap, "too many remote broadcast addresses", t);
+		if (inet_pton(AF_INET, t, &a) != 1 || a.s_addr == 0 || a.s_addr == 0xffffffffu) {
+			snprintf(what, sizeof what, "%s takes IPv4 addresses%s", key,
+			    max == MSL_NET_MAX_REMOTE ? " (a subnet's broadcast or a host)" : "");
+			return lan_err(err, errcap, what, t);
+		}
+		if (n == max) {
+			snprintf(what, sizeof what, "too many %s addresses (at most %u)", key, max);
+			return lan_err(err, errcap, what, t);
+		}
 		list[n++] = a.s_addr;
 	}
-	memcpy(c->remote, list, sizeof list);
-	c->nremote = n;
+	memcpy(dst, list, max * sizeof *list);
+	*count = n;
 	return 0;
+}
+
+/* set_node_type reads RFC 1001's letters, "h-node" and the like, or the
+ * numbers of Windows' NodeType (1 B, 2 P, 4 M, 8 H). */
+static int
+set_node_type(struct msl_netconf *c, const char *v)
+{
+	static const char letters[] = "BPMH", numbers[][2] = { "1", "2", "4", "8" };
+
+	for (int i = 0; i < 4; i++) {
+		char word[8];
+		snprintf(word, sizeof word, "%c-node", letters[i]);
+		if (msl_netconf_word_is(v, (char[]){ letters[i], '\0' }) || msl_netconf_word_is(v, word) ||
+		    strcmp(v, numbers[i]) == 0) {
+			c->node_type = letters[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+char
+msl_netconf_node_type(const struct msl_netconf *c)
+{
+	if (c->node_type != 0)
+		return c->node_type;
+	return c->nwins > 0 ? 'H' : 'B';
 }
 
 /* set_dup reads "duplicate timeout": seconds as Windows'
@@ -98,6 +131,8 @@ msl_netconf_lan_defaults(struct msl_netconf *c)
 	memcpy(c->nmbd_dir, MSL_NET_NMBD_DIR, sizeof MSL_NET_NMBD_DIR);
 	c->nremote = 0;
 	c->dup_ms = MSL_NET_DUP_MS;
+	c->nwins = 0;
+	c->node_type = 0;
 }
 
 static const char *const nmbd_words[] = { "auto", "yes", "no" };
@@ -121,7 +156,15 @@ msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,
 		return 0;
 	}
 	if (msl_netconf_key_is(key, "remote broadcast") || msl_netconf_key_is(key, "remote announce"))
-		return set_remote(c, value, err, errcap);
+		return set_addrs("remote broadcast", c->remote, &c->nremote, MSL_NET_MAX_REMOTE, value,
+		    err, errcap);
+	if (msl_netconf_key_is(key, "wins server"))
+		return set_addrs("wins server", c->wins, &c->nwins, MSL_NET_MAX_WINS, value, err, errcap);
+	if (msl_netconf_key_is(key, "node type")) {
+		if (set_node_type(c, value) != 0)
+			return lan_err(err, errcap, "node type is B, P, M or H (RFC 1001), or 1, 2, 4, 8", value);
+		return 0;
+	}
 	if (msl_netconf_key_is(key, "duplicate timeout") ||
 	    msl_netconf_key_is(key, "mailslot duplicate timeout")) {
 		if (set_dup(c, value) != 0)
@@ -143,5 +186,12 @@ msl_netconf_lan_print(const struct msl_netconf *c, FILE *f)
 		struct in_addr a = { .s_addr = c->remote[i] };
 		fprintf(f, " %s", inet_ntop(AF_INET, &a, ip, sizeof ip));
 	}
-	fprintf(f, "\nduplicate timeout = %ums\n", (unsigned)c->dup_ms);
+	fprintf(f, "\nduplicate timeout = %ums\nwins server =", (unsigned)c->dup_ms);
+	for (unsigned i = 0; i < c->nwins && i < MSL_NET_MAX_WINS; i++) {
+		struct in_addr a = { .s_addr = c->wins[i] };
+		fprintf(f, " %s", inet_ntop(AF_INET, &a, ip, sizeof ip));
+	}
+	fputc('\n', f);
+	if (c->node_type != 0)
+		fprintf(f, "node type = %c\n", c->node_type);
 }

@@ -511,6 +511,30 @@ test_lan_values(void)
 }
 
 static void
+test_lan_wins_keys(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'B');
+	MSL_CHECK_EQ(set("wins server = 10.0.0.1, 10.0.0.2"), 0);
+	MSL_CHECK_EQ(c.nwins, 2);
+	MSL_CHECK_EQ(c.wins[1], inet_addr("10.0.0.2"));
+	/* Windows' choice: a name server makes an H-node. */
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'H');
+	MSL_CHECK_EQ(set("node type = p"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'P');
+	MSL_CHECK_EQ(set("node type = M-node"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'M');
+	MSL_CHECK_EQ(set("node type = 8"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'H');
+	MSL_CHECK_EQ(set("node type = 1"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'B');
+	refused("node type = X", "node type", "'X'");
+	refused("wins server = wins.example", "wins server takes IPv4 addresses", "'wins.example'");
+	refused("wins server = 255.255.255.255", "wins server takes IPv4", "'255.255.255.255'");
+	refused("wins server = 1.1.1.1 1.1.1.2 1.1.1.3", "too many wins server", "'1.1.1.3'");
+}
+
+static void
 test_lan_refusals(void)
 {
 	msl_netconf_defaults(&c);
@@ -569,6 +593,7 @@ MSL_TEST_LIST(
     MSL_TEST(test_lan_defaults),
     MSL_TEST(test_lan_values),
     MSL_TEST(test_lan_refusals),
+    MSL_TEST(test_lan_wins_keys),
     MSL_TEST(test_lan_print_reads_back),
     MSL_TEST(test_parse_name),
     MSL_TEST(test_samba_vocabulary),
