@@ -196,8 +196,12 @@ take_frames(struct msld *d)
 		msl_perr e = msl_nbunexp_frame_parse(d->nmbd_buf + off, d->nmbd_len - off, &f, &used);
 		if (e == MSL_PE_TRUNCATED)
 			break;
-		if (e != MSL_PE_OK)
+		if (e != MSL_PE_OK) {
+			/* What came before the bad frame is good: deliver it. */
+			if (n > 0)
+				msld_take_batch(d, n);
 			return -1;
+		}
 		off += used;
 		if (f.fr_type != MSL_NBUNEXP_DGRAM)
 			continue;
