@@ -218,6 +218,31 @@ on_answer(struct msld *d, const struct msl_nbns_pkt *p, uint32_t from)
 	}
 }
 
+/*
+ * wack_as_nb makes Samba's WACK readable: nmbd writes its RR_TYPE as NULL
+ * (0x000A, source3/nmbd/nmbd_packets.c, reply_netbios_packet), where the
+ * codec wants NB as RFC 1002 §4.2.16 draws it.  It rewrites the type of a
+ * WACK (opcode 7, one answer) to NB in buf; 1 when it did.
+ */
+static int
+wack_as_nb(uint8_t *buf, size_t len)
+{
+	struct msl_nbname n;
+	size_t used;
+	bool response;
+
+	if (msl_nbns_peek_opcode(buf, len, &response) != MSL_NBNS_OP_WACK || !response ||
+	    msl_nbname_parse(buf + MSL_NBNS_HDR_LEN, len - MSL_NBNS_HDR_LEN, &n, &used) != MSL_PE_OK ||
+	    len < MSL_NBNS_HDR_LEN + used + 2)
+		return 0;
+	uint8_t *type = buf + MSL_NBNS_HDR_LEN + used;
+	if (type[0] != (MSL_NBNS_TYPE_NULL >> 8) || type[1] != (MSL_NBNS_TYPE_NULL & 0xff))
+		return 0;
+	type[0] = MSL_NBNS_TYPE_NB >> 8;
+	type[1] = MSL_NBNS_TYPE_NB & 0xff;
+	return 1;
+}
+
 static void
 on_socket(struct msld *d)
 {
@@ -229,8 +254,16 @@ on_socket(struct msld *d)
 		ssize_t n = recvfrom(d->wins.fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			return;
-		if (msl_nbns_pkt_parse(buf, (size_t)n, &p) == MSL_PE_OK && p.np_response)
+		msl_perr e = msl_nbns_pkt_parse(buf, (size_t)n, &p);
+		if (e == MSL_PE_BADRRTYPE && wack_as_nb(buf, (size_t)n))
+			e = msl_nbns_pkt_parse(buf, (size_t)n, &p);
+		if (e == MSL_PE_OK && p.np_response) {
 			on_answer(d, &p, from.sin_addr.s_addr);
+		} else {
+			char ip[INET_ADDRSTRLEN];
+			msld_log(d, MSL_LOG_DEBUG, "event=wins source=%s bytes=%zd reason=\"not an answer: %s\"",
+			    msld_ipstr(from.sin_addr.s_addr, ip), n, e == MSL_PE_OK ? "a request" : msl_perr_str(e));
+		}
 	}
 }
 

@@ -25,6 +25,7 @@ nl_host_on A A 1
 nl_host_on A W 2
 nl_host_on B B 1
 nl_host_on B C 2
+nl_host_on B D 3
 nl_router_forward_bcast
 
 sd="$NL_TMP/samba-W"
@@ -43,7 +44,10 @@ hostconf() {
 }
 hostconf A "remote broadcast = $NL_BCAST_B"
 hostconf B "remote broadcast = $NL_BCAST_A"
-hostconf C
+# C's first server is A, where nothing answers registrations: C must
+# move on to W.
+hostconf C "wins server = $IP_A"
+sed -i "s/^wins server = .*/wins server = $IP_A, $IP_W/" "$NL_TMP/hostC.conf"
 for h in A B C; do
   check "mailslotd starts on $h" start_daemon "$h" "HOST$h" -c "$NL_TMP/host$h.conf"
 done
@@ -55,6 +59,8 @@ for h in A B C; do
   check "HOST$h<00> registered with W" \
     wait_until 15 grep -q "event=wins name=HOST$h<00> server=$IP_W state=registered" "$NL_TMP/mailslotd-$h.log"
 done
+check "C moved on from the silent server A to W" \
+  grep -q "event=wins name=HOSTC<00> server=$IP_A .*no answer, trying the next server" "$NL_TMP/mailslotd-C.log"
 check "WG<00> registered as a group" \
   wait_until 15 grep -q "event=wins name=WG<00> server=$IP_W state=registered" "$NL_TMP/mailslotd-B.log"
 wins_lookup() { nl_run A nmblookup -s "$sd/smb.conf" -U "$IP_W" --recursion "$1" 2>&1; }
@@ -74,6 +80,19 @@ check "W answers WG<00> with no member address" \
   wait_until 5 grep -qE "name query for name WG<00> returning first IP (0\.0\.0\.0|255\.255\.255\.255)\." "$NL_TMP/nmbd-W.log"
 check "refreshes: HOSTB<00> registered again within its 6 s TTL" \
   wait_until 15 bash -c "[ \$(grep -c 'event=wins name=HOSTB<00> server=$IP_W state=registered' '$NL_TMP/mailslotd-B.log') -ge 2 ]"
+
+nl_log "a name already taken"
+# D claims HOSTB too: W holds it for B, asks B (which answers, a WACK
+# telling D to wait meanwhile) and refuses D.
+hostconf D "netbios name = HOSTB"
+check "mailslotd starts on D as a second HOSTB" start_daemon D HOSTB -c "$NL_TMP/hostD.conf"
+check "  W tells D to wait (a WACK) while it checks" \
+  wait_until 15 grep -q "event=wins name=HOSTB<00> .*WACK" "$NL_TMP/mailslotd-D.log"
+check "  and refuses the name (ACT_ERR, rcode 6)" \
+  wait_until 30 grep -q "event=wins name=HOSTB<00> server=$IP_W state=refused rcode=6" "$NL_TMP/mailslotd-D.log"
+check "  counted as refused" test "$(counter D wins_refused)" -ge 1
+wins_lookup HOSTB >"$NL_TMP/lookup-b2.txt"
+check "  W still answers HOSTB with B's address" grep -qF "$IP_B HOSTB<00>" "$NL_TMP/lookup-b2.txt"
 
 nl_log "writes across the router"
 check "reader on B" start_recv B x "$NL_TMP/b.out"
@@ -107,5 +126,5 @@ check "  releasing HOSTC<00>" grep -q "event=wins name=HOSTC<00> .*released" "$N
 check "  W answered HOSTC before (the lookup works)" grep -q "HOSTC<00>" "$NL_TMP/lookup-c.txt"
 check "  W no longer answers HOSTC" \
   wait_until 10 bash -c "! ip netns exec $(nl_ns A) nmblookup -s '$sd/smb.conf' -U '$IP_W' --recursion HOSTC | grep -qF 'HOSTC<00>'"
-finish_daemons A B
+finish_daemons A B D
 nl_summary
