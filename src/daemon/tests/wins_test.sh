@@ -12,7 +12,10 @@
 # and releases them when it stops; WINS keeps the workgroup with no
 # member addresses (0.0.0.0 in Samba 4.17); a B-node writer on A cannot
 # find \\HOSTB, an H-node one writes to it through WINS; \\WG reaches
-# members on both subnets through the remote broadcast targets.
+# members on both subnets through the remote broadcast targets; a name
+# W holds for another host is refused after a WACK; a silent first
+# server is replaced by the next; for HOSTE (E, a B-node on subnet B) a
+# P-node on C asks W only and fails, M and H nodes find it by broadcast.
 set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=winstest
@@ -26,6 +29,7 @@ nl_host_on A W 2
 nl_host_on B B 1
 nl_host_on B C 2
 nl_host_on B D 3
+nl_host_on B E 4
 nl_router_forward_bcast
 
 sd="$NL_TMP/samba-W"
@@ -118,6 +122,26 @@ check "\\\\WG from B reaches A" send_as B "$NL_TMP/hostB.conf" '\\WG\mailslot\x'
 check "  (on A)" wait_until 10 has_msg "$NL_TMP/a.out" wg-from-b
 check "B's daemon counted its WINS traffic" test "$(counter B wins_registered)" -ge 3
 
+nl_log "node types on subnet B: HOSTE is known by broadcast only"
+printf '%s\n' "netbios name = HOSTE" "workgroup = WG" >"$NL_TMP/hostE.conf"
+chmod 644 "$NL_TMP/hostE.conf"
+check "mailslotd starts on E without a WINS server (a B-node)" start_daemon E HOSTE -c "$NL_TMP/hostE.conf"
+check "reader on E" start_recv E x "$NL_TMP/e.out"
+check "  E registered nothing with W" bash -c "! grep -q 'event=wins' '$NL_TMP/mailslotd-E.log'"
+for t in P M; do
+  sed "s/^wins server = .*/&\nnode type = $t/" "$NL_TMP/hostC.conf" >"$NL_TMP/c-$t.conf"
+  chmod 644 "$NL_TMP/c-$t.conf"
+done
+send_as C "$NL_TMP/c-P.conf" '\\HOSTE\mailslot\x' p-node 2>/dev/null
+rc=$?
+check "a P-node on C asks W only: no HOSTE (exit 68, rc $rc)" test $rc -eq 68
+check "an M-node on C broadcasts first: HOSTE found" send_as C "$NL_TMP/c-M.conf" '\\HOSTE\mailslot\x' m-node
+check "an H-node on C falls back to broadcast: HOSTE found" send_as C "$NL_TMP/hostC.conf" '\\HOSTE\mailslot\x' h-node
+for m in m-node h-node; do
+  check "  '$m' arrives on E" wait_until 10 has_msg "$NL_TMP/e.out" "$m"
+done
+check "  the P-node's never did" bash -c "! grep -qF p-node '$NL_TMP/e.out'"
+
 nl_log "release"
 wins_lookup HOSTC >"$NL_TMP/lookup-c.txt"
 pv=DPID_C
@@ -126,5 +150,5 @@ check "  releasing HOSTC<00>" grep -q "event=wins name=HOSTC<00> .*released" "$N
 check "  W answered HOSTC before (the lookup works)" grep -q "HOSTC<00>" "$NL_TMP/lookup-c.txt"
 check "  W no longer answers HOSTC" \
   wait_until 10 bash -c "! ip netns exec $(nl_ns A) nmblookup -s '$sd/smb.conf' -U '$IP_W' --recursion HOSTC | grep -qF 'HOSTC<00>'"
-finish_daemons A B D
+finish_daemons A B D E
 nl_summary
