@@ -21,6 +21,7 @@
  *   notify.c   telling systemd (sd_notify) about start-up and reloads
  *   nmbdlink.c receiving through Samba nmbd's unexpected packet socket
  *   wins.c     registering the node's names with a WINS server
+ *   announce.c announcing the host to browsers ("announce = yes")
  */
 #ifndef MSLD_DAEMON_H
 #define MSLD_DAEMON_H
@@ -256,6 +257,10 @@ struct msld {
 	struct msld_watch wins, wins_timer;
 	struct msld_wins_name wins_names[MSLD_WINS_NAMES];
 	int nwins_names;
+
+	/* ---- browser announcements (announce.c) -------------------------- */
+	struct msld_watch announce_timer;
+	unsigned announce_count;
 };
 
 /* ---- rules.c: pure decisions --------------------------------------------- */
@@ -337,6 +342,11 @@ void msld_on_lan(struct msld *d, struct msld_watch *w);
 int msld_wins_open(struct msld *d);
 int msld_wins_on(struct msld *d, struct msld_watch *w);
 void msld_wins_close(struct msld *d);
+
+/* announce.c: msld_announce_open starts the HostAnnouncements of
+ * "announce = yes"; msld_announce_on serves its timer (1 when w was it) */
+int msld_announce_open(struct msld *d);
+int msld_announce_on(struct msld *d, struct msld_watch *w);
 
 /* control.c */
 int msld_control_listen(struct msld *d);

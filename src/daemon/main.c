@@ -225,7 +225,7 @@ start(struct msld *d)
 	    msld_watch_add(d, &d->listen) != 0 || msld_watch_add(d, &d->sig) != 0 ||
 	    msld_watch_add(d, &d->out) != 0)
 		return EX_OSERR;
-	if (msld_wins_open(d) != 0)
+	if (msld_wins_open(d) != 0 || msld_announce_open(d) != 0)
 		return EX_UNAVAILABLE;
 	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);

@@ -249,7 +249,7 @@ on_link(struct msld *d)
 void
 msld_on_lan(struct msld *d, struct msld_watch *w)
 {
-	if (msld_wins_on(d, w))
+	if (msld_wins_on(d, w) || msld_announce_on(d, w))
 		return;
 	if (w == &d->nmbd) {
 		on_link(d);

@@ -37,6 +37,8 @@
 #define MSL_NET_MAX_REMOTE 8
 /* "wins server" entries: a primary and its fall-backs. */
 #define MSL_NET_MAX_WINS 4
+/* [MS-BRWS] §2.2.1: an announcement's comment is at most 43 bytes. */
+#define MSL_NET_COMMENT_MAX 43
 #define MSL_NET_PATH_MAX 96
 /* Samba's default socket directory of nmbd (Debian's build). */
 #define MSL_NET_NMBD_DIR "/run/samba/nmbd"
@@ -84,6 +86,8 @@ struct msl_netconf {
 	unsigned nwins;     /* "wins server": name servers, in order       */
 	uint32_t wins[MSL_NET_MAX_WINS];
 	char node_type;     /* "node type": 'B', 'P', 'M', 'H'; 0 = auto   */
+	int announce;       /* "announce": send HostAnnouncements          */
+	char server_string[MSL_NET_COMMENT_MAX + 1]; /* "server string"   */
 };
 
 /* msl_netconf_defaults fills the built-in defaults (the host name is read
@@ -162,7 +166,7 @@ void msl_netconf_lan_defaults(struct msl_netconf *c);
 /*
  * msl_netconf_lan_set applies one of those keys ("nmbd coexistence",
  * "nmbd socket dir", "remote broadcast", "duplicate timeout", "wins
- * server", "node type").  Returns
+ * server", "node type", "announce", "server string").  Returns
  * 1 when key is none of them, 0 when applied, -1 with the reason in err.
  */
 int msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,

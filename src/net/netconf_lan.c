@@ -133,6 +133,8 @@ msl_netconf_lan_defaults(struct msl_netconf *c)
 	c->dup_ms = MSL_NET_DUP_MS;
 	c->nwins = 0;
 	c->node_type = 0;
+	c->announce = 0;
+	memcpy(c->server_string, "mailslot", sizeof "mailslot");
 }
 
 static const char *const nmbd_words[] = { "auto", "yes", "no" };
@@ -160,6 +162,24 @@ msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,
 		    err, errcap);
 	if (msl_netconf_key_is(key, "wins server"))
 		return set_addrs("wins server", c->wins, &c->nwins, MSL_NET_MAX_WINS, value, err, errcap);
+	if (msl_netconf_key_is(key, "announce")) {
+		if (msl_netconf_word_is(value, "yes") || msl_netconf_word_is(value, "true") ||
+		    strcmp(value, "1") == 0)
+			c->announce = 1;
+		else if (msl_netconf_word_is(value, "no") || msl_netconf_word_is(value, "false") ||
+		    strcmp(value, "0") == 0)
+			c->announce = 0;
+		else
+			return lan_err(err, errcap, "announce is yes or no", value);
+		return 0;
+	}
+	if (msl_netconf_key_is(key, "server string")) {
+		if (strlen(value) > MSL_NET_COMMENT_MAX)
+			return lan_err(err, errcap, "server string is at most 43 bytes (an announcement's comment)",
+			    value);
+		strcpy(c->server_string, value);
+		return 0;
+	}
 	if (msl_netconf_key_is(key, "node type")) {
 		if (set_node_type(c, value) != 0)
 			return lan_err(err, errcap, "node type is B, P, M or H (RFC 1001), or 1, 2, 4, 8", value);
@@ -194,4 +214,5 @@ msl_netconf_lan_print(const struct msl_netconf *c, FILE *f)
 	fputc('\n', f);
 	if (c->node_type != 0)
 		fprintf(f, "node type = %c\n", c->node_type);
+	fprintf(f, "announce = %s\nserver string = %s\n", c->announce ? "yes" : "no", c->server_string);
 }

@@ -529,6 +529,15 @@ test_lan_wins_keys(void)
 	MSL_CHECK_EQ(set("node type = 1"), 0);
 	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'B');
 	refused("node type = X", "node type", "'X'");
+	MSL_CHECK_EQ(c.announce, 0);
+	MSL_CHECK(strcmp(c.server_string, "mailslot") == 0);
+	MSL_CHECK_EQ(set("announce = yes"), 0);
+	MSL_CHECK_EQ(c.announce, 1);
+	MSL_CHECK_EQ(set("server string = mailslot on host 7"), 0);
+	MSL_CHECK(strcmp(c.server_string, "mailslot on host 7") == 0);
+	refused("announce = sometimes", "announce is yes or no", "'sometimes'");
+	refused("server string = 0123456789012345678901234567890123456789abcd", "at most 43 bytes",
+	    "'0123456789012345678901234567890123456789abcd'");
 	refused("wins server = wins.example", "wins server takes IPv4 addresses", "'wins.example'");
 	refused("wins server = 255.255.255.255", "wins server takes IPv4", "'255.255.255.255'");
 	refused("wins server = 1.1.1.1 1.1.1.2 1.1.1.3", "too many wins server", "'1.1.1.3'");

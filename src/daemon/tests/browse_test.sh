@@ -22,6 +22,7 @@ nl_host S 1
 nl_host U 2
 nl_host T 3
 nl_host B 4
+nl_host C 5
 
 # samba HOST NAME LINE...: nmbd on HOST with its own configuration.
 samba() {
@@ -44,9 +45,15 @@ check "SAMBAT becomes master browser of OTHERWG" \
   wait_until 90 grep -q "is now a local master browser for workgroup OTHERWG" "$NL_TMP/nmbd-T.log"
 
 out="$NL_TMP/browse.json"
-nl_run B "$MAILSLOT" browse -t 20000 -w OTHERWG --json >"$out" 2>"$NL_TMP/browse.err"
+nl_bg B "$out" "$MAILSLOT" browse -t 20000 -w OTHERWG --json
+bpid=$NL_LAST_PID
+check "mailslot browse listens on \\\\.\\mailslot\\browse" wait_until 10 mailslot_listed B browse
+# C, a mailslotd host with "announce = yes", announces itself as it starts.
+check "mailslotd starts on C, announcing" start_daemon C HOSTC -o "announce = yes" \
+  -o "server string = mailslot on C"
+wait "$bpid"
 rc=$?
-cat "$out" "$NL_TMP/browse.err"
+cat "$out"
 check "mailslot browse --json exits 0 (rc $rc)" test $rc -eq 0
 # entry KIND NAME: the JSON line of that entry.
 entry() { grep -F "{\"kind\":\"$1\",\"name\":\"$2\"," "$out"; }
@@ -57,6 +64,8 @@ check "  not a master browser" bash -c "grep -F '\"name\":\"SAMBAU\"' '$out' | g
 check "workgroup WG, master SAMBAS" bash -c "grep -F '{\"kind\":\"workgroup\",\"name\":\"WG\",' '$out' | grep -qF '\"master\":\"SAMBAS\"'"
 check "workgroup OTHERWG, master SAMBAT (a DomainAnnouncement)" \
   bash -c "grep -F '{\"kind\":\"workgroup\",\"name\":\"OTHERWG\",' '$out' | grep -qF '\"master\":\"SAMBAT\"'"
+check "host HOSTC (mailslotd's own HostAnnouncement), a workstation, with its comment" \
+  bash -c "grep -F '{\"kind\":\"host\",\"name\":\"HOSTC\",' '$out' | grep -F '\"comment\":\"mailslot on C\"' | grep -qF '\"roles\":\"workstation\"'"
 check "each name once" bash -c "[ \$(sed 's/\"address\".*//' '$out' | sort | uniq -d | wc -l) -eq 0 ]"
 check "nmbd on S answered B's AnnouncementRequest" grep -q "process_announce_request: Announce request from HOSTB" "$NL_TMP/nmbd-S.log"
 
@@ -72,5 +81,5 @@ nl_run S "$MAILSLOT" browse -t 100 >/dev/null 2>"$NL_TMP/nodaemon.err"
 rc=$?
 check "without mailslotd: exit 69 (rc $rc)" test $rc -eq 69
 check "  saying it needs mailslotd" grep -q "needs mailslotd" "$NL_TMP/nodaemon.err"
-finish_daemons B
+finish_daemons B C
 nl_summary
