@@ -102,7 +102,7 @@ done
 # that moved must not turn this into a check of nothing.
 parser=$src/src/net/netconf.c
 check "the configuration parser is at $parser" test -r "$parser"
-keys=$(grep -o 'key_is(key, "[a-z ]*")' "$parser" | sed 's/.*"\(.*\)")/\1/' | tr ' ' '~' | sort -u)
+keys=$(cat "$parser" "$src"/src/net/netconf_*.c | grep -o 'key_is(key, "[a-z ]*")' | sed 's/.*"\(.*\)")/\1/' | tr ' ' '~' | sort -u)
 check "the configuration parser names keys" test -n "$keys"
 for k in $keys; do
   k=${k//\~/ }

@@ -18,16 +18,20 @@
  * Modules: msl_nbname (NetBIOS names, RFC 1001 §14.1, RFC 1002 §4.1),
  * msl_nbdgm (datagram header, RFC 1002 §4.4), msl_smbmail (mailslot
  * write, [MS-MAIL] §2.2.1), msl_nbns (name query, RFC 1002 §4.2.12-14),
- * msl_mdgm (a whole UDP 138 payload), over msl_buf (cursors).
+ * msl_mdgm (a whole UDP 138 payload), msl_nbunexp (Samba nmbd's local
+ * unexpected packet socket), msl_brws ([MS-BRWS] announcements), over
+ * msl_buf (cursors).
  */
 #ifndef MSL_CODEC_H
 #define MSL_CODEC_H
 
+#include "msl_brws.h"
 #include "msl_buf.h"
 #include "msl_mdgm.h"
 #include "msl_nbdgm.h"
 #include "msl_nbname.h"
 #include "msl_nbns.h"
+#include "msl_nbunexp.h"
 #include "msl_perr.h"
 #include "msl_smbmail.h"
 

@@ -30,6 +30,7 @@
 #include "../net/dgram.h"
 #include "../net/iface.h"
 #include "../net/netconf.h"
+#include "../net/wins_query.h"
 #include "../platform/platform.h"
 #include "ctl.h"
 #include "daemonctl.h"
@@ -129,6 +130,29 @@ netbios_of(const char *host, char out[MSL_NBNAME_LEN])
 	return msl_net_parse_name(label, out);
 }
 
+/*
+ * nb_lookup finds name<00> by NetBIOS, in the order of the node type
+ * (RFC 1001 §10, "node type" and "wins server", docs/network.md): a
+ * B-node broadcasts, a P-node asks its name server (WINS) only, an M-node
+ * broadcasts first, an H-node asks first.  A name server's "no such name"
+ * ends a P-node's search only.
+ */
+static int
+nb_lookup(const struct msl_netconf *c, const char *name, uint32_t *ip, int *group)
+{
+	char type = msl_netconf_node_type(c);
+
+	if (type == 'B' || type == 'M') {
+		if (nbns_query(c, name, ip, group) == 0)
+			return 0;
+		return type == 'M' && msl_net_wins_query(c, name, MSL_NBSUFFIX_WORKSTATION, ip, group) ==
+		    MSL_WINS_FOUND ? 0 : -1;
+	}
+	if (msl_net_wins_query(c, name, MSL_NBSUFFIX_WORKSTATION, ip, group) == MSL_WINS_FOUND)
+		return 0;
+	return type == 'H' ? nbns_query(c, name, ip, group) : -1;
+}
+
 /* resolve fills the destination of r for a \\host name. */
 static mailslot_err
 resolve(struct msl_remote *r, const mailslot_name *n)
@@ -162,7 +186,7 @@ resolve(struct msl_remote *r, const mailslot_name *n)
 		r->type = MSL_NBDGM_DIRECT_UNIQUE;
 		return MAILSLOT_OK;
 	}
-	if (nbns_query(&r->conf, r->dst, &r->dst_ip, &group) != 0)
+	if (nb_lookup(&r->conf, r->dst, &r->dst_ip, &group) != 0)
 		return MAILSLOT_E_BADNETPATH;
 	/* A group name is a domain: everyone in it gets the broadcast. */
 	r->type = group ? MSL_NBDGM_DIRECT_GROUP : MSL_NBDGM_DIRECT_UNIQUE;

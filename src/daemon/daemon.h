@@ -26,6 +26,9 @@
  *   control.c  the local control socket (statistics, node information)
  *   log.c      logging to stderr or the journal
  *   notify.c   telling systemd (sd_notify) about start-up and reloads
+ *   nmbdlink.c receiving through Samba nmbd's unexpected packet socket
+ *   wins.c     registering the node's names with a WINS server
+ *   announce.c announcing the host to browsers ("announce = yes")
  */
 #ifndef MSLD_DAEMON_H
 #define MSLD_DAEMON_H
@@ -90,7 +93,13 @@
 	X(drop_frag_timeout)    /* not whole within 2 s                   */ \
 	/* ---- sending in runs (udp.c) ---- */                               \
 	X(tx_segmented)         /* of tx_datagrams, sent in UDP_SEGMENT runs */ \
-	X(rx_segmented)         /* of rx_datagrams, read in UDP_GRO runs  */
+	X(rx_segmented)         /* of rx_datagrams, read in UDP_GRO runs  */ \
+	/* beside nmbd (nmbdlink.c) */                                       \
+	X(rx_nmbd)              /* datagrams nmbd handed over             */ \
+	/* the WINS client (wins.c) */                                       \
+	X(wins_requests)        /* registrations, refreshes, releases sent */ \
+	X(wins_registered)      /* positive answers                       */ \
+	X(wins_refused)         /* negative answers                       */
 
 enum msld_counter {
 #define MSLD_ENUM_(n) MSLD_C_##n,
@@ -120,7 +129,9 @@ struct msld_stats {
 #define MSLD_TX 64
 /* Recently seen datagrams (a datagram is known by its source and DGM_ID,
  * RFC 1002 §4.4.1): the same broadcast can arrive twice, e.g. on two
- * interfaces of one subnet, and is delivered once within the window. */
+ * interfaces of one subnet, and is delivered once within the window,
+ * the "duplicate timeout" key (conf.dup_ms, 2 s as Windows' default
+ * MailslotDuplicateTimeout; 0 delivers every copy). */
 #define MSLD_DEDUP 128
 #define MSLD_DEDUP_NS (2ull * 1000000000ull)
 /* ---- relays at scale (relay.c, relaytab.c) ----
@@ -148,6 +159,12 @@ struct msld_stats {
  * again for a second. */
 #define MSLD_BUSY 64
 #define MSLD_BUSY_NS 1000000000ull
+/* What is buffered of nmbd's stream: more than two whole frames (a
+ * header and 1024 bytes), so a frame always fits after the last one. */
+#define MSLD_NMBD_BUF 8192
+/* Names registered with the WINS server: the name, its aliases and the
+ * workgroup. */
+#define MSLD_WINS_NAMES (MSL_NET_MAX_ALIASES + 2)
 /* Local control clients: each is one SEQPACKET connection. */
 #define MSLD_CLIENTS 128
 /* ---- control clients per user (control.c) ----
@@ -237,7 +254,8 @@ struct msld_name {
 enum msld_tag { MSLD_T_DGM, MSLD_T_NS, MSLD_T_LISTEN, MSLD_T_SIGNAL, MSLD_T_CLIENT, MSLD_T_OUTBOX,
 	MSLD_T_NAMES /* names (issue 13): register.c's timer */,
 	MSLD_T_RELAY /* a relay open in progress (relay.c) */,
-	MSLD_T_IFACES /* netlink: interface changes (ifwatch.c) */ };
+	MSLD_T_IFACES /* netlink: interface changes (ifwatch.c) */,
+	MSLD_T_LAN /* the descriptors of nmbdlink.c */ };
 
 /* One descriptor in the epoll set; the event's data points here. */
 struct msld_watch {
@@ -307,6 +325,19 @@ struct msld_tx {
 	struct sockaddr_in to;
 };
 
+/* One name's registration with the WINS server (wins.c). */
+struct msld_wins_name {
+	struct msl_nbname name;
+	int group;
+	int state;     /* wins.c's W_* */
+	int waiting;   /* a request is out: due is its retry time      */
+	int tries;
+	int server;    /* which "wins server" it is with               */
+	uint16_t trn;
+	uint32_t ttl;  /* granted, seconds                             */
+	uint64_t due;  /* next step, CLOCK_MONOTONIC ns                */
+};
+
 struct msld {
 	struct msl_netconf conf;
 	int journal; /* stderr goes to the journal: prefix priorities */
@@ -360,6 +391,22 @@ struct msld {
 	struct msld_name names[MSLD_NAMES];
 	unsigned nnames;
 	struct msld_watch name_timer;
+
+	/* ---- beside Samba's nmbd (nmbdlink.c) ---------------------------- */
+	int coexist;       /* nmbd owns the ports: receive through it     */
+	struct msld_watch nmbd, nmbd_timer;
+	uint8_t nmbd_buf[MSLD_NMBD_BUF]; /* the stream, up to a frame's end */
+	size_t nmbd_len;
+	int nmbd_acked;    /* nmbd's one-byte answer to the query is read */
+
+	/* ---- the WINS client (wins.c) ------------------------------------ */
+	struct msld_watch wins, wins_timer;
+	struct msld_wins_name wins_names[MSLD_WINS_NAMES];
+	int nwins_names;
+
+	/* ---- browser announcements (announce.c) -------------------------- */
+	struct msld_watch announce_timer;
+	unsigned announce_count;
 };
 
 /* ---- rules.c: pure decisions --------------------------------------------- */
@@ -470,6 +517,10 @@ struct msld_relay *msld_relay_take(struct msld *d, const char *key);
 void msld_relay_to_lru(struct msld *d, struct msld_relay *r);
 void msld_relay_to_opening(struct msld *d, struct msld_relay *r);
 void msld_relay_release(struct msld *d, struct msld_relay *r);
+
+/* relay.c: msld_take_batch applies the rules to d->rxq[0..n) and
+ * delivers, as for datagrams read from UDP 138 */
+void msld_take_batch(struct msld *d, int n);
 void msld_relay_close_all(struct msld *d);
 
 /* ifwatch.c: msld_ifaces_open starts following interface changes and
@@ -499,6 +550,25 @@ void msld_names_release(struct msld *d);
 /* outbox.c */
 int msld_outbox_open(struct msld *d);
 void msld_on_outbox(struct msld *d);
+
+/* nmbdlink.c: msld_nmbd_wanted says whether to run beside nmbd (the
+ * "nmbd coexistence" key); msld_nmbd_open opens the sending socket and the
+ * link; msld_on_lan serves its descriptors */
+int msld_nmbd_wanted(const struct msld *d);
+int msld_nmbd_open(struct msld *d);
+void msld_on_lan(struct msld *d, struct msld_watch *w);
+
+/* wins.c: msld_wins_open registers the names (when a "wins server" is
+ * set and the node is no B-node); msld_wins_on serves its descriptors
+ * (1 when w was one of them); msld_wins_close releases the names */
+int msld_wins_open(struct msld *d);
+int msld_wins_on(struct msld *d, struct msld_watch *w);
+void msld_wins_close(struct msld *d);
+
+/* announce.c: msld_announce_open starts the HostAnnouncements of
+ * "announce = yes"; msld_announce_on serves its timer (1 when w was it) */
+int msld_announce_open(struct msld *d);
+int msld_announce_on(struct msld *d, struct msld_watch *w);
 
 /* control.c */
 int msld_control_listen(struct msld *d);

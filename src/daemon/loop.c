@@ -62,6 +62,9 @@ dispatch(struct msld *d, struct msld_watch *w)
 	case MSLD_T_IFACES:
 		msld_on_ifaces(d);
 		break;
+	case MSLD_T_LAN:
+		msld_on_lan(d, w);
+		break;
 	case MSLD_T_SIGNAL:
 		return on_signal(d);
 	case MSLD_T_NAMES:

@@ -160,6 +160,12 @@ reload(struct msld *d)
 	c.port = d->conf.port;
 	c.ns_port = d->conf.ns_port;
 	memcpy(c.user, d->conf.user, sizeof c.user);
+	/* So do the mode beside nmbd and the WINS client's servers. */
+	c.nmbd_mode = d->conf.nmbd_mode;
+	memcpy(c.nmbd_dir, d->conf.nmbd_dir, sizeof c.nmbd_dir);
+	c.nwins = d->conf.nwins;
+	memcpy(c.wins, d->conf.wins, sizeof c.wins);
+	c.node_type = d->conf.node_type;
 	d->conf = c;
 	msld_names_reload(d);
 	msld_log(d, MSL_LOG_INFO, "event=reload result=ok name=%s workgroup=%s", c.name, c.workgroup);
@@ -204,8 +210,13 @@ start(struct msld *d)
 		d->clients[i] = (struct msld_watch){ MSLD_T_CLIENT, -1 };
 	if (msld_loop_open(d) != 0 || msld_relays_init(d) != 0)
 		return EX_OSERR;
-	if ((d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0 ||
-	    (d->conf.ns_port != 0 &&
+	/* Beside Samba's nmbd, which owns the ports, datagrams come through
+	 * it (nmbdlink.c). */
+	d->coexist = msld_nmbd_wanted(d);
+	if (d->coexist && msld_nmbd_open(d) != 0)
+		return EX_UNAVAILABLE;
+	if ((!d->coexist && (d->dgm.fd = msld_udp_open(d, d->conf.port, "datagram service")) < 0) ||
+	    (!d->coexist && d->conf.ns_port != 0 &&
 	    (d->ns.fd = msld_udp_open(d, d->conf.ns_port, "name service")) < 0) ||
 	    (d->listen.fd = msld_control_listen(d)) < 0)
 		return EX_UNAVAILABLE;
@@ -220,6 +231,8 @@ start(struct msld *d)
 	/* names (issue 13): register the names; the loop takes the retries. */
 	if (msld_names_start(d) != 0)
 		return EX_OSERR;
+	if (msld_wins_open(d) != 0 || msld_announce_open(d) != 0)
+		return EX_UNAVAILABLE;
 	msld_log(d, MSL_LOG_INFO, "event=ready name=%s workgroup=%s port=%u ns_port=%u",
 	    d->conf.name, d->conf.workgroup, d->conf.port, d->conf.ns_port);
 	msld_notify("READY=1\nSTATUS=%s in workgroup %s: datagrams on UDP %u, names on %s%u",
@@ -256,6 +269,7 @@ main(int argc, char **argv)
 	if ((rc = start(&d)) != EX_OK)
 		return rc;
 	rc = msld_run(&d);
+	msld_wins_close(&d);
 	/* names (issue 13): RFC 1002 §5.1.1.3, release what we hold. */
 	msld_names_release(&d);
 	msld_relay_close_all(&d);

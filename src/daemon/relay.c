@@ -393,3 +393,13 @@ msld_on_datagrams(struct msld *d)
 			return;
 	}
 }
+
+void
+msld_take_batch(struct msld *d, int n)
+{
+	uint64_t now = msl_now_ns();
+
+	for (int i = 0; i < n; i++)
+		take(d, &d->rxq[i], now);
+	flush_pending(d);
+}

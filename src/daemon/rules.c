@@ -88,6 +88,15 @@ scope_ok(const struct msl_netconf *c, const struct msl_nbname *n)
 	return msl_strcaseeq(n->nb_scope, c->scope);
 }
 
+/* msbrowse tells whether a name is __MSBROWSE__<01>, the group of the
+ * master browsers, to which they send DomainAnnouncements ([MS-BRWS]
+ * §2.2.4): taken so that `mailslot browse` hears every workgroup. */
+static int
+msbrowse(const struct msl_nbname *n)
+{
+	return msl_nbname_suffix(n) == 0x01 && name_is(n, "\x01\x02__MSBROWSE__\x02");
+}
+
 /* fnv1a hashes a datagram for the duplicate cache: FNV-1a's 64-bit
  * prime over eight bytes at a time, folded to 32 bits.  Byte at a time,
  * the hash was a quarter of the daemon's time per datagram. */
@@ -110,11 +119,16 @@ fnv1a(const uint8_t *p, size_t n)
 static int
 duplicate(struct msld *d, const struct msld_dgram *in, uint16_t id)
 {
-	uint32_t h = fnv1a(in->buf, in->len);
+	uint32_t h;
+	uint64_t window = (uint64_t)d->conf.dup_ms * 1000000ull;
 
+	/* "duplicate timeout = 0": every copy is delivered. */
+	if (window == 0)
+		return 0;
+	h = fnv1a(in->buf, in->len);
 	for (unsigned i = 0; i < MSLD_DEDUP; i++) {
 		const struct msld_seen *s = &d->seen[i];
-		if (s->t != 0 && in->now - s->t < MSLD_DEDUP_NS && s->ip == in->ip &&
+		if (s->t != 0 && in->now - s->t < window && s->ip == in->ip &&
 		    s->id == id && s->len == (uint16_t)in->len && s->hash == h)
 			return 1;
 	}
@@ -197,7 +211,8 @@ msld_decide(struct msld *d, const struct msld_dgram *in, struct msld_verdict *v)
 	const struct msl_nbname *dst = &m.md_dgm.dg_dst;
 	if (!scope_ok(&d->conf, dst))
 		return drop(d, v, MSLD_C_drop_other_scope, MSL_PE_OK);
-	if (!ours(&d->conf, dst) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*"))
+	if (!ours(&d->conf, dst) && !name_is(dst, d->conf.workgroup) && !name_is(dst, "*") &&
+	    !msbrowse(dst))
 		return drop(d, v, MSLD_C_drop_not_our_name, MSL_PE_OK);
 	if (duplicate(d, in, m.md_dgm.dg_id))
 		return drop(d, v, MSLD_C_drop_duplicate, MSL_PE_OK);

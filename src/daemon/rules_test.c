@@ -13,6 +13,7 @@
 #include "msl_test.h"
 
 #define SEC 1000000000ull
+#define DUP_NS ((uint64_t)MSL_NET_DUP_MS * 1000000ull)
 
 /* The daemon under test: HOSTB in workgroup WG, no allow list, every
  * interface. */
@@ -337,11 +338,52 @@ test_duplicate_window(void)
 	q.now = p.now;
 	check_deliver(&q, "a");
 	/* The window is 2 s from when it was first seen. */
-	p.now = 100 * SEC + MSLD_DEDUP_NS - 1;
+	p.now = 100 * SEC + DUP_NS - 1;
 	check_drop(&p, MSLD_C_drop_duplicate);
-	p.now = 100 * SEC + MSLD_DEDUP_NS;
+	p.now = 100 * SEC + DUP_NS;
 	check_deliver(&p, "a");
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_duplicate], 2);
+}
+
+/* DomainAnnouncements go to __MSBROWSE__<01> ([MS-BRWS] §2.2.4): taken,
+ * so that `mailslot browse` hears other workgroups; its <00> is not. */
+static void
+test_msbrowse_is_taken(void)
+{
+	struct pkt p;
+
+	setup(NULL);
+	make(&p, "\x01\x02__MSBROWSE__\x02", 0x01, "\\MAILSLOT\\BROWSE", "x");
+	check_deliver(&p, "browse");
+	make(&p, "\x01\x02__MSBROWSE__\x02", 0x00, "\\MAILSLOT\\BROWSE", "y");
+	check_drop(&p, MSLD_C_drop_not_our_name);
+}
+
+/* "duplicate timeout" sets the window; 0 turns it off. */
+static void
+test_duplicate_timeout_key(void)
+{
+	struct pkt p;
+
+	setup((const char *const[]){ "duplicate timeout = 500ms", NULL });
+	MSL_CHECK_EQ(d.conf.dup_ms, 500);
+	make_to(&p, "HOSTB");
+	check_deliver(&p, "a");
+	p.now += 499 * 1000000ull;
+	check_drop(&p, MSLD_C_drop_duplicate);
+	p.now = 100 * SEC + 500 * 1000000ull;
+	check_deliver(&p, "a");
+	setup((const char *const[]){ "duplicate timeout = 5", NULL });
+	MSL_CHECK_EQ(d.conf.dup_ms, 5000);
+	make_to(&p, "HOSTB");
+	check_deliver(&p, "a");
+	p.now += 4 * SEC;
+	check_drop(&p, MSLD_C_drop_duplicate);
+	setup((const char *const[]){ "duplicate timeout = 0", NULL });
+	make_to(&p, "HOSTB");
+	for (int i = 0; i < 3; i++)
+		check_deliver(&p, "a");
+	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_duplicate], 0);
 }
 
 static void
@@ -663,6 +705,8 @@ MSL_TEST_LIST(
     MSL_TEST(test_interface_restriction),
     MSL_TEST(test_allow_list_comes_before_interfaces),
     MSL_TEST(test_duplicate_window),
+    MSL_TEST(test_duplicate_timeout_key),
+    MSL_TEST(test_msbrowse_is_taken),
     MSL_TEST(test_dropped_datagrams_do_not_enter_the_duplicate_cache),
     MSL_TEST(test_duplicate_cache_is_bounded),
     MSL_TEST(test_malformed_datagrams_count_their_reason),

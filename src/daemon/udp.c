@@ -122,7 +122,8 @@ bind_failed(const struct msld *d, uint16_t port, const char *what, int e)
 	msld_log(d, MSL_LOG_ERROR,
 	    "event=start port=%u service=\"%s\" reason=\"UDP port %u is already in use%s%s. "
 	    "Only one NetBIOS %s can run per host: Samba's nmbd owns this port when it runs; "
-	    "stop it or run mailslotd on another host or network namespace (see mailslotd(8))\"",
+	    "stop it, run mailslotd on another host or network namespace, or, beside nmbd, "
+	    "set 'nmbd coexistence' and 'nmbd socket dir' (see mailslotd(8))\"",
 	    port, what, port, owner[0] ? " by " : "", owner, what);
 }
 

@@ -88,6 +88,7 @@ static struct {
 	unsigned nifaces; /* the "interfaces" setting the entry was made for */
 	char ifaces[MSL_NET_MAX_IFACES][IF_NAMESIZE];
 	int bcast;
+	unsigned nremote; /* the "remote broadcast" count it was made for */
 	uint32_t dst;
 	uint64_t at;
 	int n;
@@ -106,7 +107,7 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 	if (target_cache.at != 0 && now - target_cache.at < MSL_NET_TARGET_TTL_NS &&
 	    target_cache.nifaces == c->nifaces &&
 	    memcmp(target_cache.ifaces, c->ifaces, sizeof c->ifaces) == 0 &&
-	    target_cache.bcast == bcast &&
+	    target_cache.bcast == bcast && target_cache.nremote == c->nremote &&
 	    (bcast || target_cache.dst == dst)) {
 		n = target_cache.n;
 		memcpy(dsts, target_cache.dsts, sizeof target_cache.dsts);
@@ -121,6 +122,9 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 			dsts[n] = ifs[i].bcast;
 			srcs[n++] = ifs[i].addr;
 		}
+		/* "remote broadcast": subnets beyond a router, as smb.conf's
+		 * "remote announce" reaches them (docs/network.md). */
+		n = msl_net_remote_targets(c, n, dsts, srcs);
 	} else if (msl_net_src_for(dst, &srcs[0]) == 0) {
 		dsts[n++] = dst;
 	}
@@ -128,6 +132,7 @@ msl_net_targets(const struct msl_netconf *c, int bcast, uint32_t dst,
 	target_cache.nifaces = c->nifaces;
 	memcpy(target_cache.ifaces, c->ifaces, sizeof c->ifaces);
 	target_cache.bcast = bcast;
+	target_cache.nremote = c->nremote;
 	target_cache.dst = dst;
 	target_cache.at = now;
 	target_cache.n = n;
@@ -187,4 +192,19 @@ msl_net_watch_read(int fd)
 	if (changed)
 		msl_net_targets_flush();
 	return changed;
+}
+
+int
+msl_net_remote_targets(const struct msl_netconf *c, int n,
+    uint32_t dsts[MSL_NET_MAX_IFACES], uint32_t srcs[MSL_NET_MAX_IFACES])
+{
+	for (unsigned i = 0; i < c->nremote && i < MSL_NET_MAX_REMOTE && n < MSL_NET_MAX_IFACES; i++) {
+		int dup = 0;
+		/* A target that is also a local subnet's broadcast is sent once. */
+		for (int k = 0; k < n; k++)
+			dup |= dsts[k] == c->remote[i];
+		if (!dup && msl_net_src_for(c->remote[i], &srcs[n]) == 0)
+			dsts[n++] = c->remote[i];
+	}
+	return n;
 }

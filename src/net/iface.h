@@ -60,4 +60,13 @@ void msl_net_targets_flush(void);
 int msl_net_watch_open(void);
 int msl_net_watch_read(int fd);
 
+/*
+ * msl_net_remote_targets appends the "remote broadcast" addresses of c to
+ * the n targets already in dsts/srcs (skipping one already there), each
+ * with the source the kernel would pick to reach it; returns the new
+ * count, at most MSL_NET_MAX_IFACES.
+ */
+int msl_net_remote_targets(const struct msl_netconf *c, int n,
+    uint32_t dsts[MSL_NET_MAX_IFACES], uint32_t srcs[MSL_NET_MAX_IFACES]);
+
 #endif /* MSL_IFACE_H */

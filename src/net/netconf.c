@@ -61,6 +61,7 @@ msl_netconf_defaults(struct msl_netconf *c)
 	c->ns_port = MSL_NBNS_PORT;
 	memcpy(c->user, MSL_NET_DEFAULT_USER, sizeof MSL_NET_DEFAULT_USER);
 	c->log_level = MSL_LOG_INFO;
+	msl_netconf_lan_defaults(c);
 }
 
 static int
@@ -96,6 +97,18 @@ word_is(const char *a, const char *b)
 {
 	size_t n = strlen(b);
 	return strlen(a) == n && msl_casecmp(a, b, n) == 0;
+}
+
+int
+msl_netconf_key_is(const char *key, const char *want)
+{
+	return key_is(key, want);
+}
+
+int
+msl_netconf_word_is(const char *a, const char *b)
+{
+	return word_is(a, b);
 }
 
 static int
@@ -369,6 +382,10 @@ msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
 		/* names (issue 13): the scope. */
 		return set_scope(c, value, err, errcap);
 	} else {
+		/* The keys of subnets and Samba live in netconf_lan.c. */
+		int rc = msl_netconf_lan_set(c, key, value, err, errcap);
+		if (rc <= 0)
+			return rc;
 		return set_err(err, errcap, "unknown setting", key);
 	}
 	return 0;
@@ -475,6 +492,7 @@ msl_netconf_print(const struct msl_netconf *c, FILE *f)
 	print_prefixes(f, "hosts allow", c->allow, c->nallow);
 	print_prefixes(f, "hosts deny", c->deny, c->ndeny);
 	fprintf(f, "netbios scope =%s%s\n", c->scope[0] ? " " : "", c->scope);
+	msl_netconf_lan_print(c, f);
 }
 
 /* The configuration is ASCII: the process locale must not decide what a

@@ -31,6 +31,21 @@
 #define MSL_NET_LINE_MAX 1200
 #define MSL_NET_LIST_MAX 1024
 
+/* ---- beyond one subnet, beside Samba (netconf_lan.c) ---------------- */
+/* "remote broadcast" entries, and the longest "nmbd socket dir" (a Unix
+ * socket's path must fit sun_path, 108 bytes with "/unexpected"). */
+#define MSL_NET_MAX_REMOTE 8
+/* "wins server" entries: a primary and its fall-backs. */
+#define MSL_NET_MAX_WINS 4
+/* [MS-BRWS] §2.2.1: an announcement's comment is at most 43 bytes. */
+#define MSL_NET_COMMENT_MAX 43
+#define MSL_NET_PATH_MAX 96
+/* Samba's default socket directory of nmbd (Debian's build). */
+#define MSL_NET_NMBD_DIR "/run/samba/nmbd"
+/* Windows' MailslotDuplicateTimeout default: 2 s. */
+#define MSL_NET_DUP_MS 2000
+enum msl_nmbd_mode { MSL_NMBD_AUTO = 0, MSL_NMBD_YES, MSL_NMBD_NO };
+
 enum msl_log_level { MSL_LOG_ERROR = 0, MSL_LOG_WARN, MSL_LOG_INFO, MSL_LOG_DEBUG };
 
 /* One allow-list entry: an IPv4 prefix, network order. */
@@ -70,6 +85,18 @@ struct msl_netconf {
 	 * address in one of these subnets: msl_net_iface_selected. */
 	unsigned niface_nets;
 	struct msl_net_prefix iface_nets[MSL_NET_MAX_IFACES];
+
+	/* ---- beyond one subnet, beside Samba (netconf_lan.c) ---------- */
+	int nmbd_mode;      /* "nmbd coexistence": enum msl_nmbd_mode     */
+	char nmbd_dir[MSL_NET_PATH_MAX]; /* "nmbd socket dir"            */
+	unsigned nremote;   /* "remote broadcast": extra \\* targets      */
+	uint32_t remote[MSL_NET_MAX_REMOTE];
+	uint32_t dup_ms;    /* "duplicate timeout" in ms; 0 = no window   */
+	unsigned nwins;     /* "wins server": name servers, in order       */
+	uint32_t wins[MSL_NET_MAX_WINS];
+	char node_type;     /* "node type": 'B', 'P', 'M', 'H'; 0 = auto   */
+	int announce;       /* "announce": send HostAnnouncements          */
+	char server_string[MSL_NET_COMMENT_MAX + 1]; /* "server string"   */
 };
 
 /*
@@ -147,5 +174,35 @@ void msl_netconf_print(const struct msl_netconf *c, FILE *f);
  * NUL-padded into out.  Returns 0 or -1.
  */
 int msl_net_parse_name(const char *in, char out[MSL_NBNAME_LEN]);
+
+/* ---- netconf_lan.c: the keys of subnets and Samba --------------------- */
+
+/* msl_netconf_lan_defaults fills the defaults of those keys. */
+void msl_netconf_lan_defaults(struct msl_netconf *c);
+
+/*
+ * msl_netconf_lan_set applies one of those keys ("nmbd coexistence",
+ * "nmbd socket dir", "remote broadcast", "duplicate timeout", "wins
+ * server", "node type", "announce", "server string").  Returns
+ * 1 when key is none of them, 0 when applied, -1 with the reason in err.
+ */
+int msl_netconf_lan_set(struct msl_netconf *c, const char *key, const char *value,
+    char *err, size_t errcap);
+
+/*
+ * msl_netconf_node_type is the node type in force (RFC 1001 §10): the
+ * "node type" key, else H (name server first, then broadcast) when a
+ * "wins server" is set and B (broadcast only) when none is, as Windows
+ * chooses.
+ */
+char msl_netconf_node_type(const struct msl_netconf *c);
+
+/* msl_netconf_lan_print writes those keys as configuration lines. */
+void msl_netconf_lan_print(const struct msl_netconf *c, FILE *f);
+
+/* msl_netconf_key_is and msl_netconf_word_is are netconf.c's key and
+ * word comparisons, for the keys kept in other files. */
+int msl_netconf_key_is(const char *key, const char *want);
+int msl_netconf_word_is(const char *a, const char *b);
 
 #endif /* MSL_NETCONF_H */

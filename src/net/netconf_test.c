@@ -529,6 +529,117 @@ test_check(void)
 	MSL_CHECK(strstr(why, "netbios aliases: 'WG' is also the workgroup") != NULL);
 }
 
+/* ---- the keys of subnets and Samba (netconf_lan.c) ---------------------- */
+
+static void
+test_lan_defaults(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(c.nmbd_mode, MSL_NMBD_AUTO);
+	MSL_CHECK(strcmp(c.nmbd_dir, "/run/samba/nmbd") == 0);
+	MSL_CHECK_EQ(c.nremote, 0);
+	MSL_CHECK_EQ(c.dup_ms, 2000);
+}
+
+static void
+test_lan_values(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("nmbd coexistence = YES"), 0);
+	MSL_CHECK_EQ(c.nmbd_mode, MSL_NMBD_YES);
+	MSL_CHECK_EQ(set("nmbd_coexistence = no"), 0);
+	MSL_CHECK_EQ(c.nmbd_mode, MSL_NMBD_NO);
+	MSL_CHECK_EQ(set("nmbd:socket dir = /tmp/x/sock"), 0);
+	MSL_CHECK(strcmp(c.nmbd_dir, "/tmp/x/sock") == 0);
+	MSL_CHECK_EQ(set("remote broadcast = 10.1.2.255, 10.3.0.7"), 0);
+	MSL_CHECK_EQ(set("remote announce = 10.4.0.255/WG"), 0);
+	MSL_CHECK_EQ(c.nremote, 3);
+	MSL_CHECK_EQ(c.remote[0], inet_addr("10.1.2.255"));
+	MSL_CHECK_EQ(c.remote[2], inet_addr("10.4.0.255"));
+	MSL_CHECK_EQ(set("duplicate timeout = 0"), 0);
+	MSL_CHECK_EQ(c.dup_ms, 0);
+	MSL_CHECK_EQ(set("duplicate timeout = 250ms"), 0);
+	MSL_CHECK_EQ(c.dup_ms, 250);
+	MSL_CHECK_EQ(set("Duplicate-Timeout = 3s"), 0);
+	MSL_CHECK_EQ(c.dup_ms, 3000);
+}
+
+static void
+test_lan_wins_keys(void)
+{
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'B');
+	MSL_CHECK_EQ(set("wins server = 10.0.0.1, 10.0.0.2"), 0);
+	MSL_CHECK_EQ(c.nwins, 2);
+	MSL_CHECK_EQ(c.wins[1], inet_addr("10.0.0.2"));
+	/* Windows' choice: a name server makes an H-node. */
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'H');
+	MSL_CHECK_EQ(set("node type = p"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'P');
+	MSL_CHECK_EQ(set("node type = M-node"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'M');
+	MSL_CHECK_EQ(set("node type = 8"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'H');
+	MSL_CHECK_EQ(set("node type = 1"), 0);
+	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'B');
+	refused("node type = X", "node type", "'X'");
+	MSL_CHECK_EQ(c.announce, 0);
+	MSL_CHECK(strcmp(c.server_string, "mailslot") == 0);
+	MSL_CHECK_EQ(set("announce = yes"), 0);
+	MSL_CHECK_EQ(c.announce, 1);
+	MSL_CHECK_EQ(set("server string = mailslot on host 7"), 0);
+	MSL_CHECK(strcmp(c.server_string, "mailslot on host 7") == 0);
+	refused("announce = sometimes", "announce is yes or no", "'sometimes'");
+	refused("server string = 0123456789012345678901234567890123456789abcd", "at most 43 bytes",
+	    "'0123456789012345678901234567890123456789abcd'");
+	refused("wins server = wins.example", "wins server takes IPv4 addresses", "'wins.example'");
+	refused("wins server = 255.255.255.255", "wins server takes IPv4", "'255.255.255.255'");
+	refused("wins server = 1.1.1.1 1.1.1.2 1.1.1.3", "too many wins server", "'1.1.1.3'");
+}
+
+static void
+test_lan_refusals(void)
+{
+	msl_netconf_defaults(&c);
+	refused("nmbd coexistence = maybe", "auto, yes or no", "'maybe'");
+	refused("nmbd socket dir = relative", "absolute path", "'relative'");
+	refused("remote broadcast = 10.1.2.255 host.example", "IPv4 addresses", "'host.example'");
+	refused("remote broadcast = 0.0.0.0", "IPv4 addresses", "'0.0.0.0'");
+	refused("remote broadcast = 1.1.1.1 1.1.1.2 1.1.1.3 1.1.1.4 1.1.1.5 1.1.1.6 1.1.1.7 1.1.1.8 1.1.1.9",
+	    "too many", "'1.1.1.9'");
+	refused("duplicate timeout = -1", "duplicate timeout", "'-1'");
+	refused("duplicate timeout = 2 minutes", "duplicate timeout", "'2 minutes'");
+	refused("duplicate timeout = 3601", "duplicate timeout", "'3601'");
+	refused("duplicate timeout = 99999999999999999999ms", "duplicate timeout", "'99999999999999999999ms'");
+}
+
+/* What -t prints reads back into the same settings. */
+static void
+test_lan_print_reads_back(void)
+{
+	struct msl_netconf back;
+	char line[256];
+	FILE *f = tmpfile();
+
+	MSL_CHECK(f != NULL);
+	msl_netconf_defaults(&c);
+	MSL_CHECK_EQ(set("nmbd coexistence = yes"), 0);
+	MSL_CHECK_EQ(set("remote broadcast = 10.1.2.255 10.3.0.7"), 0);
+	MSL_CHECK_EQ(set("duplicate timeout = 750ms"), 0);
+	msl_netconf_lan_print(&c, f);
+	rewind(f);
+	msl_netconf_defaults(&back);
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		MSL_CHECK_EQ(msl_netconf_assign(&back, line, err, sizeof err), 0);
+	}
+	fclose(f);
+	MSL_CHECK_EQ(back.nmbd_mode, MSL_NMBD_YES);
+	MSL_CHECK_EQ(back.nremote, 2);
+	MSL_CHECK_EQ(back.remote[1], inet_addr("10.3.0.7"));
+	MSL_CHECK_EQ(back.dup_ms, 750);
+}
+
 MSL_TEST_LIST(
     MSL_TEST(test_defaults),
     MSL_TEST(test_key_spellings),
@@ -543,6 +654,11 @@ MSL_TEST_LIST(
     MSL_TEST(test_longest_line_is_read),
     MSL_TEST(test_missing_file),
     MSL_TEST(test_net_load_order),
+    MSL_TEST(test_lan_defaults),
+    MSL_TEST(test_lan_values),
+    MSL_TEST(test_lan_refusals),
+    MSL_TEST(test_lan_wins_keys),
+    MSL_TEST(test_lan_print_reads_back),
     MSL_TEST(test_parse_name),
     MSL_TEST(test_samba_vocabulary),
     MSL_TEST(test_print_reads_back),

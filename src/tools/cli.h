@@ -47,5 +47,7 @@ int cmd_wait(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 /* lookup.c (names, issue 13) */
 int cmd_lookup(int argc, char **argv);
+/* browse.c (issue 14) */
+int cmd_browse(int argc, char **argv);
 
 #endif /* MSL_CLI_H */

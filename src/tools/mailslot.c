@@ -85,10 +85,12 @@ main(int argc, char **argv)
 		{ "list", cmd_list }, { "stats", cmd_stats },
 		/* names (issue 13) */
 		{ "lookup", cmd_lookup },
+		/* issue 14 */
+		{ "browse", cmd_browse },
 	};
 
 	if (argc < 2)
-		return bad_usage(NULL, "missing command: recv, send, wait, list, stats or lookup");
+		return bad_usage(NULL, "missing command: recv, send, wait, list, stats, lookup or browse");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		return usage(0);
@@ -102,6 +104,6 @@ main(int argc, char **argv)
 			return cmds[i].run(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return bad_usage(NULL, "unknown option '%s' (options go after the command)", cmd);
-	return bad_usage(NULL, "unknown command '%s': use recv, send, wait, list, stats or lookup", cmd);
+	return bad_usage(NULL, "unknown command '%s': use recv, send, wait, list, stats, lookup or browse", cmd);
 }
 

@@ -31,7 +31,8 @@
  *   bad_offset     DataOffset beyond the end of the datagram
  *   bad_mailslot   a name that does not start with \MAILSLOT\
  *   garbage        400 pseudo-random bytes
- * It prints the payload size sent.  listen binds 0.0.0.0:PORT and prints
+ * It prints the payload size sent; $NBTOOL_REPEAT=N sends N identical
+ * copies (at most 100).  listen binds 0.0.0.0:PORT and prints
  * "FROM IP:PORT LEN" and a hex dump of the first datagram, or exits 1
  * after TIMEOUT_MS.  reason prints what the codec's receiver parse says
  * of KIND ("ok", or the msl_perr_str of the drop reason), so the tests
@@ -191,8 +192,13 @@ cmd_send(int argc, char **argv)
 	if (build(me.sin_addr.s_addr, dst, mailslot, data, type, buf, &len) != 0 ||
 	    spoil(kind, buf, &len) != 0)
 		return 2;
-	if (send(fd, buf, len, 0) != (ssize_t)len)
-		return die("nbtool: send");
+	/* $NBTOOL_REPEAT copies of the same datagram, as a sender that
+	 * retransmits (or a second path) delivers them. */
+	const char *rep = getenv("NBTOOL_REPEAT");
+	long copies = rep != NULL ? strtol(rep, NULL, 10) : 1;
+	for (long i = 0; i < (copies < 1 ? 1 : copies > 100 ? 100 : copies); i++)
+		if (send(fd, buf, len, 0) != (ssize_t)len)
+			return die("nbtool: send");
 	close(fd);
 	printf("%zu\n", len);
 	return 0;

@@ -320,3 +320,106 @@ nl_nmbd() {
   printf -v "NMBD_PID_$host" '%s' "$NL_LAST_PID"
   wait_until 10 test -S "$sd/sock/unexpected"
 }
+
+# ---- a routed LAN: two subnets and a router ------------------------------
+# Broadcasts end at a router; the tests of WINS, remote broadcast targets
+# and browsing across subnets need one.  The switch namespace gets two more
+# bridges, brA (subnet A, 10.R.1.0/24) and brB (subnet B, 10.R.2.0/24), and
+# a router host with eth0 on A (10.R.1.254) and eth1 on B (10.R.2.254)
+# that forwards between them.  Hosts on either subnet route everything
+# else through it.  Host names stay one capital letter, as nl_sweep wants.
+#
+#   nl_routed ROUTER             make both bridges and the router host
+#                                (IP_ROUTER_A, IP_ROUTER_B); NL_BCAST_A and
+#                                NL_BCAST_B are the subnets' broadcasts
+#   nl_host_on SUBNET NAME X     host NAME as 10.R.1.X (A) or 10.R.2.X (B),
+#                                default route via the router; sets IP_NAME
+#   nl_router_forward_bcast      let the router forward directed broadcasts
+#                                (bc_forwarding, as "ip directed-broadcast"
+#                                does on a hardware router)
+
+NL_ROUTER=""
+
+nl_subnet_net() { case $1 in A) echo "10.$NL_R.1" ;; B) echo "10.$NL_R.2" ;; *) return 1 ;; esac; }
+
+nl_routed() {
+  local r=$1 ns s dev
+  NL_ROUTER=$r
+  for s in A B; do
+    ip -n "$NL_SWITCH" link add "br$s" type bridge || return 1
+    ip -n "$NL_SWITCH" link set "br$s" up
+  done
+  ns=$(nl_ns "$r")
+  ip netns add "$ns" || return 1
+  NL_HOSTS+=("$ns")
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+  ip -n "$ns" link set lo up
+  for s in A B; do
+    dev=eth0
+    [ "$s" = B ] && dev=eth1
+    ip -n "$NL_SWITCH" link add "v$r$s" type veth peer name "$dev" netns "$ns" || return 1
+    ip -n "$NL_SWITCH" link set "v$r$s" master "br$s" up
+    ip -n "$ns" addr add "$(nl_subnet_net "$s").254/24" brd + dev "$dev"
+    ip -n "$ns" link set "$dev" up
+    printf -v "IP_ROUTER_$s" '%s' "$(nl_subnet_net "$s").254"
+  done
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 || return 1
+  NL_BCAST_A="$(nl_subnet_net A).255"
+  NL_BCAST_B="$(nl_subnet_net B).255"
+  nl_log "routed LAN: subnet A $(nl_subnet_net A).0/24, subnet B $(nl_subnet_net B).0/24, router $r"
+}
+
+nl_host_on() {
+  local s=$1 name=$2 x=$3 ns net
+  net=$(nl_subnet_net "$s") || return 1
+  ns=$(nl_ns "$name")
+  ip netns add "$ns" || return 1
+  NL_HOSTS+=("$ns")
+  ip -n "$NL_SWITCH" link add "v$name" type veth peer name eth0 netns "$ns" || return 1
+  ip -n "$NL_SWITCH" link set "v$name" master "br$s" up
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "$net.$x/24" brd + dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" route add default via "$net.254" || return 1
+  printf -v "IP_$name" '%s' "$net.$x"
+}
+
+nl_router_forward_bcast() {
+  local ns
+  ns=$(nl_ns "$NL_ROUTER")
+  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.bc_forwarding=1 \
+    net.ipv4.conf.eth0.bc_forwarding=1 net.ipv4.conf.eth1.bc_forwarding=1
+}
+
+# ---- Samba's nmbd in a test host -----------------------------------------
+#   nl_need_samba                skip unless nmbd and nmblookup are installed
+#                                (a failure in CI, which installs samba)
+#   nl_samba_conf DIR NAME [LINE]...  make DIR and DIR/smb.conf for one nmbd:
+#                                netbios name NAME, workgroup WG, eth0 only,
+#                                every file (and its unexpected packet
+#                                socket, DIR/sock/unexpected) inside DIR,
+#                                then the smb.conf LINEs given
+nl_need_samba() {
+  if ! command -v nmbd >/dev/null 2>&1 || ! command -v nmblookup >/dev/null 2>&1; then
+    # CI installs samba (scripts/deps.sh --net): there, a missing nmbd is a failure.
+    [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ] && { echo "nmbd/nmblookup missing (samba not installed)"; exit 1; }
+    nl_skip "samba (nmbd, nmblookup) is not installed: scripts/deps.sh --net"
+  fi
+}
+
+nl_samba_conf() {
+  local sd=$1 name=$2 l
+  shift 2
+  mkdir -p "$sd"/{lock,state,cache,pid,private,log,ncalrpc,sock}
+  {
+    printf '[global]\n'
+    for l in "workgroup = WG" "netbios name = $name" "interfaces = eth0" \
+      "bind interfaces only = yes" "server role = standalone server" "dns proxy = no" \
+      "lock directory = $sd/lock" "state directory = $sd/state" \
+      "cache directory = $sd/cache" "pid directory = $sd/pid" "private dir = $sd/private" \
+      "ncalrpc dir = $sd/ncalrpc" "nmbd:socket dir = $sd/sock" "log file = $sd/log/log.%m" "$@"; do
+      printf '  %s\n' "$l"
+    done
+  } >"$sd/smb.conf"
+}

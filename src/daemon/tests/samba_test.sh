@@ -15,11 +15,7 @@ set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=sambatest
 
-if ! command -v nmbd >/dev/null 2>&1 || ! command -v nmblookup >/dev/null 2>&1; then
-  # CI installs samba (scripts/deps.sh --net): there, a missing nmbd is a failure.
-  [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ] && { echo "nmbd/nmblookup missing (samba not installed)"; exit 1; }
-  nl_skip "samba (nmbd, nmblookup) is not installed: scripts/deps.sh --net"
-fi
+nl_need_samba
 
 nl_init
 nl_conf
@@ -29,27 +25,7 @@ bcast="10.$NL_R.0.255"
 
 # ---- Samba's private configuration ---------------------------------------
 sd="$NL_TMP/samba"
-mkdir -p "$sd"/{lock,state,cache,pid,private,log,ncalrpc,sock}
-cat >"$sd/smb.conf" <<EOF
-[global]
-  workgroup = WG
-  netbios name = SAMBAS
-  interfaces = eth0
-  bind interfaces only = yes
-  remote announce = $IP_B/WG
-  server role = standalone server
-  local master = no
-  dns proxy = no
-  wins support = no
-  lock directory = $sd/lock
-  state directory = $sd/state
-  cache directory = $sd/cache
-  pid directory = $sd/pid
-  private dir = $sd/private
-  ncalrpc dir = $sd/ncalrpc
-  nmbd:socket dir = $sd/sock
-  log file = $sd/log/log.%m
-EOF
+nl_samba_conf "$sd" SAMBAS "remote announce = $IP_B/WG" "local master = no" "wins support = no"
 
 # ---- B receives nmbd's HostAnnouncement ----------------------------------
 check "mailslotd starts on B" start_daemon B HOSTB
