@@ -148,6 +148,16 @@ begin_new(struct msld *d, uint64_t now)
 	}
 }
 
+/* broadcasts tells whether names go by broadcast here: not without a
+ * name service socket (ns port = 0, or beside nmbd, which owns the port),
+ * and not for a P-node, which owns its names through its WINS server
+ * alone (RFC 1001 §10.2; wins.c). */
+static int
+broadcasts(const struct msld *d)
+{
+	return d->ns.fd >= 0 && msl_netconf_node_type(&d->conf) != 'P';
+}
+
 /* run_steps takes every due step and sets the timer for the next. */
 static void
 run_steps(struct msld *d)
@@ -168,8 +178,7 @@ msld_names_start(struct msld *d)
 
 	d->name_timer = (struct msld_watch){ MSLD_T_NAMES, -1 };
 	(void)msld_names_load(d, gone);
-	/* Without a name service socket (ns port = 0) nobody hears us. */
-	if (d->ns.fd < 0)
+	if (!broadcasts(d))
 		return 0;
 	d->name_timer.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (d->name_timer.fd < 0 || msld_watch_add(d, &d->name_timer) != 0)
@@ -209,7 +218,7 @@ msld_names_reload(struct msld *d)
 	struct msld_name gone[MSLD_NAMES];
 	unsigned n = msld_names_load(d, gone);
 
-	if (d->ns.fd < 0)
+	if (!broadcasts(d))
 		return;
 	for (unsigned i = 0; i < n; i++)
 		release_one(d, &gone[i]);
@@ -219,7 +228,7 @@ msld_names_reload(struct msld *d)
 void
 msld_names_release(struct msld *d)
 {
-	if (d->ns.fd < 0)
+	if (!broadcasts(d))
 		return;
 	for (unsigned i = 0; i < d->nnames; i++)
 		release_one(d, &d->names[i]);
