@@ -46,7 +46,7 @@ check-spdx:
 # The suites with threads and forks under ThreadSanitizer (not part of
 # `check`: a third tree).  symbolize=0: a symbolizer process started inside
 # a test's server would hold its mailslot's name past its death.
-TSAN_SUITES = platform_test|local_test|hostile_test|stress_test|fuzz_replay_local
+TSAN_SUITES = platform_test|local_test|ring_test|hostile_test|stress_test|fuzz_replay_local
 check-tsan:
 	$(CMAKE) -S . -B $(BUILD)-tsan -DMAILSLOT_WERROR=ON -DMAILSLOT_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
 	$(CMAKE) --build $(BUILD)-tsan -j$(JOBS)

@@ -16,6 +16,7 @@
 
 #include "../platform/platform.h"
 #include "daemonctl.h"
+#include "drain.h"
 #include "handshake.h"
 #include "queue.h"
 
@@ -219,7 +220,7 @@ msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
 	if (status == MAILSLOT_OK && c->role == MSL_ROLE_INFO)
 		msl_q_scan(s); /* an exact count for the listing */
 	else if (status == MAILSLOT_OK)
-		status = msl_q_admit(s, c, fd);
+		status = msl_rs_need(s) != 0 ? msl_sys_err(errno) : msl_q_admit(s, c, fd);
 	msl_hs_ack(s, c, status);
 	if (status != MAILSLOT_OK || c->role == MSL_ROLE_INFO) {
 		if (fd >= 0)
