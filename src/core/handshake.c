@@ -41,6 +41,7 @@
 
 static void msl_hs_on_hello(void *srv);
 static void msl_hs_on_deadline(void *srv);
+static int msl_hs_hello_one(struct mailslot_server *s, msl_conn *c);
 
 /* msl_hs_drop forgets a connection that never joined. */
 static void
@@ -91,6 +92,11 @@ msl_hs_accept(struct mailslot_server *s)
 		c->ctrl = fd;
 		c->pipe = -1;
 		c->hidx = -1;
+		/* A writer sends its hello right after connecting: it is often
+		 * here already, and answering it now saves a watch and a round
+		 * of the intake loop. */
+		if (msl_hs_hello_one(s, c))
+			continue;
 		c->hello_w = msl_intake_watch(fd, MSL_POLL_IN | MSL_POLL_HUP, msl_hs_on_hello, s);
 		if (c->hello_w == NULL) {
 			close(fd);

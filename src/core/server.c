@@ -31,6 +31,8 @@
  */
 #define MSL_PAUSE_MIN 2u
 #define MSL_PAUSE_NS 5000u
+/* How often a reader without a readiness set (out of descriptors) looks. */
+#define MSL_NOFD_POLL_MS 10
 
 /*
  * Every open server of this process.  fork() takes all their locks first,
@@ -229,9 +231,15 @@ msl_wait(struct mailslot_server *s, uint64_t deadline)
 	uint64_t now = msl_now_ns(), spin_end = now + MSL_SPIN_NS;
 
 	/* The readiness set exists while a writer is connected or a reader
-	 * sleeps on it (drain.c). */
-	if (msl_rs_need(s) != 0)
+	 * sleeps on it (drain.c).  Out of descriptors, the reader looks again
+	 * every MSL_NOFD_POLL_MS instead of spinning. */
+	if (msl_rs_need(s) != 0) {
+		int wait = msl_ms_until(deadline);
+		pthread_mutex_unlock(&s->mu);
+		(void)msl_wait_fd(-1, 0, wait < 0 || wait > MSL_NOFD_POLL_MS ? MSL_NOFD_POLL_MS : wait);
+		pthread_mutex_lock(&s->mu);
 		return 0;
+	}
 	int epfd = s->epfd;
 
 	while (now < spin_end && now < deadline) {
