@@ -27,7 +27,7 @@ msl_on_drain_due(void *srv)
 	pthread_mutex_lock(&s->mu);
 	if (!s->closing && s->w_pipes != NULL) {
 		if (s->drains == s->intake_drains)
-			msl_q_scan(s);
+			msl_q_scan_full(s);
 		msl_intake_rearm(s->w_pipes);
 		msl_rs_trim(s);
 	}
@@ -70,7 +70,7 @@ msl_rs_need(struct mailslot_server *s)
 void
 msl_rs_trim(struct mailslot_server *s)
 {
-	if (s->epfd < 0 || s->npipes > 0 || s->pollable || s->waiting > 0)
+	if (s->epfd < 0 || s->npipes > 0 || s->pollable || s->inwait > 0)
 		return;
 	/* A callback of the old watch that is on its way finds w_pipes NULL
 	 * (or a new watch, which it merely re-arms). */

@@ -36,6 +36,7 @@
 #include "core.h"
 #include "local.h"
 #include "msl_test.h"
+#include "ring.h"
 
 /* How long a victim may take before the case counts as hung. */
 #define VICTIM_DEADLINE_MS 20000
@@ -174,22 +175,22 @@ run_as_root_victim(int (*victim)(void))
 
 typedef struct raw_writer {
 	int ctrl;     /* the control socket                       */
-	int rd, wr;   /* the pipe: rd was passed to the server    */
+	int rd, wr;   /* rd: its ring's memfd, kept (wr: unused)  */
 	int live_fd;  /* the live page that came with the ack, or -1 */
+	msl_ring_w ring;
 	msl_ack_live al;
 } raw_writer;
 
 /*
  * raw_open does a writer's handshake for mailslot `name` in `role`,
- * passing `pass_fd` (or, if -1, the read end of a fresh pipe).  Returns
- * the ack's status.
+ * passing `pass_fd` (or, if -1, a fresh ring, whose descriptor it keeps).
+ * Returns the ack's status.
  */
 static mailslot_err
 raw_open(const char *name, int role, int pass_fd, raw_writer *w)
 {
 	mailslot_name n;
 	char hex[33];
-	int p[2] = { -1, -1 };
 	mailslot_err e;
 
 	memset(w, 0, sizeof *w);
@@ -197,15 +198,29 @@ raw_open(const char *name, int role, int pass_fd, raw_writer *w)
 	if ((e = mailslot_name_parse(name, 1, &n)) != MAILSLOT_OK)
 		return e;
 	if (pass_fd < 0) {
-		if (pipe2(p, O_NONBLOCK | O_CLOEXEC) != 0)
+		if ((w->rd = msl_ring_w_create(&w->ring, MSL_RING_CAP)) < 0)
 			return MAILSLOT_E_SYS;
-		pass_fd = p[0];
+		pass_fd = w->rd;
 	}
 	msl_key_hash(n.key, hex);
 	e = msl_hello_call(hex, n.key, role, pass_fd, &w->ctrl, &w->al, &w->live_fd);
-	w->rd = p[0];
-	w->wr = p[1];
 	return e;
+}
+
+/* raw_write puts what fits of buf in the ring, at once: bytes, or -1
+ * when it is full. */
+static ssize_t
+raw_write(raw_writer *w, const void *buf, size_t len)
+{
+	size_t room = msl_ring_w_space(&w->ring);
+	if (room == 0)
+		return -1;
+	if (len > room)
+		len = room;
+	msl_ring_w_put(&w->ring, 0, buf, len);
+	if (msl_ring_w_publish(&w->ring, len))
+		(void)send(w->ctrl, "b", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	return (ssize_t)len;
 }
 
 static int
@@ -218,7 +233,7 @@ raw_frame(raw_writer *w, uint64_t ts, const void *data, uint32_t len)
 		return -1;
 	memcpy(buf, &f, sizeof f);
 	memcpy(buf + sizeof f, data, len);
-	return write(w->wr, buf, sizeof f + len) == (ssize_t)(sizeof f + len) ? 0 : -1;
+	return raw_write(w, buf, sizeof f + len) == (ssize_t)(sizeof f + len) ? 0 : -1;
 }
 
 static void
@@ -228,6 +243,7 @@ raw_close(raw_writer *w)
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	msl_ring_w_destroy(&w->ring);
 }
 
 /* read_str reads one message within timeout_ms and compares it. */
@@ -430,11 +446,21 @@ evil_server(const char *hex, int mode)
 	if (mode == TRAP_TRUNCATE && ftruncate(mfd, 0) != 0)
 		return 8;
 	say(att_ready[1], 'a');
-	/* The writer's two frames arrive whole. */
+	/* The writer's two frames arrive whole, in its ring. */
+	msl_ring_r ring;
+	if (msl_ring_r_adopt(pipe_fd, &ring) != 0)
+		return 9;
 	for (int i = 0; i < 2; i++) {
 		unsigned char buf[sizeof(msl_frame) + 2];
-		if (msl_wait_fd(pipe_fd, POLLIN, 5000) <= 0 || read(pipe_fd, buf, sizeof buf) != sizeof buf ||
-		    memcmp(buf + sizeof(msl_frame), "hi", 2) != 0)
+		size_t got = 0;
+		for (int k = 0; k < 500 && got < sizeof buf; k++) {
+			ssize_t r = msl_ring_r_read(&ring, buf + got, sizeof buf - got);
+			got += r > 0 ? (size_t)r : 0;
+			char bell[16];
+			if (got < sizeof buf && msl_wait_fd(fd, POLLIN, 10) > 0)
+				(void)recv(fd, bell, sizeof bell, MSG_DONTWAIT); /* its doorbell */
+		}
+		if (got != sizeof buf || memcmp(buf + sizeof(msl_frame), "hi", 2) != 0)
 			return 9;
 	}
 	/* Then it goes away: the writer learns it by polling the control socket. */
@@ -602,7 +628,7 @@ case_partial_frames_within_quota(void)
 	for (int i = 0; i < PARKERS; i++) {
 		msl_frame f = { .len = PARK_FRAME, .ts = msl_now_ns() };
 		MSL_CHECK_EQ(raw_open("q", MSL_ROLE_WRITER, -1, &w[i]), MAILSLOT_OK);
-		MSL_CHECK_EQ(write(w[i].wr, &f, sizeof f), (ssize_t)sizeof f);
+		MSL_CHECK_EQ(raw_write(&w[i], &f, sizeof f), (ssize_t)sizeof f);
 		sent[i] = 0;
 	}
 	/* Until the server takes no more: every round, fill each pipe, then
@@ -612,7 +638,7 @@ case_partial_frames_within_quota(void)
 		for (int i = 0; i < PARKERS; i++) {
 			for (;;) {
 				size_t n = PARK_FRAME - 1 - sent[i]; /* never the last byte */
-				ssize_t r = write(w[i].wr, chunk, n < sizeof chunk ? n : sizeof chunk);
+				ssize_t r = raw_write(&w[i], chunk, n < sizeof chunk ? n : sizeof chunk);
 				if (r <= 0)
 					break;
 				sent[i] += (size_t)r;
@@ -623,13 +649,12 @@ case_partial_frames_within_quota(void)
 	}
 	uint64_t taken = 0;
 	for (int i = 0; i < PARKERS; i++) {
-		int pending = 0;
-		MSL_CHECK_EQ(ioctl(w[i].rd, FIONREAD, &pending), 0);
-		taken += sent[i] - (size_t)pending;
+		size_t pending = msl_ring_w_pending(&w[i].ring);
+		taken += sent[i] - pending;
 	}
 	printf("(%d parked frames: the server holds %llu KiB, quota %u KiB) ", PARKERS,
 	    (unsigned long long)(taken >> 10), PARK_QUOTA >> 10);
-	MSL_CHECK(taken <= PARK_QUOTA + PARKERS * (uint64_t)fcntl(w[0].wr, F_GETPIPE_SZ));
+	MSL_CHECK(taken <= PARK_QUOTA + PARKERS * (uint64_t)w[0].ring.cap);
 	for (int i = 0; i < PARKERS; i++)
 		raw_close(&w[i]);
 	/* Their partial frames are dropped with them: room again. */

@@ -21,10 +21,6 @@
 /* The relay (mailslotd, one thread for all traffic) never waits long: a
  * server that does not answer at once is treated as full. */
 #define MSL_RELAY_HELLO_TIMEOUT_MS 200
-/* Pipe size asked for: room for a burst while the intake thread wakes. */
-#define MSL_PIPE_SIZE (256 * 1024)
-/* Frames up to this size are copied into one buffer before the write. */
-#define MSL_SMALL_FRAME 512
 
 /*
  * The relay's proof, made once per process (again in a child of fork(),
@@ -54,7 +50,7 @@ msl_relay_proof(void)
 }
 
 mailslot_err
-msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
+msl_hello_call(const char *tail, const char *key, int role, int ring_fd, int *sock_out,
     msl_ack_live *al, int *live_fd)
 {
 	msl_hello h;
@@ -76,7 +72,7 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 	/* A relay proves it is the daemon (daemonctl.h). */
 	if (role == MSL_ROLE_RELAY)
 		proof = msl_relay_proof();
-	if (msl_send_fds(fd, &h, sizeof h, (int[]){ pipe_rd, proof }, 2) != (ssize_t)sizeof h) {
+	if (msl_send_fds(fd, &h, sizeof h, (int[]){ ring_fd, proof }, 2) != (ssize_t)sizeof h) {
 		close(fd);
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
@@ -108,7 +104,13 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 mailslot_err
 msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 {
-	int p[2], lfd;
+	return msl_client_open_ring(n, role, MSL_RING_CAP, out);
+}
+
+mailslot_err
+msl_client_open_ring(const mailslot_name *n, int role, size_t ring_cap, mailslot_client **out)
+{
+	int rfd, lfd;
 	char hex[33];
 	msl_ack_live al;
 	mailslot_err e;
@@ -116,15 +118,16 @@ msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 
 	if (c == NULL)
 		return MAILSLOT_E_NOMEM;
-	if (msl_pipe(p, MSL_PIPE_SIZE) != 0) {
+	if ((rfd = msl_ring_w_create(&c->ring, ring_cap)) < 0) {
 		free(c);
 		return msl_sys_err(errno);
 	}
 	msl_key_hash(n->key, hex);
-	e = msl_hello_call(hex, n->key, role, p[0], &c->ctrl, &al, &lfd);
+	e = msl_hello_call(hex, n->key, role, rfd, &c->ctrl, &al, &lfd);
+	/* The server mapped the ring, or never will: the mapping is enough. */
+	close(rfd);
 	if (e != MAILSLOT_OK) {
-		close(p[0]);
-		close(p[1]);
+		msl_ring_w_destroy(&c->ring);
 		free(c);
 		return e;
 	}
@@ -133,12 +136,6 @@ msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 		(void)msl_live_map(lfd, &al, &c->live);
 		close(lfd);
 	}
-	/*
-	 * The client keeps its copy of the read end: a pipe with a reader never
-	 * raises SIGPIPE, and the control socket reports the server's end.
-	 */
-	c->rd = p[0];
-	c->wr = p[1];
 	c->max = al.ack.max_message_size;
 	c->quota = al.ack.quota_bytes;
 	c->name = *n;
@@ -160,8 +157,9 @@ msl_poll_notices(mailslot_client *c)
 		if (r == (ssize_t)sizeof v) {
 			if (v == MSL_NOTICE_FULL || v == MSL_NOTICE_OK)
 				c->full = v == MSL_NOTICE_FULL;
-			else
+			else if (v == MSL_NOTICE_SHARE_FULL || v == MSL_NOTICE_SHARE_OK)
 				c->share_full = v == MSL_NOTICE_SHARE_FULL;
+			/* MSL_NOTICE_ROOM only wakes a writer waiting for room. */
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
@@ -198,15 +196,103 @@ msl_check(mailslot_client *c)
 	return c->full || c->share_full ? MAILSLOT_E_FULL : MAILSLOT_OK;
 }
 
+/* msl_ring_bell tells the server of new data when it asked to be told. */
+static void
+msl_ring_bell(mailslot_client *c, size_t n)
+{
+	if (msl_ring_w_publish(&c->ring, n))
+		(void)send(c->ctrl, "b", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* msl_put_iov copies n bytes of iov, from byte `from` on, into the ring
+ * `off` bytes past its tail. */
+static void
+msl_put_iov(mailslot_client *c, const struct iovec *iov, int niov, size_t from, size_t off,
+    size_t n)
+{
+	for (int i = 0; i < niov && n > 0; i++) {
+		if (from >= iov[i].iov_len) {
+			from -= iov[i].iov_len;
+			continue;
+		}
+		size_t k = iov[i].iov_len - from < n ? iov[i].iov_len - from : n;
+		msl_ring_w_put(&c->ring, off, (const char *)iov[i].iov_base + from, k);
+		off += k;
+		n -= k;
+		from = 0;
+	}
+}
+
+/*
+ * msl_ring_wait waits for ring room, with the ring unlocked: returns OK
+ * to try again, FULL or GONE (the server said so, or `done` is 0 and
+ * wait_ms passed), or TIMEOUT when half a frame is out (the handle is
+ * then broken).  *deadline is set on the first wait.
+ */
+static mailslot_err
+msl_ring_wait(mailslot_client *c, size_t need, size_t done, uint32_t wait_ms, uint64_t *deadline)
+{
+	mailslot_err e;
+
+	if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
+		return e;
+	if ((e = msl_check(c)) == MAILSLOT_E_GONE)
+		return e;
+	if ((c->full || c->share_full || wait_ms == 0) && done == 0)
+		return MAILSLOT_E_FULL;
+	if (*deadline == 0)
+		*deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
+	int wait = msl_ms_until(*deadline);
+	if (wait == 0) {
+		if (done != 0)
+			c->broken = MAILSLOT_E_TIMEOUT; /* half a frame is out */
+		return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
+	}
+	/* The server answers a new `want` with a ROOM notice once it has
+	 * consumed; FULL and its end come on the same socket. */
+	if (msl_ring_w_want(&c->ring) < need)
+		(void)msl_wait_fd(c->ctrl, POLLIN, wait);
+	return MAILSLOT_OK;
+}
+
+/*
+ * msl_ring_send puts one frame (total bytes of iov) into the ring.  A
+ * frame that fits goes in whole, in one publish; a larger one in parts,
+ * as room appears.
+ */
+static mailslot_err
+msl_ring_send(mailslot_client *c, const struct iovec *iov, int niov, size_t total,
+    uint32_t wait_ms)
+{
+	size_t done = 0;
+	uint64_t deadline = 0;
+	mailslot_err e;
+
+	for (;;) {
+		msl_ring_w_lock(&c->ring);
+		size_t room = msl_ring_w_space(&c->ring), left = total - done;
+		size_t n = left <= room ? left : total > c->ring.cap ? room : 0;
+		if (n > 0) {
+			msl_put_iov(c, iov, niov, done, 0, n);
+			msl_ring_bell(c, n);
+			done += n;
+		}
+		msl_ring_w_unlock(&c->ring);
+		if (done == total)
+			return MAILSLOT_OK;
+		size_t need = total - done < c->ring.cap ? total - done : 1;
+		if ((e = msl_ring_wait(c, need, done, wait_ms, &deadline)) != MAILSLOT_OK)
+			return e;
+	}
+}
+
 static mailslot_err
 msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
     const msl_origin *origin, uint32_t wait_ms)
 {
 	msl_frame f;
 	struct iovec iov[3];
-	unsigned char small[MSL_SMALL_FRAME];
 	int niov = 0;
-	size_t total, done = 0;
 	mailslot_err e;
 
 	if (c->broken)
@@ -231,62 +317,8 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		iov[niov++] = (struct iovec){ (void *)origin, sizeof *origin };
 	if (len)
 		iov[niov++] = (struct iovec){ (void *)data, len };
-	total = sizeof f + (origin ? sizeof *origin : 0) + len;
-	if (total <= sizeof small) {
-		/* One buffer: write(2) with no iovec to import is cheaper. */
-		size_t k = 0;
-		for (int i = 0; i < niov; i++) {
-			memcpy(small + k, iov[i].iov_base, iov[i].iov_len);
-			k += iov[i].iov_len;
-		}
-		iov[0] = (struct iovec){ small, total };
-		niov = 1;
-	}
-
-	uint64_t deadline = 0; /* set when the pipe is first found full */
-	for (;;) {
-		ssize_t r = niov == 1 ? write(c->wr, iov[0].iov_base, iov[0].iov_len)
-		    : writev(c->wr, iov, niov);
-		if (r > 0) {
-			done += (size_t)r;
-			if (done == total)
-				return MAILSLOT_OK;
-			/* Skip what went out; a frame larger than PIPE_BUF goes in parts. */
-			size_t k = (size_t)r;
-			int i = 0;
-			while (k >= iov[i].iov_len) {
-				k -= iov[i].iov_len;
-				i++;
-			}
-			iov[i].iov_base = (char *)iov[i].iov_base + k;
-			iov[i].iov_len -= k;
-			memmove(iov, iov + i, (size_t)(niov - i) * sizeof iov[0]);
-			niov -= i;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno != EAGAIN)
-			return msl_sys_err(errno);
-		/* The pipe is full: the server is over quota, gone, or behind. */
-		if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
-			return e;
-		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
-			return e;
-		if ((c->full || c->share_full || wait_ms == 0) && done == 0)
-			return MAILSLOT_E_FULL;
-		if (deadline == 0)
-			deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
-		int wait = msl_ms_until(deadline);
-		if (wait == 0) {
-			if (done != 0)
-				c->broken = MAILSLOT_E_TIMEOUT; /* half a frame is out */
-			return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
-		}
-		struct pollfd pf[2] = { { .fd = c->wr, .events = POLLOUT },
-			{ .fd = c->ctrl, .events = POLLIN } };
-		poll(pf, 2, wait);
-	}
+	return msl_ring_send(c, iov, niov, sizeof f + (origin ? sizeof *origin : 0) + len,
+	    wait_ms);
 }
 
 mailslot_err
@@ -316,39 +348,29 @@ msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
 size_t
 msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, off = 0;
 
 	pthread_mutex_lock(&c->mu);
 	if (c->broken || msl_check(c) != MAILSLOT_OK)
 		goto out;
-	while (i < n) {
-		/* Whole frames, at most PIPE_BUF bytes a write: such a write to
-		 * a pipe is all or nothing, so no frame is ever cut. */
-		msl_frame f[PIPE_BUF / sizeof(msl_frame)];
-		struct iovec iov[3 * (PIPE_BUF / sizeof(msl_frame))];
-		size_t k = 0, total = 0, j = i;
-		int niov = 0;
-		uint64_t ts = msl_now_ns();
-		for (; j < n; j++, k++) {
-			size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[j].len;
-			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max) ||
-			    (c->quota != 0 && m[j].len > c->quota))
-				break;
-			f[k] = (msl_frame){ .len = (uint32_t)m[j].len, .flags = MSL_FRAME_ORIGIN,
-				.ts = ts };
-			iov[niov++] = (struct iovec){ &f[k], sizeof f[k] };
-			iov[niov++] = (struct iovec){ (void *)m[j].origin, sizeof(msl_origin) };
-			if (m[j].len)
-				iov[niov++] = (struct iovec){ (void *)m[j].data, m[j].len };
-			total += fl;
-		}
-		if (k == 0)
-			break; /* too large to batch: the caller writes it alone */
-		ssize_t r = writev(c->wr, iov, niov);
-		if (r != (ssize_t)total)
-			break; /* full (EAGAIN, nothing written): the caller waits */
-		i = j;
+	/* Whole frames while they fit, published together. */
+	msl_ring_w_lock(&c->ring);
+	size_t room = msl_ring_w_space(&c->ring);
+	uint64_t ts = msl_now_ns();
+	for (; i < n; i++) {
+		size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[i].len;
+		if (off + fl > room || (c->max != 0 && m[i].len > c->max) ||
+		    (c->quota != 0 && m[i].len > c->quota))
+			break; /* the caller writes it alone, and waits */
+		msl_frame f = { .len = (uint32_t)m[i].len, .flags = MSL_FRAME_ORIGIN, .ts = ts };
+		struct iovec iov[3] = { { &f, sizeof f }, { (void *)m[i].origin, sizeof(msl_origin) },
+			{ (void *)m[i].data, m[i].len } };
+		msl_put_iov(c, iov, 3, 0, off, fl);
+		off += fl;
 	}
+	if (off > 0)
+		msl_ring_bell(c, off);
+	msl_ring_w_unlock(&c->ring);
 out:
 	pthread_mutex_unlock(&c->mu);
 	return i;
@@ -357,9 +379,8 @@ out:
 void
 msl_local_close(mailslot_client *c)
 {
-	close(c->wr);
-	close(c->rd);
 	close(c->ctrl);
+	msl_ring_w_destroy(&c->ring);
 	msl_live_unmap(&c->live);
 	pthread_mutex_destroy(&c->mu);
 	free(c);

@@ -29,8 +29,10 @@
 #define MSL_RBUF 65536
 /* A writer's buffer larger than this is given back once it is empty. */
 #define MSL_BUF_KEEP (1024 * 1024)
-/* Ready pipes fetched per readiness query during a scan. */
+/* Ready control sockets fetched per readiness query in a full scan. */
 #define MSL_SCAN_EVENTS 256
+/* Doorbell records taken from one control socket per drain. */
+#define MSL_BELL_MAX 64
 /*
  * Memory: queued frames, ready or held, count against the quota, and so
  * does a partial frame larger than MSL_PART_FREE, in full, before more of
@@ -315,16 +317,14 @@ msl_share_leave(struct mailslot_server *s, msl_conn *c)
 		s->nusers--;
 }
 
-/* msl_park stops watching c's pipe while its frame waits for room. */
+/* msl_park stops reading c's ring while its frame waits for room. */
 static void
 msl_park(struct mailslot_server *s, msl_conn *c)
 {
 	if (!c->parked) {
-		msl_pollset_del(s->epfd, c->pipe);
 		c->parked = 1;
 		s->nparked++;
 	}
-	c->seen_scan = UINT64_MAX; /* its pipe is not empty: no quiet floor */
 }
 
 static void
@@ -332,13 +332,10 @@ msl_unpark(struct mailslot_server *s, msl_conn *c)
 {
 	c->parked = 0;
 	s->nparked--;
-	c->seen_scan = s->scans;
-	if (c->pipe >= 0)
-		(void)msl_pollset_add(s->epfd, c->pipe, MSL_POLL_IN, c);
 	msl_share_notify(s, c, 0);
 }
 
-/* msl_unpark_fitting watches again the pipes that may be read now; the
+/* msl_unpark_fitting lets the rings that may be read now be read; the
  * next read of each admits its frame. */
 static void
 msl_unpark_fitting(struct mailslot_server *s)
@@ -362,6 +359,19 @@ msl_held_unlink(struct mailslot_server *s, msl_conn *c)
 	c->held_next = NULL;
 }
 
+/* msl_ctrl_close closes c's control socket, out of the readiness set
+ * first: a copy in a child of fork() would keep it registered. */
+static void
+msl_ctrl_close(struct mailslot_server *s, msl_conn *c)
+{
+	if (c->ctrl < 0)
+		return;
+	if (s->epfd >= 0)
+		msl_pollset_del(s->epfd, c->ctrl);
+	close(c->ctrl);
+	c->ctrl = -1;
+}
+
 /* msl_conn_free takes c out of the server's lists and frees it. */
 static void
 msl_conn_free(struct mailslot_server *s, msl_conn *c)
@@ -377,7 +387,7 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 		msl_heap_remove(s, c);
 	if (c->nheld > 0)
 		msl_held_unlink(s, c);
-	if (c->pipe >= 0)
+	if (c->ring.h != NULL)
 		s->npipes--;
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
@@ -388,17 +398,8 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 		c->parked = 0;
 		s->nparked--;
 	}
-	if (c->pipe >= 0) {
-		/*
-		 * The writer holds another descriptor of the same pipe end, so
-		 * close() alone would leave the epoll registration (and its
-		 * pointer to c) alive: remove it first.
-		 */
-		msl_pollset_del(s->epfd, c->pipe);
-		close(c->pipe);
-	}
-	if (c->ctrl >= 0)
-		close(c->ctrl);
+	msl_ring_r_drop(&c->ring);
+	msl_ctrl_close(s, c);
 	free(c->buf);
 	free(c);
 }
@@ -424,16 +425,11 @@ msl_conn_compact(msl_conn *c)
 static int
 msl_conn_end(struct mailslot_server *s, msl_conn *c)
 {
-	if (c->pipe >= 0) {
-		msl_pollset_del(s->epfd, c->pipe);
-		close(c->pipe);
-		c->pipe = -1;
+	if (c->ring.h != NULL) {
+		msl_ring_r_drop(&c->ring);
 		s->npipes--;
 	}
-	if (c->ctrl >= 0) {
-		close(c->ctrl);
-		c->ctrl = -1;
-	}
+	msl_ctrl_close(s, c);
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
 	if (!c->dead)
@@ -474,8 +470,8 @@ msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
 	if (c->notice_sent == notice || c->ctrl < 0)
 		return;
 	if (c->live && notice == MSL_NOTICE_OK) {
-		/* The live page says so; a writer blocked on its full pipe wakes
-		 * when the pipe drains.  FULL is still sent: it wakes that writer. */
+		/* The live page says so; a writer waiting for room is woken by a
+		 * ROOM notice.  FULL is still sent: it wakes that writer. */
 		c->notice_sent = notice;
 		return;
 	}
@@ -596,8 +592,66 @@ msl_conn_room(msl_conn *c, size_t want)
 }
 
 /*
- * msl_conn_read drains c's pipe into its buffer: until the pipe is empty,
- * or a frame later than bound was seen (everything after it in this pipe
+ * msl_read_room decides how much of c's ring the next read may take into
+ * its buffer (which it makes room for), or returns 0 when c must not be
+ * read now (parked, out of memory, or nothing it may take).
+ */
+static size_t
+msl_read_room(struct mailslot_server *s, msl_conn *c, int only_partial)
+{
+	size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
+
+	if (c->need > part && !msl_part_admit(s, c)) {
+		msl_park(s, c);
+		return 0;
+	}
+	if (part == 0 && !only_partial && msl_over_share(s, c)) {
+		msl_park(s, c);
+		msl_share_notify(s, c, 1);
+		return 0;
+	}
+	if (c->need > part && c->need - part > want)
+		want = c->need - part;
+	if (only_partial) {
+		if (part == 0)
+			return 0;
+		want = (c->need ? c->need : sizeof(msl_frame)) - part;
+	}
+	if (msl_conn_room(c, want) != 0)
+		return 0; /* out of memory: the data waits in the ring */
+	if (only_partial)
+		return want;
+	size_t room = c->cap - c->wr;
+	/* No more frames than the quota and the share leave (the rest of a
+	 * frame begun is always taken). */
+	uint64_t left = msl_frames_left(s, c);
+	if (left == 0 && part == 0)
+		return 0;
+	uint64_t lim = left < room / sizeof(msl_frame) ? left * sizeof(msl_frame) : room;
+	if (c->need > part && lim < c->need - part)
+		lim = c->need - part;
+	if (lim < sizeof(msl_frame))
+		lim = sizeof(msl_frame);
+	return lim < room ? (size_t)lim : room;
+}
+
+/* msl_room_notify tells a writer waiting for room that it has some. */
+static void
+msl_room_notify(struct mailslot_server *s, msl_conn *c)
+{
+	uint32_t v = MSL_NOTICE_ROOM;
+
+	if (c->ctrl < 0 || !msl_ring_r_room_wanted(&c->ring))
+		return;
+	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) != sizeof v) {
+		c->ring.served--; /* not told: the next read tries again */
+		s->renotify = 1;
+	}
+}
+
+/*
+ * msl_conn_read copies c's ring into its buffer: until the ring is empty,
+ * or a frame later than bound was seen (everything after it in this ring
  * is later too).  Over quota (only_partial), it reads no further than the
  * end of a frame already begun, so a writer in the middle of a large frame
  * cannot hang.  Returns 1 if c was freed.
@@ -610,70 +664,57 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 			return 0;
 		msl_unpark(s, c);
 	}
-	/* A scan since the last read of this pipe found it empty (it was not
-	 * readable): see msl_parse. */
-	if (s->quiet_scan > c->seen_scan && s->quiet_t > c->floor)
-		c->floor = s->quiet_t;
-	c->seen_scan = s->scans;
 	for (;;) {
-		size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
-		if (c->need > part && !msl_part_admit(s, c)) {
-			msl_park(s, c);
-			return 0;
-		}
-		if (part == 0 && !only_partial && msl_over_share(s, c)) {
-			msl_park(s, c);
-			msl_share_notify(s, c, 1);
-			return 0;
-		}
-		if (c->need > part && c->need - part > want)
-			want = c->need - part;
-		if (only_partial) {
-			if (part == 0)
-				return 0;
-			want = (c->need ? c->need : sizeof(msl_frame)) - part;
-		}
-		if (msl_conn_room(c, want) != 0)
-			return 0; /* out of memory: the data waits in the pipe */
-		size_t room = only_partial ? want : c->cap - c->wr;
-		if (!only_partial) {
-			/* No more frames than the quota and the share leave (the
-			 * rest of a frame begun is always taken). */
-			uint64_t left = msl_frames_left(s, c);
-			if (left == 0 && part == 0)
-				return 0;
-			uint64_t lim = left < room / sizeof(msl_frame) ? left * sizeof(msl_frame) : room;
-			if (c->need > part && lim < c->need - part)
-				lim = c->need - part;
-			if (lim < sizeof(msl_frame))
-				lim = sizeof(msl_frame);
-			if (lim < room)
-				room = (size_t)lim;
-		}
+		size_t room = msl_read_room(s, c, only_partial);
+		if (room == 0)
+			break;
 		uint64_t t0 = msl_now_ns();
-		ssize_t r = msl_pipe_read(c->pipe, c->buf + c->wr, room);
-		if (r > 0) {
-			/* A read that filled the room: offer more next time. */
-			if ((size_t)r == room && !only_partial && room >= c->rsize)
-				c->rsize = room < MSL_RBUF ? 2 * room : MSL_RBUF;
-			c->wr += (size_t)r;
-			if (msl_parse(s, c, bound, msl_now_ns()) != 0)
-				return msl_conn_end(s, c);
-			if ((size_t)r < room && !only_partial)
-				c->floor = t0; /* the read emptied the pipe */
-			if (c->nheld > 0 || (size_t)r < room)
-				return 0; /* a later frame, or the pipe is empty */
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN) {
+		ssize_t r = msl_ring_r_read(&c->ring, c->buf + c->wr, room);
+		if (r < 0)
+			return msl_conn_end(s, c); /* an impossible tail */
+		if (r == 0) {
 			c->floor = t0;
-			return 0;
+			break;
 		}
-		/* EOF: every copy of the writer's handle is closed. */
-		return msl_conn_end(s, c);
+		/* A read that filled the room: offer more next time. */
+		if ((size_t)r == room && !only_partial && room >= c->rsize)
+			c->rsize = room < MSL_RBUF ? 2 * room : MSL_RBUF;
+		c->wr += (size_t)r;
+		if (msl_parse(s, c, bound, msl_now_ns()) != 0)
+			return msl_conn_end(s, c);
+		if ((size_t)r < room && !only_partial)
+			c->floor = t0; /* the read emptied the ring */
+		if (c->nheld > 0 || (size_t)r < room)
+			break; /* a later frame, or the ring is empty */
 	}
+	if (c->eof && !c->parked && !msl_ring_r_has_data(&c->ring))
+		return msl_conn_end(s, c); /* read out, and gone */
+	msl_room_notify(s, c);
+	return 0;
+}
+
+/*
+ * msl_conn_bell takes the doorbell records off c's control socket and
+ * arms a new bell (ring.h); the end of the socket means every copy of the
+ * writer's handle is closed: what is in its ring is read out, then it
+ * ends.  Never blocks, whatever the writer does.
+ */
+static void
+msl_conn_bell(struct mailslot_server *s, msl_conn *c)
+{
+	char b[16];
+
+	for (int i = 0; i < MSL_BELL_MAX && c->ctrl >= 0; i++) {
+		ssize_t r = recv(c->ctrl, b, sizeof b, MSG_DONTWAIT);
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+			c->eof = 1;
+			msl_ctrl_close(s, c);
+		}
+		break;
+	}
+	msl_ring_r_arm(&c->ring);
 }
 
 /* msl_release_held makes every held frame deliverable. */
@@ -717,8 +758,6 @@ msl_over(const struct mailslot_server *s)
 static void
 msl_scan_once(struct mailslot_server *s)
 {
-	msl_pollev ev[MSL_SCAN_EVENTS];
-
 	if (msl_over(s)) {
 		/*
 		 * Over quota: leave the pipes alone so writers see FULL, but let a
@@ -732,7 +771,7 @@ msl_scan_once(struct mailslot_server *s)
 			msl_notify(s, c, MSL_NOTICE_FULL);
 			if (c->share_want != c->share_sent)
 				msl_share_notify(s, c, c->share_want);
-			if (c->pipe >= 0)
+			if (c->ring.h != NULL)
 				msl_conn_read(s, c, 0, 1);
 		}
 		/* A writer's end may have dropped a reserved partial frame: if
@@ -753,38 +792,55 @@ msl_scan_once(struct mailslot_server *s)
 		msl_live_store(&s->live, 0);
 	s->full = 0;
 
-	/* Every frame whose write finished before t is in a pipe by now. */
+	/* Every frame whose write finished before t is in a ring by now. */
 	uint64_t t = msl_now_ns();
 	s->scans++;
 	/* Held frames were read before t, so their writes began before it. */
 	msl_release_held(s);
-	if (s->npipes <= MSL_SCAN_DIRECT) {
-		for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
-			nx = c->next;
-			if (c->pipe >= 0)
-				msl_conn_read(s, c, t, 0);
-		}
-	} else {
-		int n = msl_pollset_wait(s->epfd, ev, MSL_SCAN_EVENTS, 0);
-		if (n >= MSL_SCAN_EVENTS) {
-			for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
-				nx = c->next;
-				if (c->pipe >= 0)
-					msl_conn_read(s, c, t, 0);
-			}
-		} else {
-			for (int i = 0; i < n; i++) {
-				msl_conn *c = ev[i].ptr;
-				if (c != NULL && c->pipe >= 0)
-					msl_conn_read(s, c, t, 0);
-			}
-			/* Every pipe it did not report was empty after t. */
-			s->quiet_scan = s->scans;
-			s->quiet_t = t;
-		}
+	/* Reading an empty ring is a load: every scan reads every ring. */
+	for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
+		nx = c->next;
+		if (c->ring.h == NULL)
+			continue;
+		if (msl_ring_r_rang(&c->ring))
+			msl_conn_bell(s, c);
+		msl_conn_read(s, c, t, 0);
 	}
 	if (t > s->bound)
 		s->bound = t;
+}
+
+/*
+ * msl_bells_all takes the doorbells (and ends) that the readiness set
+ * reports, whether or not the writers said they rang: a writer that rings
+ * without saying so would otherwise keep a sleeping reader awake.
+ */
+static void
+msl_bells_all(struct mailslot_server *s)
+{
+	msl_pollev ev[MSL_SCAN_EVENTS];
+
+	if (s->epfd < 0)
+		return;
+	int n = msl_pollset_wait(s->epfd, ev, MSL_SCAN_EVENTS, 0);
+	if (n >= MSL_SCAN_EVENTS) {
+		for (msl_conn *c = s->conns; c != NULL; c = c->next)
+			if (c->ctrl >= 0 && c->ring.h != NULL)
+				msl_conn_bell(s, c);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		msl_conn *c = ev[i].ptr;
+		if (c != NULL && c->ctrl >= 0 && c->ring.h != NULL)
+			msl_conn_bell(s, c);
+	}
+}
+
+void
+msl_q_scan_full(struct mailslot_server *s)
+{
+	msl_bells_all(s);
+	msl_q_scan(s);
 }
 
 void
@@ -888,28 +944,22 @@ msl_share_find(struct mailslot_server *s, msl_conn *c)
 }
 
 mailslot_err
-msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd)
+msl_q_admit(struct mailslot_server *s, msl_conn *c, int ring_fd)
 {
 	if (msl_heap_reserve(s, s->nconns + 1) != 0 || msl_share_find(s, c) != 0)
 		return MAILSLOT_E_NOMEM;
-	/* The writer keeps a copy of this descriptor: nothing we read may
-	 * depend on its flags (msl_pipe_adopt). */
-	int own;
-	/* The writer's first write follows the ack: no honest frame is
+	/* The writer's first write follows its hello: no honest frame is
 	 * older than this (msl_parse). */
 	c->floor = msl_now_ns();
-	c->seen_scan = s->scans;
-	if (msl_pipe_adopt(pipe_fd, &own) != 0)
-		return MAILSLOT_E_PROTO;
-	if (msl_pollset_add(s->epfd, own, MSL_POLL_IN, c) != 0) {
+	if (msl_ring_r_adopt(ring_fd, &c->ring) != 0)
+		return errno == EINVAL ? MAILSLOT_E_PROTO : msl_sys_err(errno);
+	/* Its control socket carries the doorbell and, at its end, the news
+	 * that the writer is gone. */
+	if (msl_pollset_add(s->epfd, c->ctrl, MSL_POLL_IN | MSL_POLL_HUP, c) != 0) {
 		mailslot_err e = msl_sys_err(errno);
-		if (own != pipe_fd)
-			close(own);
+		msl_ring_r_drop(&c->ring);
 		return e;
 	}
-	if (own != pipe_fd)
-		close(pipe_fd);
-	c->pipe = own;
 	return MAILSLOT_OK;
 }
 

@@ -14,9 +14,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+
 #include <mailslot/mailslot.h>
 
+#include "../platform/platform.h"
+#include "core.h"
+#include "local.h"
 #include "msl_test.h"
+#include "ring.h"
 
 #define fresh_namespace(tag) msl_test_namespace("ring", tag)
 
@@ -43,7 +50,55 @@ wait_child(pid_t p)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * spawn_held forks a child that runs fn(arg) once released (release), so
+ * that the fork happens before this process starts any thread: a fork
+ * after them would be unsafe (and ThreadSanitizer says so).
+ */
+static pid_t
+spawn_held(int (*fn)(const void *), const void *arg, int *go)
+{
+	int p[2];
+	char b;
+
+	if (pipe(p) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		_exit(read(p[0], &b, 1) == 1 ? fn(arg) : 99);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+static void
+release(int go)
+{
+	MSL_CHECK_EQ(write(go, "g", 1), 1);
+	close(go);
+}
+
 #define IDLE_N 200
+
+/* idle_writer opens each idle mailslot, writes and closes. */
+static int
+idle_writer(const void *arg)
+{
+	char name[32];
+
+	(void)arg;
+	for (int i = 1; i < IDLE_N; i++) {
+		mailslot_client *c;
+		snprintf(name, sizeof name, "idle%d", i);
+		if (mailslot_open(name, &c) != MAILSLOT_OK ||
+		    mailslot_write(c, name, strlen(name)) != MAILSLOT_OK)
+			return 1;
+		mailslot_client_close(c);
+	}
+	return 0;
+}
 
 /*
  * An idle mailslot holds one descriptor, its listening socket, and so does
@@ -57,6 +112,9 @@ test_idle_mailslot_holds_one_descriptor(void)
 	char name[32];
 
 	fresh_namespace("idle");
+	int go;
+	pid_t p = spawn_held(idle_writer, NULL, &go);
+	MSL_CHECK(p > 0);
 	/* The first one starts the process's intake thread and live page. */
 	MSL_CHECK_ERR(mailslot_create("warm", NULL, &s[0]), MAILSLOT_OK);
 	int fds0 = count_fds();
@@ -67,18 +125,8 @@ test_idle_mailslot_holds_one_descriptor(void)
 	MSL_CHECK_EQ(count_fds() - fds0, IDLE_N - 1);
 	/* Another process opens each one, writes and closes, as a Windows
 	 * client does. */
-	pid_t p = fork();
-	if (p == 0) {
-		for (int i = 1; i < IDLE_N; i++) {
-			mailslot_client *c;
-			snprintf(name, sizeof name, "idle%d", i);
-			if (mailslot_open(name, &c) != MAILSLOT_OK ||
-			    mailslot_write(c, name, strlen(name)) != MAILSLOT_OK)
-				_exit(1);
-			mailslot_client_close(c);
-		}
-		_exit(0);
-	}
+	release(go);
+	fds0--; /* the release pipe is closed */
 	MSL_CHECK_EQ(wait_child(p), 0);
 	/* The intake thread ends each connection once it sees the writer
 	 * gone; the messages stay queued without a descriptor. */
@@ -97,5 +145,229 @@ test_idle_mailslot_holds_one_descriptor(void)
 		mailslot_close(s[i]);
 }
 
+/*
+ * The wake-up protocol (ring.h), aimed at lost wake-ups: a writer in
+ * another process streams numbered messages through a ring that holds one
+ * message, or sixteen, so it waits for room at almost every write, while
+ * the reader sleeps whenever the queue is empty.  A lost doorbell leaves
+ * the reader asleep until its read times out; a lost ROOM notice leaves
+ * the writer waiting until its write fails.  Both fail the test, which
+ * also bounds the time.  Messages arrive exactly once, in order.
+ */
+#define WAKE_MSGS 200000
+
+typedef struct wake_job {
+	const char *name;
+	size_t msg;
+	uint32_t count;
+} wake_job;
+
+static int
+wake_writer(const void *arg)
+{
+	const wake_job *j = arg;
+	const char *name = j->name;
+	size_t msg = j->msg;
+	uint32_t count = j->count;
+	mailslot_name n;
+	mailslot_client *c;
+	unsigned char buf[4096];
+
+	if (mailslot_name_parse(name, 1, &n) != MAILSLOT_OK ||
+	    msl_client_open_ring(&n, MSL_ROLE_WRITER, MSL_RING_CAP_MIN, &c) != MAILSLOT_OK)
+		return 1;
+	memset(buf, 0x5a, sizeof buf);
+	for (uint32_t i = 0; i < count; i++) {
+		memcpy(buf, &i, sizeof i);
+		mailslot_err e = mailslot_write(c, buf, msg);
+		if (e != MAILSLOT_OK) {
+			fprintf(stderr, "  write %u: %s\n", i, mailslot_error_name(e));
+			return 2;
+		}
+	}
+	mailslot_client_close(c);
+	return 0;
+}
+
+static void
+wake_case(const char *name, size_t msg, uint32_t count)
+{
+	mailslot_server *s;
+	mailslot_options o;
+	unsigned char buf[4096];
+	size_t n;
+
+	wake_job j = { name, msg, count };
+	int go;
+	pid_t p = spawn_held(wake_writer, &j, &go);
+	MSL_CHECK(p > 0);
+	mailslot_options_init(&o);
+	MSL_CHECK_ERR(mailslot_create(name, &o, &s), MAILSLOT_OK);
+	release(go);
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t v;
+		mailslot_err e = mailslot_read_for(s, buf, sizeof buf, &n, NULL, 5000);
+		if (e != MAILSLOT_OK)
+			fprintf(stderr, "  read %u of %u: %s\n", i, count, mailslot_error_name(e));
+		MSL_CHECK_ERR(e, MAILSLOT_OK);
+		MSL_CHECK_EQ(n, msg);
+		memcpy(&v, buf, sizeof v);
+		MSL_CHECK_EQ(v, i);
+	}
+	MSL_CHECK_EQ(wait_child(p), 0);
+	mailslot_close(s);
+}
+
+static void
+test_no_lost_wakeups_one_message_ring(void)
+{
+	fresh_namespace("wake1");
+	/* A frame of more than half the ring: one at a time. */
+	wake_case("wake1", MSL_RING_CAP_MIN - sizeof(msl_frame) - 100, WAKE_MSGS / 4);
+}
+
+static void
+test_no_lost_wakeups_sixteen_message_ring(void)
+{
+	fresh_namespace("wake16");
+	wake_case("wake16", MSL_RING_CAP_MIN / 16 - sizeof(msl_frame), WAKE_MSGS);
+}
+
+static void
+test_no_lost_wakeups_tiny_messages(void)
+{
+	fresh_namespace("wake0");
+	wake_case("wake0", sizeof(uint32_t), WAKE_MSGS * 2);
+}
+
+/* ring_hello shakes hands with `fd` as the ring, for the raw cases. */
+static mailslot_err
+ring_hello(const char *name, int fd, int *ctrl)
+{
+	mailslot_name n;
+	char hex[33];
+	msl_ack_live al;
+	int lfd = -1;
+
+	if (mailslot_name_parse(name, 1, &n) != MAILSLOT_OK)
+		return MAILSLOT_E_INVAL;
+	msl_key_hash(n.key, hex);
+	mailslot_err e = msl_hello_call(hex, n.key, MSL_ROLE_WRITER, fd, ctrl, &al, &lfd);
+	if (lfd >= 0)
+		close(lfd);
+	return e;
+}
+
+/*
+ * A ring the server could be made to fault on is refused: not sealed
+ * against shrinking (the writer could truncate it), too small, of a size
+ * that is no power of two, sealed against the server's writes, or no
+ * memfd at all.  The server goes on serving.
+ */
+static void
+test_unsafe_rings_refused(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	int ctrl;
+	char buf[8];
+	size_t n;
+	struct { size_t size; int seals; } bad[] = {
+		{ MSL_RING_HDR + MSL_RING_CAP, F_SEAL_GROW },
+		{ MSL_RING_HDR + MSL_RING_CAP, -1 },
+		{ MSL_RING_HDR, F_SEAL_SHRINK | F_SEAL_GROW },
+		{ MSL_RING_HDR + 5000, F_SEAL_SHRINK | F_SEAL_GROW },
+		{ MSL_RING_HDR + MSL_RING_CAP, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE },
+	};
+
+	fresh_namespace("unsafe");
+	MSL_CHECK_ERR(mailslot_create("unsafe", NULL, &s), MAILSLOT_OK);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int fd = memfd_create("bad", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+		MSL_CHECK(fd >= 0);
+		MSL_CHECK_EQ(ftruncate(fd, (off_t)bad[i].size), 0);
+		if (bad[i].seals >= 0)
+			MSL_CHECK_EQ(fcntl(fd, F_ADD_SEALS, bad[i].seals), 0);
+		MSL_CHECK_ERR(ring_hello("unsafe", fd, &ctrl), MAILSLOT_E_PROTO);
+		close(fd);
+	}
+	int sp[2];
+	MSL_CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	MSL_CHECK_ERR(ring_hello("unsafe", sp[0], &ctrl), MAILSLOT_E_PROTO);
+	close(sp[0]);
+	close(sp[1]);
+	MSL_CHECK_ERR(mailslot_open("unsafe", &c), MAILSLOT_OK);
+	MSL_CHECK_ERR(mailslot_write(c, "still", 5), MAILSLOT_OK);
+	MSL_CHECK_ERR(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 2000), MAILSLOT_OK);
+	MSL_CHECK(n == 5 && memcmp(buf, "still", 5) == 0);
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
+/*
+ * A writer that scribbles over its own ring only damages its own
+ * messages: one whose tail runs past what the ring can hold is ended
+ * (what it published whole before is delivered), one that rewrites bytes
+ * after publishing gets what the server copied, and one that rings
+ * without saying so does not keep the reader spinning.  An honest writer
+ * beside them gets every message through, in order.
+ */
+static void
+test_hostile_ring_harms_only_itself(void)
+{
+	mailslot_server *s;
+	mailslot_client *c;
+	mailslot_info in;
+	msl_ring_w w;
+	int ctrl;
+	unsigned char buf[64];
+	size_t n;
+
+	fresh_namespace("scribble");
+	MSL_CHECK_ERR(mailslot_create("scribble", NULL, &s), MAILSLOT_OK);
+	MSL_CHECK_ERR(mailslot_open("scribble", &c), MAILSLOT_OK);
+	int fd = msl_ring_w_create(&w, MSL_RING_CAP_MIN);
+	MSL_CHECK(fd >= 0);
+	MSL_CHECK_ERR(ring_hello("scribble", fd, &ctrl), MAILSLOT_OK);
+	close(fd);
+	MSL_CHECK_ERR(mailslot_write(c, "a", 1), MAILSLOT_OK);
+	unsigned char rec[sizeof(msl_frame) + 4];
+	msl_frame f = { .len = 4, .ts = msl_now_ns() };
+	memcpy(rec, &f, sizeof f);
+	memcpy(rec + sizeof f, "evil", 4);
+	msl_ring_w_put(&w, 0, rec, sizeof rec);
+	(void)msl_ring_w_publish(&w, sizeof rec);
+	MSL_CHECK_EQ(send(ctrl, "b", 1, 0), 1);
+	MSL_CHECK_ERR(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.count, 2);
+	/* Rewritten after the server copied it: the copy is what counts. */
+	memset(w.data, 0xff, sizeof rec);
+	MSL_CHECK_ERR(mailslot_write(c, "b", 1), MAILSLOT_OK);
+	/* A tail no ring can have ends that writer, and only it. */
+	(void)msl_ring_w_publish(&w, w.cap + 1);
+	/* Doorbells nobody announced: the reader must still sleep. */
+	for (int i = 0; i < 50; i++)
+		(void)send(ctrl, "b", 1, MSG_DONTWAIT);
+	MSL_CHECK_ERR(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.writers, 1);
+	const char *want[] = { "a", "evil", "b" };
+	for (int i = 0; i < 3; i++) {
+		MSL_CHECK_ERR(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 2000), MAILSLOT_OK);
+		MSL_CHECK(n == strlen(want[i]) && memcmp(buf, want[i], n) == 0);
+	}
+	MSL_CHECK_ERR(mailslot_write(c, "c", 1), MAILSLOT_OK);
+	MSL_CHECK_ERR(mailslot_read_for(s, buf, sizeof buf, &n, NULL, 2000), MAILSLOT_OK);
+	MSL_CHECK(n == 1 && buf[0] == 'c');
+	close(ctrl);
+	msl_ring_w_destroy(&w);
+	mailslot_client_close(c);
+	mailslot_close(s);
+}
+
 MSL_TEST_LIST(
-    MSL_TEST(test_idle_mailslot_holds_one_descriptor))
+    MSL_TEST(test_idle_mailslot_holds_one_descriptor),
+    MSL_TEST(test_no_lost_wakeups_one_message_ring),
+    MSL_TEST(test_no_lost_wakeups_sixteen_message_ring),
+    MSL_TEST(test_no_lost_wakeups_tiny_messages),
+    MSL_TEST(test_unsafe_rings_refused),
+    MSL_TEST(test_hostile_ring_harms_only_itself))

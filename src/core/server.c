@@ -219,10 +219,10 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 /*
  * msl_wait waits for frames, with the lock held and nothing queued.  For
  * up to MSL_SPIN_NS it yields the CPU (so a writer on this CPU goes first)
- * and looks again: reading the pipes themselves when there are few, else
- * asking the readiness set.  Then it sleeps on the set until a pipe or the
- * event descriptor is readable.  Returns 1 once frames are queued, 0 when the caller should
- * scan (woken, or the deadline passed).
+ * and reads the rings again.  Then it sleeps on the readiness set until a
+ * writer rings, ends, or the event descriptor is readable, and scans.
+ * Returns 1 once frames are queued, 0 when the caller should scan again
+ * (or the deadline passed).
  */
 static int
 msl_wait(struct mailslot_server *s, uint64_t deadline)
@@ -242,30 +242,33 @@ msl_wait(struct mailslot_server *s, uint64_t deadline)
 	}
 	int epfd = s->epfd;
 
+	/* The set stays while we use it, the lock released (msl_rs_trim). */
+	s->inwait++;
 	while (now < spin_end && now < deadline) {
-		int direct = s->npipes <= MSL_SCAN_DIRECT, ready = 1;
 		pthread_mutex_unlock(&s->mu);
 		sched_yield();
-		if (!direct)
-			ready = msl_pollset_wait(epfd, &ev, 1, 0) > 0;
 		pthread_mutex_lock(&s->mu);
-		if (s->nheap == 0 && s->held == 0 && ready)
+		if (s->nheap == 0 && s->held == 0)
 			msl_q_scan(s);
-		if (s->nheap > 0 || s->held > 0)
+		if (s->nheap > 0 || s->held > 0) {
+			s->inwait--;
 			return 1;
+		}
 		now = msl_now_ns();
 	}
 	int wait = msl_ms_until(deadline);
-	if (wait == 0)
-		return 0;
-	/* Whoever queues frames while we sleep signals the eventfd. */
-	s->waiting++;
-	pthread_mutex_unlock(&s->mu);
-	(void)msl_pollset_wait(epfd, &ev, 1, wait);
-	pthread_mutex_lock(&s->mu);
-	s->waiting--;
-	msl_q_update_ev(s);
-	return 0;
+	if (wait != 0) {
+		/* Every ring's bell is armed or rung (ring.h), and whoever queues
+		 * frames while we sleep signals the eventfd. */
+		s->waiting++;
+		pthread_mutex_unlock(&s->mu);
+		(void)msl_pollset_wait(epfd, &ev, 1, wait);
+		pthread_mutex_lock(&s->mu);
+		s->waiting--;
+		msl_q_scan_full(s);
+	}
+	s->inwait--;
+	return s->nheap > 0 || s->held > 0;
 }
 
 /*
@@ -343,7 +346,7 @@ mailslot_get_info(mailslot_server *s, mailslot_info *out)
 	if (out == NULL)
 		return MAILSLOT_E_INVAL;
 	pthread_mutex_lock(&s->mu);
-	msl_q_scan(s);
+	msl_q_scan_full(s);
 	out->max_message_size = s->opt.max_message_size;
 	out->next_size = s->nheap > 0 ? msl_q_next_size(s) : MAILSLOT_NO_MESSAGE;
 	out->count = s->count;

@@ -186,7 +186,21 @@ int msl_shm_create(const char *name, size_t size, void **map);
  */
 int msl_shm_map_peer(int fd, size_t len, const void **map);
 
-/* msl_shm_unmap releases a mapping of either function. */
+/*
+ * msl_shm_create_shared makes shared memory that a peer may map read-write
+ * too, sealed against shrinking and growing, so a mapping of it can never
+ * fault.  Returns the descriptor.
+ */
+int msl_shm_create_shared(const char *name, size_t size, void **map);
+
+/*
+ * msl_shm_map_peer_rw maps, read-write, shared memory a peer handed us,
+ * only if it is sealed against shrinking and growing, writable, and of a
+ * size between min and max, which *len receives.  EINVAL when it is not.
+ */
+int msl_shm_map_peer_rw(int fd, size_t min, size_t max, size_t *len, void **map);
+
+/* msl_shm_unmap releases a mapping of these functions. */
 void msl_shm_unmap(const void *map, size_t len);
 
 /*
@@ -201,5 +215,14 @@ int msl_robust_supported(void);
 int msl_robust_init(void *mem);
 int msl_robust_hold(void *mem);
 int msl_robust_alive(const void *mem);
+
+/*
+ * A lock shared by processes that trust each other (the copies of one
+ * handle after fork), in shared memory of MSL_ROBUST_SIZE bytes.  One
+ * whose holder died is taken over.
+ */
+int msl_shared_lock_init(void *mem);
+void msl_shared_lock(void *mem);
+void msl_shared_unlock(void *mem);
 
 #endif /* MSL_PLATFORM_H */
