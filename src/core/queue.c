@@ -302,14 +302,20 @@ msl_scan_once(struct mailslot_server *s)
 	s->scans++;
 	/* Held frames were read before t, so their writes began before it. */
 	msl_release_held(s);
-	/* Reading an empty ring is a load: every scan reads every ring. */
+	/*
+	 * Reading an empty ring is a load: every scan reads every ring.  A
+	 * doorbell is taken (and a new bell armed) only once its ring is seen
+	 * empty, and the ring is read again after arming (ring.h): while a
+	 * writer streams, neither side makes a system call.
+	 */
 	for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
 		nx = c->next;
-		if (c->ring.h == NULL)
+		if (c->ring.h == NULL || msl_conn_read(s, c, t, 0))
 			continue;
-		if (msl_ring_r_rang(&c->ring))
+		if (c->ring.h != NULL && msl_ring_r_rang(&c->ring) && !msl_ring_r_has_data(&c->ring)) {
 			msl_conn_bell(s, c);
-		msl_conn_read(s, c, t, 0);
+			msl_conn_read(s, c, t, 0);
+		}
 	}
 	if (t > s->bound)
 		s->bound = t;
