@@ -29,6 +29,8 @@ msl_ring_w_create(msl_ring_w *w, size_t cap)
 	void *p;
 	int fd;
 
+	w->h = NULL;
+	w->lock = NULL;
 	if (cap < MSL_RING_CAP_MIN || cap > MSL_RING_CAP_MAX || (cap & (cap - 1)) != 0) {
 		errno = EINVAL;
 		return -1;
@@ -38,7 +40,8 @@ msl_ring_w_create(msl_ring_w *w, size_t cap)
 	w->h = p;
 	w->data = (unsigned char *)p + MSL_RING_HDR;
 	w->cap = cap;
-	if (msl_shared_lock_init(w->h->lock) != 0) {
+	if ((w->lock = msl_shm_private_shared(MSL_ROBUST_SIZE)) == NULL ||
+	    msl_shared_lock_init(w->lock) != 0) {
 		msl_ring_w_destroy(w);
 		close(fd);
 		errno = ENOMEM;
@@ -60,18 +63,21 @@ void
 msl_ring_w_destroy(msl_ring_w *w)
 {
 	msl_ring_unmap(&w->h, w->cap);
+	if (w->lock != NULL)
+		msl_shm_unmap(w->lock, MSL_ROBUST_SIZE);
+	w->lock = NULL;
 }
 
 void
 msl_ring_w_lock(msl_ring_w *w)
 {
-	msl_shared_lock(w->h->lock);
+	msl_shared_lock(w->lock);
 }
 
 void
 msl_ring_w_unlock(msl_ring_w *w)
 {
-	msl_shared_unlock(w->h->lock);
+	msl_shared_unlock(w->lock);
 }
 
 size_t

@@ -55,8 +55,6 @@ typedef struct msl_ring_hdr {
 	uint64_t head;   /* bytes consumed                               */
 	uint64_t bell;   /* odd: ring once for this value                */
 	uint64_t pad1[6];
-	/* The writers' own lock: a handle shared by fork() has two writers. */
-	unsigned char lock[MSL_ROBUST_SIZE];
 } msl_ring_hdr;
 
 /* ---- writer side (thread-safe through the ring's lock) ---- */
@@ -65,6 +63,10 @@ typedef struct msl_ring_w {
 	msl_ring_hdr *h; /* NULL: none */
 	unsigned char *data;
 	size_t cap;
+	/* The writers' lock, in memory of its own shared only with our fork()
+	 * children: a handle they inherit has two writers.  Not in the ring,
+	 * where the server could forge a holder we would wait for forever. */
+	void *lock;
 } msl_ring_w;
 
 /* msl_ring_w_create makes a ring of cap bytes (a power of two between

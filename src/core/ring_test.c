@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 
 #include <mailslot/mailslot.h>
@@ -364,10 +365,86 @@ test_hostile_ring_harms_only_itself(void)
 	mailslot_close(s);
 }
 
+/*
+ * A hostile server may write anything into a writer's ring, header
+ * included (it maps it read-write): a nonsense head, a forged bell, junk
+ * where the writers' lock would be.  Each write must still return within
+ * its bound, with OK or FULL, and never fault.  The server is played by a
+ * thread of this process that holds the name.
+ */
+typedef struct scribbler {
+	int listen;
+	int ok;
+} scribbler;
+
+static void *
+scribble_server(void *arg)
+{
+	scribbler *z = arg;
+	int fd, fds[2];
+	msl_hello h;
+	msl_ack_live al;
+	msl_ring_r r;
+
+	if (msl_wait_fd(z->listen, POLLIN, 5000) <= 0 || (fd = msl_accept(z->listen)) < 0)
+		return NULL;
+	if (msl_wait_fd(fd, POLLIN, 5000) <= 0 ||
+	    msl_recv_fds(fd, &h, sizeof h, fds, 2, 0) != (ssize_t)sizeof h || fds[0] < 0 ||
+	    msl_ring_r_adopt(fds[0], &r) != 0)
+		return NULL;
+	close(fds[0]);
+	memset(r.h, 0xff, MSL_RING_HDR);
+	memset(&al, 0, sizeof al);
+	al.ack.magic = MSL_MAGIC;
+	al.ack.status = MAILSLOT_OK;
+	if (send(fd, &al.ack, sizeof al.ack, 0) == (ssize_t)sizeof al.ack)
+		z->ok = 1;
+	/* Keep scribbling while the writer writes, then go away. */
+	for (int i = 0; i < 2000; i++) {
+		memset(r.h, i & 1 ? 0xff : 0x00, MSL_RING_HDR);
+		usleep(100);
+	}
+	close(fd);
+	msl_ring_r_drop(&r);
+	return NULL;
+}
+
+static void
+test_hostile_server_cannot_hang_writer(void)
+{
+	scribbler z = { -1, 0 };
+	mailslot_name n;
+	mailslot_client *c;
+	char hex[33], buf[1024];
+	pthread_t t;
+
+	fresh_namespace("scribbler");
+	MSL_CHECK_ERR(mailslot_name_parse("victim", 1, &n), MAILSLOT_OK);
+	msl_key_hash(n.key, hex);
+	MSL_CHECK_EQ(msl_listen_abstract(hex, &z.listen), 0);
+	MSL_CHECK_EQ(pthread_create(&t, NULL, scribble_server, &z), 0);
+	MSL_CHECK_ERR(msl_client_open_role(&n, MSL_ROLE_WRITER, &c), MAILSLOT_OK);
+	memset(buf, 'x', sizeof buf);
+	int ok = 0, full = 0;
+	for (int i = 0; i < 2000; i++) {
+		mailslot_err e = msl_local_write(c, buf, sizeof buf, NULL, 20);
+		MSL_CHECK(e == MAILSLOT_OK || e == MAILSLOT_E_FULL || e == MAILSLOT_E_GONE ||
+		    e == MAILSLOT_E_TIMEOUT);
+		ok += e == MAILSLOT_OK;
+		full += e != MAILSLOT_OK;
+	}
+	printf("(%d written, %d refused) ", ok, full);
+	pthread_join(t, NULL);
+	MSL_CHECK(z.ok);
+	mailslot_client_close(c);
+	close(z.listen);
+}
+
 MSL_TEST_LIST(
     MSL_TEST(test_idle_mailslot_holds_one_descriptor),
     MSL_TEST(test_no_lost_wakeups_one_message_ring),
     MSL_TEST(test_no_lost_wakeups_sixteen_message_ring),
     MSL_TEST(test_no_lost_wakeups_tiny_messages),
     MSL_TEST(test_unsafe_rings_refused),
-    MSL_TEST(test_hostile_ring_harms_only_itself))
+    MSL_TEST(test_hostile_ring_harms_only_itself),
+    MSL_TEST(test_hostile_server_cannot_hang_writer))

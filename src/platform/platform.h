@@ -200,6 +200,10 @@ int msl_shm_create_shared(const char *name, size_t size, void **map);
  */
 int msl_shm_map_peer_rw(int fd, size_t min, size_t max, size_t *len, void **map);
 
+/* msl_shm_private_shared maps `size` bytes of memory shared with this
+ * process's future fork() children only (no descriptor); NULL on error. */
+void *msl_shm_private_shared(size_t size);
+
 /* msl_shm_unmap releases a mapping of these functions. */
 void msl_shm_unmap(const void *map, size_t len);
 

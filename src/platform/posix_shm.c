@@ -68,6 +68,13 @@ msl_shm_create_shared(const char *name, size_t size, void **map)
 	return msl_memfd(name, size, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL, map);
 }
 
+void *
+msl_shm_private_shared(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int
 msl_shm_map_peer_rw(int fd, size_t min, size_t max, size_t *len, void **map)
 {
