@@ -200,6 +200,10 @@ msl_ring_r_room_wanted(msl_ring_r *r)
 	uint64_t w = MSL_LOAD(&r->h->want); /* after the head we stored */
 	if (w == r->served)
 		return 0;
+	/* Not before half the ring is free: a writer woken for every frame
+	 * consumed would write one and wait again, a wake-up per message. */
+	if (MSL_LOAD(&r->h->tail) - r->head > r->cap / 2)
+		return 0;
 	r->served = w;
 	return 1;
 }

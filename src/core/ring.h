@@ -24,8 +24,8 @@
  *    arms a new value each time it consumed a ring (each value is rung at
  *    most once), and reads the ring after arming it;
  *  - room: a writer waiting for room stores a new `want` value and polls
- *    the control socket; the server, after consuming, sends a ROOM notice
- *    for each `want` value it has not answered.
+ *    the control socket; the server, once half the ring is free, sends a
+ *    ROOM notice for each `want` value it has not answered.
  * In both, the waiter stores its own word and the waker only reads it
  * (storing, a full fence, then loading the other side's word), so neither
  * can consume a wake-up meant for a newer wait.
@@ -126,7 +126,8 @@ int msl_ring_r_rang(const msl_ring_r *r);
 void msl_ring_r_arm(msl_ring_r *r);
 
 /* msl_ring_r_room_wanted: after a read, whether the writer waits for room
- * that it has not been told of (then send it a ROOM notice). */
+ * that it has not been told of, and half the ring is free (then send it a
+ * ROOM notice). */
 int msl_ring_r_room_wanted(msl_ring_r *r);
 
 /* msl_ring_r_has_data tells whether unread bytes are published. */
