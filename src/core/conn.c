@@ -53,7 +53,7 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 		msl_heap_remove(s, c);
 	if (c->nheld > 0)
 		msl_held_unlink(s, c);
-	if (c->ring.h != NULL)
+	if (c->ring.h != NULL && !c->dead)
 		s->npipes--;
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
@@ -91,8 +91,10 @@ msl_conn_compact(msl_conn *c)
 int
 msl_conn_end(struct mailslot_server *s, msl_conn *c)
 {
-	if (c->ring.h != NULL) {
-		msl_ring_r_drop(&c->ring);
+	if (c->ring.h != NULL && !c->dead) {
+		/* Bodies still in the ring keep it mapped until delivered. */
+		if (c->nstubs == 0)
+			msl_ring_r_drop(&c->ring);
 		s->npipes--;
 	}
 	msl_ctrl_close(s, c);

@@ -249,9 +249,13 @@ msl_ring_wait(mailslot_client *c, size_t need, size_t done, uint32_t wait_ms, ui
 		return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
 	}
 	/* The server answers a new `want` with a ROOM notice once it has
-	 * consumed; FULL and its end come on the same socket. */
-	if (msl_ring_w_want(&c->ring) < need)
+	 * consumed; FULL and its end come on the same socket.  The doorbell
+	 * tells it we wait: it may keep large bodies in the ring for its
+	 * reader, and copies them out for us (queue.c). */
+	if (msl_ring_w_want(&c->ring) < need) {
+		(void)send(c->ctrl, "w", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 		(void)msl_wait_fd(c->ctrl, POLLIN, wait);
+	}
 	return MAILSLOT_OK;
 }
 
@@ -280,7 +284,7 @@ msl_ring_send(mailslot_client *c, const struct iovec *iov, int niov, size_t tota
 		msl_ring_w_unlock(&c->ring);
 		if (done == total)
 			return MAILSLOT_OK;
-		size_t need = total - done < c->ring.cap ? total - done : 1;
+		size_t need = total > c->ring.cap ? 1 : total - done;
 		if ((e = msl_ring_wait(c, need, done, wait_ms, &deadline)) != MAILSLOT_OK)
 			return e;
 	}

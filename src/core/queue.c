@@ -100,17 +100,20 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 		/* The writer checks these too; a frame that breaks them is
 		 * hostile.  The frames before it are counted all the same: they
 		 * stay queued (msl_conn_end). */
-		if ((f.flags & ~MSL_FRAME_ORIGIN) != 0 ||
+		/* Only the frame msl_take_stub just placed may be in the ring. */
+		int stub = c->stub_ok && c->done == c->stub_at && (f.flags & MSL_FRAME_INRING);
+		if ((f.flags & ~(MSL_FRAME_ORIGIN | (stub ? MSL_FRAME_INRING : 0))) != 0 ||
 		    ((f.flags & MSL_FRAME_ORIGIN) && c->role != MSL_ROLE_RELAY) ||
 		    (s->opt.max_message_size != 0 && f.len > s->opt.max_message_size) ||
 		    f.len > s->opt.quota_bytes) {
 			bad = 1;
 			break;
 		}
-		if (c->wr - c->done < hs + f.len) {
+		if (c->wr - c->done < msl_frame_span(&f, hs)) {
 			c->need = hs + f.len;
 			break;
 		}
+		c->stub_ok = 0;
 		c->need = 0;
 		msl_part_done(s, c); /* it now counts as a queued frame */
 		s->shares[c->share].count++;
@@ -127,7 +130,7 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 			size_t nm = c->done + sizeof f + offsetof(msl_origin, name);
 			c->buf[nm + sizeof(((msl_origin *)0)->name) - 1] = '\0';
 		}
-		c->done += hs + f.len;
+		c->done += msl_frame_span(&f, hs);
 		if (c->nheld == 0 && f.ts <= bound) {
 			nready++;
 			rbytes += f.len;
@@ -192,6 +195,54 @@ msl_read_room(struct mailslot_server *s, msl_conn *c, int only_partial)
 	return lim < room ? (size_t)lim : room;
 }
 
+/* msl_ring_give gives the writer back the space of what it read, short of
+ * the first body still in the ring. */
+static void
+msl_ring_give(msl_conn *c)
+{
+	msl_ring_r_release(&c->ring, c->nstubs ? c->stubs[c->stub0] : c->ring.rd);
+}
+
+/*
+ * msl_take_stub places the large frame at c's read position without its
+ * body (MSL_DIRECT_MIN), when its body is whole in the ring, c is at a
+ * frame boundary and may take a frame.  Returns 1 when it did, 0 when the
+ * frame is for the ordinary read (which also rejects a bad one), -1 on an
+ * impossible tail.
+ */
+static int
+msl_take_stub(struct mailslot_server *s, msl_conn *c, uint64_t bound)
+{
+	msl_frame f;
+	size_t avail;
+
+	if (s->scan_full || c->wr != c->done || c->need != 0 || c->nstubs == MSL_STUBS ||
+	    msl_over_share(s, c) || msl_frames_left(s, c) == 0)
+		return 0;
+	ssize_t r = msl_ring_r_peek(&c->ring, &f, sizeof f, &avail);
+	if (r < 0)
+		return -1;
+	size_t hs = sizeof f + ((f.flags & MSL_FRAME_ORIGIN) ? sizeof(msl_origin) : 0);
+	if (r != sizeof f || f.len < MSL_DIRECT_MIN || (f.flags & ~MSL_FRAME_ORIGIN) != 0 ||
+	    avail < hs + f.len || c->stub_bytes + f.len > c->ring.cap / 2 ||
+	    msl_conn_room(c, hs + sizeof(uint64_t)) != 0)
+		return 0;
+	if (msl_ring_r_read(&c->ring, c->buf + c->wr, hs) != (ssize_t)hs)
+		return -1;
+	f.flags |= MSL_FRAME_INRING;
+	memcpy(c->buf + c->wr + offsetof(msl_frame, flags), &f.flags, sizeof f.flags);
+	uint64_t at = c->ring.rd;
+	memcpy(c->buf + c->wr + hs, &at, sizeof at);
+	msl_ring_r_skip(&c->ring, f.len);
+	c->stubs[(c->stub0 + c->nstubs++) % MSL_STUBS] = at;
+	c->stub_bytes += f.len;
+	c->stub_at = c->wr;
+	c->stub_ok = 1;
+	c->wr += hs + sizeof at;
+	msl_ring_give(c);
+	return msl_parse(s, c, bound, msl_now_ns()) != 0 ? -1 : 1;
+}
+
 /*
  * msl_conn_read copies c's ring into its buffer: until the ring is empty,
  * or a frame later than bound was seen (everything after it in this ring
@@ -208,6 +259,14 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 		msl_unpark(s, c);
 	}
 	for (;;) {
+		int k = only_partial ? 0 : msl_take_stub(s, c, bound);
+		if (k < 0)
+			return msl_conn_end(s, c); /* an impossible tail */
+		if (k > 0) {
+			if (c->nheld > 0)
+				break; /* a later frame */
+			continue;
+		}
 		size_t room = msl_read_room(s, c, only_partial);
 		if (room == 0)
 			break;
@@ -215,6 +274,7 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 		ssize_t r = msl_ring_r_read(&c->ring, c->buf + c->wr, room);
 		if (r < 0)
 			return msl_conn_end(s, c); /* an impossible tail */
+		msl_ring_give(c);
 		if (r == 0) {
 			c->floor = t0;
 			break;
@@ -276,7 +336,7 @@ msl_scan_once(struct mailslot_server *s)
 			msl_notify(s, c, MSL_NOTICE_FULL);
 			if (c->share_want != c->share_sent)
 				msl_share_notify(s, c, c->share_want);
-			if (c->ring.h != NULL)
+			if (c->ring.h != NULL && !c->dead)
 				msl_conn_read(s, c, 0, 1);
 		}
 		/* A writer's end may have dropped a reserved partial frame: if
@@ -310,7 +370,7 @@ msl_scan_once(struct mailslot_server *s)
 	 */
 	for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
 		nx = c->next;
-		if (c->ring.h == NULL || msl_conn_read(s, c, t, 0))
+		if (c->ring.h == NULL || c->dead || msl_conn_read(s, c, t, 0))
 			continue;
 		if (c->ring.h != NULL && msl_ring_r_rang(&c->ring) && !msl_ring_r_has_data(&c->ring)) {
 			msl_conn_bell(s, c);
@@ -347,11 +407,59 @@ msl_bells_all(struct mailslot_server *s)
 	}
 }
 
+/*
+ * msl_stubs_copy copies the bodies c left in its ring into its buffer, in
+ * place of their positions, and gives the ring back to the writer: the
+ * space behind a body stays taken until it is, and a reader that is busy
+ * must not stall the writer.  Out of memory it leaves them (the writer
+ * then waits for the reader).
+ */
+static void
+msl_stubs_copy(msl_conn *c)
+{
+	size_t off = c->rd;
+
+	while (c->nstubs > 0 && off < c->done) {
+		msl_frame f;
+		size_t hs = msl_frame_at(c, off, &f), span = msl_frame_span(&f, hs);
+		if (!(f.flags & MSL_FRAME_INRING)) {
+			off += span;
+			continue;
+		}
+		size_t grow = f.len - sizeof(uint64_t), rel = off - c->rd;
+		if (msl_conn_room(c, grow) != 0)
+			return;
+		off = c->rd + rel; /* msl_conn_room may have moved the queue */
+		unsigned char *at = c->buf + off + hs;
+		memmove(at + f.len, at + sizeof(uint64_t), c->wr - (off + span));
+		msl_ring_r_copy_at(&c->ring, c->stubs[c->stub0], at, f.len);
+		f.flags &= ~MSL_FRAME_INRING;
+		memcpy(c->buf + off + offsetof(msl_frame, flags), &f.flags, sizeof f.flags);
+		if (c->ready > off)
+			c->ready += grow;
+		if (c->done > off)
+			c->done += grow;
+		c->wr += grow;
+		c->stub0 = (c->stub0 + 1) % MSL_STUBS;
+		c->nstubs--;
+		c->stub_bytes -= f.len;
+		off += hs + f.len;
+	}
+	msl_ring_give(c);
+}
+
 void
 msl_q_scan_full(struct mailslot_server *s)
 {
 	msl_bells_all(s);
+	/* For the intake thread (a reader that is busy) and a woken reader:
+	 * bodies are copied out, and none is left in a ring. */
+	for (msl_conn *c = s->conns; c != NULL; c = c->next)
+		if (c->nstubs > 0 && c->ring.h != NULL)
+			msl_stubs_copy(c);
+	s->scan_full = 1;
 	msl_q_scan(s);
+	s->scan_full = 0;
 }
 
 void
@@ -371,6 +479,20 @@ msl_q_scan(struct mailslot_server *s)
 	msl_q_update_ev(s);
 }
 
+/* msl_stub_done: a body left in c's ring was delivered; its space goes
+ * back to the writer, and a writer that left no longer needs its ring. */
+static void
+msl_stub_done(struct mailslot_server *s, msl_conn *c)
+{
+	if (c->dead) {
+		if (c->nstubs == 0)
+			msl_ring_r_drop(&c->ring);
+		return;
+	}
+	msl_ring_give(c);
+	msl_room_notify(s, c);
+}
+
 /*
  * msl_pop delivers the earliest ready frame into buf, or reports the size
  * it needs (the frame stays).  Called with a non-empty heap.
@@ -387,8 +509,16 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 		*len = f.len;
 	if (cap < f.len)
 		return MAILSLOT_E_BUFSIZE; /* Windows keeps the message */
-	if (f.len)
+	if (f.flags & MSL_FRAME_INRING) {
+		/* Its body is still in the ring: one copy, straight to buf. */
+		msl_ring_r_copy_at(&c->ring, c->stubs[c->stub0], buf, f.len);
+		c->stub0 = (c->stub0 + 1) % MSL_STUBS;
+		c->nstubs--;
+		c->stub_bytes -= f.len;
+		msl_stub_done(s, c);
+	} else if (f.len) {
 		memcpy(buf, c->buf + c->rd + hs, f.len);
+	}
 	if (info) {
 		memset(info, 0, sizeof *info);
 		info->pid = c->pid;
@@ -404,7 +534,7 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 			memcpy(info->src_name, o.name, sizeof info->src_name);
 		}
 	}
-	c->rd += hs + f.len;
+	c->rd += msl_frame_span(&f, hs);
 	c->nready--;
 	s->count--;
 	s->bytes -= f.len;

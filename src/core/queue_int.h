@@ -25,6 +25,19 @@
 #define MSL_BUF_KEEP (1024 * 1024)
 /* A partial frame larger than this counts against the quota (quota.c). */
 #define MSL_PART_FREE MSL_RBUF
+/*
+ * A frame of at least MSL_DIRECT_MIN bytes whose body is whole in the
+ * ring is not copied into the writer's buffer: the buffer gets its header
+ * and the body's position in the ring, marked MSL_FRAME_INRING (a flag no
+ * writer may send), and the reader copies the body straight from the
+ * ring, one copy fewer.  The ring's space is given back when it is read.
+ * Bodies left in a ring take at most half of it; the space behind them
+ * stays taken until they are read, so a writer that waits for room rings
+ * the doorbell, and the intake thread, draining for a busy reader, copies
+ * them out (msl_q_scan_full): a busy reader never stalls a writer.
+ */
+#define MSL_DIRECT_MIN (32u * 1024)
+#define MSL_FRAME_INRING 0x80000000u
 
 /*
  * msl_grow returns p grown, by doubling from `first`, to hold `need`
@@ -50,6 +63,14 @@ msl_frame_at(const msl_conn *c, size_t off, msl_frame *f)
 {
 	memcpy(f, c->buf + off, sizeof *f);
 	return sizeof *f + ((f->flags & MSL_FRAME_ORIGIN) ? sizeof(msl_origin) : 0);
+}
+
+/* msl_frame_span is how many bytes of a writer's buffer the frame with
+ * header f (of hs bytes, origin included) takes. */
+static inline size_t
+msl_frame_span(const msl_frame *f, size_t hs)
+{
+	return hs + ((f->flags & MSL_FRAME_INRING) ? sizeof(uint64_t) : f->len);
 }
 
 static inline uint64_t

@@ -146,7 +146,7 @@ msl_ring_r_adopt(int fd, msl_ring_r *r)
 	r->cap = cap;
 	/* A fresh ring starts at 0; a writer whose tail says otherwise fails
 	 * the first read's check. */
-	r->head = 0;
+	r->head = r->rd = 0;
 	MSL_STORE(&r->h->head, r->head);
 	r->served = MSL_LOAD(&r->h->want);
 	r->bell = 1;
@@ -160,25 +160,70 @@ msl_ring_r_drop(msl_ring_r *r)
 	msl_ring_unmap(&r->h, r->cap);
 }
 
+/* msl_ring_r_avail is what is published past our read position, or -1
+ * when the writer's tail is impossible (more than the ring past what we
+ * consumed, or behind it). */
+static int64_t
+msl_ring_r_avail(const msl_ring_r *r)
+{
+	uint64_t tail = MSL_LOAD(&r->h->tail);
+
+	if (tail - r->head > r->cap || tail - r->rd > r->cap)
+		return -1;
+	return (int64_t)(tail - r->rd);
+}
+
+void
+msl_ring_r_copy_at(const msl_ring_r *r, uint64_t at, void *buf, size_t len)
+{
+	size_t pos = (size_t)(at & (r->cap - 1));
+	size_t first = len < r->cap - pos ? len : r->cap - pos;
+
+	memcpy(buf, r->data + pos, first);
+	memcpy((unsigned char *)buf + first, r->data, len - first);
+}
+
+ssize_t
+msl_ring_r_peek(const msl_ring_r *r, void *buf, size_t len, size_t *avail)
+{
+	int64_t a = msl_ring_r_avail(r);
+
+	if (a < 0)
+		return -1;
+	*avail = (size_t)a;
+	if ((size_t)a < len)
+		len = (size_t)a;
+	msl_ring_r_copy_at(r, r->rd, buf, len);
+	return (ssize_t)len;
+}
+
 ssize_t
 msl_ring_r_read(msl_ring_r *r, void *buf, size_t len)
 {
-	uint64_t avail = MSL_LOAD(&r->h->tail) - r->head;
-
-	if (avail > r->cap)
-		return -1; /* a tail no honest writer can have */
-	if (avail < len)
-		len = (size_t)avail;
-	if (len == 0)
-		return 0;
-	size_t pos = (size_t)(r->head & (r->cap - 1));
-	size_t first = len < r->cap - pos ? len : r->cap - pos;
+	size_t avail;
 	/* Copied out once: the caller parses only its own copy. */
-	memcpy(buf, r->data + pos, first);
-	memcpy((unsigned char *)buf + first, r->data, len - first);
-	r->head += len;
-	MSL_STORE(&r->h->head, r->head);
-	return (ssize_t)len;
+	ssize_t n = msl_ring_r_peek(r, buf, len, &avail);
+
+	if (n > 0)
+		r->rd += (size_t)n;
+	return n;
+}
+
+void
+msl_ring_r_skip(msl_ring_r *r, size_t len)
+{
+	r->rd += len;
+}
+
+void
+msl_ring_r_release(msl_ring_r *r, uint64_t upto)
+{
+	if (upto - r->head > r->rd - r->head)
+		return; /* not between what we consumed and what we read */
+	if (upto != r->head) {
+		r->head = upto;
+		MSL_STORE(&r->h->head, r->head);
+	}
 }
 
 int
@@ -200,9 +245,10 @@ msl_ring_r_room_wanted(msl_ring_r *r)
 	uint64_t w = MSL_LOAD(&r->h->want); /* after the head we stored */
 	if (w == r->served)
 		return 0;
-	/* Not before half the ring is free: a writer woken for every frame
-	 * consumed would write one and wait again, a wake-up per message. */
-	if (MSL_LOAD(&r->h->tail) - r->head > r->cap / 2)
+	/* Not before a quarter of the ring is free (what a writer needs for a
+	 * whole frame, local.c): a writer woken for every frame consumed would
+	 * write one and wait again, a wake-up per message. */
+	if (MSL_LOAD(&r->h->tail) - r->head > r->cap - r->cap / 4)
 		return 0;
 	r->served = w;
 	return 1;
@@ -211,5 +257,5 @@ msl_ring_r_room_wanted(msl_ring_r *r)
 int
 msl_ring_r_has_data(const msl_ring_r *r)
 {
-	return MSL_LOAD(&r->h->tail) != r->head;
+	return MSL_LOAD(&r->h->tail) != r->rd;
 }

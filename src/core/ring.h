@@ -24,7 +24,7 @@
  *    arms a new value each time it consumed a ring (each value is rung at
  *    most once), and reads the ring after arming it;
  *  - room: a writer waiting for room stores a new `want` value and polls
- *    the control socket; the server, once half the ring is free, sends a
+ *    the control socket; the server, once a quarter of the ring is free, sends a
  *    ROOM notice for each `want` value it has not answered.
  * In both, the waiter stores its own word and the waker only reads it
  * (storing, a full fence, then loading the other side's word), so neither
@@ -104,9 +104,11 @@ typedef struct msl_ring_r {
 	msl_ring_hdr *h; /* NULL: none */
 	unsigned char *data;
 	size_t cap;
-	uint64_t head;   /* our own: never read back from the ring */
-	uint64_t bell;   /* the value armed                          */
-	uint64_t served; /* the last `want` answered                 */
+	uint64_t head;   /* consumed: our own, never read back from the ring */
+	uint64_t rd;     /* read: bytes from head to rd are the bodies of
+	                  * large frames still to deliver (queue.c)         */
+	uint64_t bell;   /* the value armed                                */
+	uint64_t served; /* the last `want` answered                       */
 } msl_ring_r;
 
 /* msl_ring_r_adopt maps a writer's ring after checking that it is a
@@ -115,9 +117,26 @@ typedef struct msl_ring_r {
 int msl_ring_r_adopt(int fd, msl_ring_r *r);
 void msl_ring_r_drop(msl_ring_r *r);
 
-/* msl_ring_r_read copies up to len bytes out: how many (0: empty), or -1
- * when the writer's tail is impossible. */
+/* msl_ring_r_read copies up to len bytes out from the read position:
+ * how many (0: empty), or -1 when the writer's tail is impossible.  The
+ * caller then releases what it consumed (msl_ring_r_release). */
 ssize_t msl_ring_r_read(msl_ring_r *r, void *buf, size_t len);
+
+/* msl_ring_r_peek is msl_ring_r_read without moving, and tells how much
+ * is published past the read position (*avail). */
+ssize_t msl_ring_r_peek(const msl_ring_r *r, void *buf, size_t len, size_t *avail);
+
+/* msl_ring_r_skip moves the read position past len bytes (at most what
+ * msl_ring_r_peek said is there) without copying them. */
+void msl_ring_r_skip(msl_ring_r *r, size_t len);
+
+/* msl_ring_r_copy_at copies len bytes from the absolute position `at`,
+ * which lies between head and rd: a large frame's body left in place. */
+void msl_ring_r_copy_at(const msl_ring_r *r, uint64_t at, void *buf, size_t len);
+
+/* msl_ring_r_release gives the writer back everything before `upto`
+ * (between head and rd). */
+void msl_ring_r_release(msl_ring_r *r, uint64_t upto);
 
 /* msl_ring_r_rang tells whether the writer says it rang the armed bell;
  * msl_ring_r_arm arms a new one (after draining the doorbell, before the
@@ -126,11 +145,12 @@ int msl_ring_r_rang(const msl_ring_r *r);
 void msl_ring_r_arm(msl_ring_r *r);
 
 /* msl_ring_r_room_wanted: after a read, whether the writer waits for room
- * that it has not been told of, and half the ring is free (then send it a
+ * that it has not been told of, and a quarter of the ring is free (then send it a
  * ROOM notice). */
 int msl_ring_r_room_wanted(msl_ring_r *r);
 
-/* msl_ring_r_has_data tells whether unread bytes are published. */
+/* msl_ring_r_has_data tells whether bytes past the read position are
+ * published. */
 int msl_ring_r_has_data(const msl_ring_r *r);
 
 #endif /* MSL_RING_H */

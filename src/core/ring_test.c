@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,6 +441,99 @@ test_hostile_server_cannot_hang_writer(void)
 	close(z.listen);
 }
 
+/*
+ * Large frames (MSL_DIRECT_MIN and more) are delivered straight from the
+ * writer's ring.  Two writers in other processes interleave 32-64 KiB
+ * messages; every one arrives whole, once, in each writer's order; a
+ * short buffer gets BUFSIZE and keeps the message; and the messages of a
+ * writer killed with bodies still in its ring are all delivered.
+ */
+#define BIG_MSGS 300
+
+static void
+big_fill(unsigned char *m, uint32_t w, uint32_t i, size_t len)
+{
+	memcpy(m, &w, sizeof w);
+	memcpy(m + 4, &i, sizeof i);
+	for (size_t k = 8; k < len; k++)
+		m[k] = (unsigned char)(k * 7 + i * 13 + w);
+}
+
+static size_t
+big_len(uint32_t w, uint32_t i)
+{
+	return 32 * 1024 + (i * 977 + w * 131) % (32 * 1024);
+}
+
+static int
+big_writer(const void *arg)
+{
+	uint32_t w = *(const uint32_t *)arg;
+	static unsigned char m[64 * 1024];
+	mailslot_client *c;
+
+	if (mailslot_open("big", &c) != MAILSLOT_OK)
+		return 1;
+	for (uint32_t i = 0; i < BIG_MSGS; i++) {
+		big_fill(m, w, i, big_len(w, i));
+		mailslot_err e = mailslot_write(c, m, big_len(w, i));
+		if (e != MAILSLOT_OK) {
+			fprintf(stderr, "  writer %u, message %u: %s\n", w, i, mailslot_error_name(e));
+			return 2;
+		}
+	}
+	if (w == 2)
+		raise(SIGKILL); /* its last bodies may still be in its ring */
+	mailslot_client_close(c);
+	return 0;
+}
+
+static void
+test_large_frames_from_the_ring(void)
+{
+	static unsigned char got[64 * 1024], want[64 * 1024];
+	static const uint32_t ids[3] = { 0, 1, 2 };
+	mailslot_server *s;
+	mailslot_info in;
+	uint32_t next[3] = { 0, 0, 0 };
+	int go[3];
+	pid_t p[3];
+	size_t n;
+
+	fresh_namespace("big");
+	for (int k = 0; k < 3; k++)
+		MSL_CHECK((p[k] = spawn_held(big_writer, &ids[k], &go[k])) > 0);
+	MSL_CHECK_ERR(mailslot_create("big", NULL, &s), MAILSLOT_OK);
+	for (int k = 0; k < 3; k++)
+		release(go[k]);
+	/* Let the third one finish (and die) before anything is read. */
+	MSL_CHECK_EQ(wait_child(p[2]), 128 + SIGKILL);
+	for (uint32_t k = 0; k < 3 * BIG_MSGS; k++) {
+		uint32_t w, i;
+		if (k == 1) {
+			MSL_CHECK_ERR(mailslot_get_info(s, &in), MAILSLOT_OK);
+			MSL_CHECK(in.next_size >= 32 * 1024 && in.next_size < 64 * 1024);
+			MSL_CHECK_ERR(mailslot_read_for(s, got, 100, &n, NULL, 0), MAILSLOT_E_BUFSIZE);
+			MSL_CHECK_EQ(n, in.next_size);
+		}
+		MSL_CHECK_ERR(mailslot_read_for(s, got, sizeof got, &n, NULL, 5000), MAILSLOT_OK);
+		memcpy(&w, got, sizeof w);
+		memcpy(&i, got + 4, sizeof i);
+		MSL_CHECK(w < 3);
+		MSL_CHECK_EQ(i, next[w]);
+		MSL_CHECK_EQ(n, big_len(w, i));
+		big_fill(want, w, i, n);
+		MSL_CHECK(memcmp(got, want, n) == 0);
+		next[w]++;
+	}
+	MSL_CHECK_EQ(wait_child(p[0]), 0);
+	MSL_CHECK_EQ(wait_child(p[1]), 0);
+	MSL_CHECK_ERR(mailslot_get_info(s, &in), MAILSLOT_OK);
+	MSL_CHECK_EQ(in.count, 0);
+	MSL_CHECK_EQ(in.writers, 0);
+	mailslot_close(s);
+}
+
 MSL_TEST_LIST(
     MSL_TEST(test_idle_mailslot_holds_one_descriptor),
     MSL_TEST(test_no_lost_wakeups_one_message_ring),
@@ -447,4 +541,5 @@ MSL_TEST_LIST(
     MSL_TEST(test_no_lost_wakeups_tiny_messages),
     MSL_TEST(test_unsafe_rings_refused),
     MSL_TEST(test_hostile_ring_harms_only_itself),
-    MSL_TEST(test_hostile_server_cannot_hang_writer))
+    MSL_TEST(test_hostile_server_cannot_hang_writer),
+    MSL_TEST(test_large_frames_from_the_ring))

@@ -26,6 +26,9 @@ typedef struct msl_share {
 	uint64_t bytes;   /* their payload, plus partial-frame reservations */
 } msl_share;
 
+/* Large frames a writer may have in its ring, undelivered (queue.c). */
+#define MSL_STUBS 8
+
 /*
  * One connected writer (or relay) of a server.  Its queue is the bytes
  * copied out of its ring, frames back to back, in its own buffer:
@@ -43,6 +46,13 @@ typedef struct msl_conn {
 	int ctrl;      /* SEQPACKET control socket, or -1 once dead  */
 	msl_ring_r ring; /* the writer's ring (ring.h NULL: none)    */
 	int eof;       /* the control socket ended: read the ring out */
+	/* Large frames whose bodies stay in the ring until delivered: their
+	 * positions there, oldest first (queue.c). */
+	uint64_t stubs[MSL_STUBS];
+	uint32_t stub0, nstubs;
+	uint64_t stub_bytes; /* their bodies: at most half the ring       */
+	size_t stub_at;    /* the frame just placed, for msl_parse        */
+	int stub_ok;
 	int role;
 	int dead;      /* EOF or a protocol violation was seen        */
 	pid_t pid;
@@ -104,6 +114,7 @@ struct mailslot_server {
 	int pollable;     /* mailslot_fd was called: evfd mirrors the queue */
 	int waiting;      /* readers blocked on epfd                   */
 	int inwait;       /* readers in msl_wait (they hold on to epfd) */
+	int scan_full;    /* in msl_q_scan_full: leave no body in a ring */
 	uint32_t last_scan; /* frames the last scan read                */
 	uint64_t scans;   /* scans started                             */
 	/* Writers. */
