@@ -183,7 +183,9 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 	if ((e = msl_options_fill(opt, &o)) != MAILSLOT_OK)
 		return e;
 
-	struct mailslot_server *s = calloc(1, sizeof *s);
+	static const char prefix[] = "\\\\.\\mailslot\\";
+	size_t dlen = sizeof prefix + strlen(n.path);
+	struct mailslot_server *s = calloc(1, sizeof *s + dlen);
 	if (s == NULL)
 		return MAILSLOT_E_NOMEM;
 	s->listen = s->epfd = s->evfd = -1;
@@ -193,7 +195,7 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 	s->timeout_ms = o.read_timeout_ms;
 	s->uid = geteuid();
 	s->gid = getegid();
-	snprintf(s->display, sizeof s->display, "\\\\.\\mailslot\\%s", n.path);
+	snprintf(s->display, dlen, "%s%s", prefix, n.path);
 	pthread_mutex_init(&s->mu, NULL);
 	if ((e = msl_server_start(s)) == MAILSLOT_OK) {
 		msl_all_add(s);

@@ -88,7 +88,6 @@ struct mailslot_server {
 	int evfd;        /* see msl_q_update_ev; -1 until first needed */
 	int ev_on;       /* evfd currently signalled                   */
 	mailslot_name name;
-	char display[MAILSLOT_NAME_MAX + 16];
 	mailslot_options opt;
 	uint32_t timeout_ms;
 	uid_t uid;
@@ -130,6 +129,9 @@ struct mailslot_server {
 	int closing;
 	msl_watch *w_listen, *w_pipes;
 	uint64_t intake_drains; /* drains when a channel became readable */
+	/* "\\.\mailslot\<path>", allocated to its length with the server:
+	 * an idle mailslot costs its owner little more than this struct. */
+	char display[];
 };
 
 #endif /* MSL_SLOT_H */
