@@ -225,7 +225,7 @@ msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
 	if (status == MAILSLOT_OK && c->role == MSL_ROLE_INFO)
 		msl_q_scan(s); /* an exact count for the listing */
 	else if (status == MAILSLOT_OK)
-		status = msl_rs_need(s) != 0 ? msl_sys_err(errno) : msl_q_admit(s, c, fd);
+		status = msl_q_admit(s, c, fd);
 	if (fd >= 0)
 		close(fd); /* mapped, if it was a ring */
 	msl_hs_ack(s, c, status);
@@ -235,7 +235,8 @@ msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
 	}
 	msl_intake_unwatch(c->hello_w);
 	c->hello_w = NULL;
-	msl_q_join(s, c);
+	/* The readiness set after the ack: the writer need not wait for it. */
+	msl_q_join(s, c, msl_rs_need(s) == 0);
 	return 1;
 }
 

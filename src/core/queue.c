@@ -572,18 +572,11 @@ msl_q_admit(struct mailslot_server *s, msl_conn *c, int ring_fd)
 	c->floor = msl_now_ns();
 	if (msl_ring_r_adopt(ring_fd, &c->ring) != 0)
 		return errno == EINVAL ? MAILSLOT_E_PROTO : msl_sys_err(errno);
-	/* Its control socket carries the doorbell and, at its end, the news
-	 * that the writer is gone. */
-	if (msl_pollset_add(s->epfd, c->ctrl, MSL_POLL_IN | MSL_POLL_HUP, c) != 0) {
-		mailslot_err e = msl_sys_err(errno);
-		msl_ring_r_drop(&c->ring);
-		return e;
-	}
 	return MAILSLOT_OK;
 }
 
 void
-msl_q_join(struct mailslot_server *s, msl_conn *c)
+msl_q_join(struct mailslot_server *s, msl_conn *c, int have_set)
 {
 	c->notice_sent = s->full ? 0 : MSL_NOTICE_OK;
 	c->notice = s->full ? MSL_NOTICE_FULL : MSL_NOTICE_OK;
@@ -601,6 +594,10 @@ msl_q_join(struct mailslot_server *s, msl_conn *c)
 		s->writers++;
 	if (s->shares[c->share].writers++ == 0)
 		s->nusers++;
+	/* Its control socket carries the doorbell and, at its end, the news
+	 * that the writer is gone; without it the writer cannot be served. */
+	if (!have_set || msl_pollset_add(s->epfd, c->ctrl, MSL_POLL_IN | MSL_POLL_HUP, c) != 0)
+		msl_conn_end(s, c);
 }
 
 void

@@ -30,13 +30,15 @@ void msl_q_update_ev(struct mailslot_server *s);
 
 /*
  * A writer whose handshake succeeded joins in two steps around its ack:
- * msl_q_admit makes room for it, maps its ring and watches its control
- * socket (its error goes in the ack), msl_q_join links it in once the ack
- * is sent, so that a FULL notice can only follow the ack.  The caller
- * keeps ring_fd (the mapping stays), and c on an error.
+ * msl_q_admit makes room for it and maps its ring (its error goes in the
+ * ack), msl_q_join links it in once the ack is sent, so that a FULL
+ * notice can only follow the ack, and watches its control socket in the
+ * readiness set (have_set: the set exists; if it does not, or the watch
+ * fails, the writer is ended: it sees GONE).  The caller keeps ring_fd
+ * (the mapping stays), and c on an admit error.
  */
 mailslot_err msl_q_admit(struct mailslot_server *s, msl_conn *c, int ring_fd);
-void msl_q_join(struct mailslot_server *s, msl_conn *c);
+void msl_q_join(struct mailslot_server *s, msl_conn *c, int have_set);
 
 /* msl_q_clear frees every writer and queued message (mailslot_close). */
 void msl_q_clear(struct mailslot_server *s);
