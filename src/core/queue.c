@@ -449,6 +449,14 @@ msl_stubs_copy(msl_conn *c)
 }
 
 void
+msl_q_quiet(struct mailslot_server *s, int quiet)
+{
+	for (msl_conn *c = s->conns; c != NULL; c = c->next)
+		if (c->ring.h != NULL && !c->dead)
+			msl_ring_r_quiet(&c->ring, quiet);
+}
+
+void
 msl_q_scan_full(struct mailslot_server *s)
 {
 	msl_bells_all(s);

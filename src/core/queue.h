@@ -12,6 +12,14 @@
  * no system call unless a writer rang. */
 void msl_q_scan(struct mailslot_server *s);
 
+/*
+ * msl_q_quiet(s, 1) tells every writer not to ring the doorbell while a
+ * reader polls the rings (a wake-up nobody needs costs a system call on
+ * both sides and wakes the intake thread); msl_q_quiet(s, 0) arms the
+ * bells again, before the reader leaves or sleeps (it scans once more).
+ */
+void msl_q_quiet(struct mailslot_server *s, int quiet);
+
 /* msl_q_scan_full is msl_q_scan after taking every doorbell and end that
  * the readiness set reports (one more system call): for the intake thread,
  * a woken reader and counts that must be exact (mailslot_get_info). */

@@ -233,6 +233,20 @@ msl_ring_r_rang(const msl_ring_r *r)
 }
 
 void
+msl_ring_r_quiet(msl_ring_r *r, int quiet)
+{
+	/* Even: no writer rings.  Odd again: the value it had, so that a
+	 * doorbell already rung for it is taken as usual (msl_ring_r_rang). */
+	if (quiet && (r->bell & 1))
+		r->bell++;
+	else if (!quiet && !(r->bell & 1))
+		r->bell--;
+	else
+		return;
+	MSL_STORE(&r->h->bell, r->bell);
+}
+
+void
 msl_ring_r_arm(msl_ring_r *r)
 {
 	r->bell += 2;

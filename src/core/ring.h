@@ -144,6 +144,11 @@ void msl_ring_r_release(msl_ring_r *r, uint64_t upto);
 int msl_ring_r_rang(const msl_ring_r *r);
 void msl_ring_r_arm(msl_ring_r *r);
 
+/* msl_ring_r_quiet(r, 1) tells the writer not to ring while a reader
+ * polls the ring anyway; msl_ring_r_quiet(r, 0) arms the bell again (the
+ * caller then reads the ring once more before it sleeps). */
+void msl_ring_r_quiet(msl_ring_r *r, int quiet);
+
 /* msl_ring_r_room_wanted: after a read, whether the writer waits for room
  * that it has not been told of, and a quarter of the ring is free (then send it a
  * ROOM notice). */

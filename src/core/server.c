@@ -244,21 +244,25 @@ msl_wait(struct mailslot_server *s, uint64_t deadline)
 	}
 	int epfd = s->epfd;
 
-	/* The set stays while we use it, the lock released (msl_rs_trim). */
+	/* The set stays while we use it, the lock released (msl_rs_trim).
+	 * While we poll, writers need not ring; the bells are armed again
+	 * before we leave or sleep, then the rings read once more. */
 	s->inwait++;
+	msl_q_quiet(s, 1);
 	while (now < spin_end && now < deadline) {
 		pthread_mutex_unlock(&s->mu);
 		sched_yield();
 		pthread_mutex_lock(&s->mu);
 		if (s->nheap == 0 && s->held == 0)
 			msl_q_scan(s);
-		if (s->nheap > 0 || s->held > 0) {
-			s->inwait--;
-			return 1;
-		}
+		if (s->nheap > 0 || s->held > 0)
+			break;
 		now = msl_now_ns();
 	}
-	int wait = msl_ms_until(deadline);
+	msl_q_quiet(s, 0);
+	if (s->nheap == 0 && s->held == 0)
+		msl_q_scan(s);
+	int wait = s->nheap > 0 || s->held > 0 ? 0 : msl_ms_until(deadline);
 	if (wait != 0) {
 		/* Every ring's bell is armed or rung (ring.h), and whoever queues
 		 * frames while we sleep signals the eventfd. */
