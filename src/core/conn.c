@@ -54,7 +54,7 @@ msl_conn_free(struct mailslot_server *s, msl_conn *c)
 	if (c->nheld > 0)
 		msl_held_unlink(s, c);
 	if (c->ring.h != NULL && !c->dead)
-		s->npipes--;
+		s->nrings--;
 	if (!c->dead && c->role == MSL_ROLE_WRITER)
 		s->writers--;
 	if (!c->dead)
@@ -95,7 +95,7 @@ msl_conn_end(struct mailslot_server *s, msl_conn *c)
 		/* Bodies still in the ring keep it mapped until delivered. */
 		if (c->nstubs == 0)
 			msl_ring_r_drop(&c->ring);
-		s->npipes--;
+		s->nrings--;
 	}
 	msl_ctrl_close(s, c);
 	if (!c->dead && c->role == MSL_ROLE_WRITER)

@@ -25,26 +25,26 @@ msl_on_drain_due(void *srv)
 	struct mailslot_server *s = srv;
 
 	pthread_mutex_lock(&s->mu);
-	if (!s->closing && s->w_pipes != NULL) {
+	if (!s->closing && s->w_set != NULL) {
 		if (s->drains == s->intake_drains)
 			msl_q_scan_full(s);
-		msl_intake_rearm(s->w_pipes);
+		msl_intake_rearm(s->w_set);
 		msl_rs_trim(s);
 	}
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* msl_on_pipes: a writer's channel became readable (a one-shot watch of
+/* msl_on_ready: a writer's channel became readable (a one-shot watch of
  * the readiness set). */
 static void
-msl_on_pipes(void *srv)
+msl_on_ready(void *srv)
 {
 	struct mailslot_server *s = srv;
 
 	pthread_mutex_lock(&s->mu);
-	if (!s->closing && s->w_pipes != NULL) {
+	if (!s->closing && s->w_set != NULL) {
 		s->intake_drains = s->drains;
-		msl_intake_after(s->w_pipes, msl_now_ns() + MSL_INTAKE_DELAY_NS, msl_on_drain_due);
+		msl_intake_after(s->w_set, msl_now_ns() + MSL_INTAKE_DELAY_NS, msl_on_drain_due);
 	}
 	pthread_mutex_unlock(&s->mu);
 }
@@ -57,8 +57,8 @@ msl_rs_need(struct mailslot_server *s)
 	s->epfd = msl_pollset_open();
 	if (s->epfd < 0)
 		return -1;
-	s->w_pipes = msl_intake_watch(s->epfd, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_on_pipes, s);
-	if (s->w_pipes == NULL) {
+	s->w_set = msl_intake_watch(s->epfd, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_on_ready, s);
+	if (s->w_set == NULL) {
 		close(s->epfd);
 		s->epfd = -1;
 		errno = ENOMEM;
@@ -70,12 +70,12 @@ msl_rs_need(struct mailslot_server *s)
 void
 msl_rs_trim(struct mailslot_server *s)
 {
-	if (s->epfd < 0 || s->npipes > 0 || s->pollable || s->inwait > 0)
+	if (s->epfd < 0 || s->nrings > 0 || s->pollable || s->inwait > 0)
 		return;
-	/* A callback of the old watch that is on its way finds w_pipes NULL
+	/* A callback of the old watch that is on its way finds w_set NULL
 	 * (or a new watch, which it merely re-arms). */
-	msl_intake_unwatch(s->w_pipes);
-	s->w_pipes = NULL;
+	msl_intake_unwatch(s->w_set);
+	s->w_set = NULL;
 	if (s->evfd >= 0) {
 		close(s->evfd);
 		s->evfd = -1;

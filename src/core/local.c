@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * local.c - the writing side of a local mailslot: the writer's half of the
- * handshake, the frames written to its pipe, and the checks before each
+ * handshake, the frames written to its ring, and the checks before each
  * write (the live page, or the server's notices).
  */
 #include <errno.h>

@@ -51,7 +51,7 @@ struct mailslot_client {
  * a full listen queue), TIMEOUT (no ack in time), PROTO, the ack's own
  * status, or a system error.  Blocks up to the handshake timeout.
  */
-mailslot_err msl_hello_call(const char *tail, const char *key, int role, int pipe_rd,
+mailslot_err msl_hello_call(const char *tail, const char *key, int role, int ring_fd,
     int *sock_out, msl_ack_live *al, int *live_fd);
 
 /*

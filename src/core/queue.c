@@ -77,13 +77,13 @@ msl_q_update_ev(struct mailslot_server *s)
  * A frame's time is the writer's claim, so it is clamped to what the
  * server saw itself.  `now` is a time after the bytes were read: no honest
  * frame is later, which keeps a hostile clock from holding frames forever.
- * c->floor is a time at which the pipe was seen empty: the frame was not
- * in the pipe yet, so its write returned after that, and raising its time
+ * c->floor is a time at which the ring was seen empty: the frame was not
+ * in the ring yet, so its write returned after that, and raising its time
  * to the floor cannot put it before a write that began after it returned.
  * That keeps a forged early time (0) from jumping ahead of writes that
- * returned before the server last saw this pipe empty - in practice every
+ * returned before the server last saw this ring empty - in practice every
  * write older than one drain (the intake thread drains 1 ms after data
- * arrives).  Times also keep the pipe's order.  The clamped time is what
+ * arrives).  Times also keep the ring's order.  The clamped time is what
  * the reader gets as sent_ns.  Returns -1 on a protocol violation.
  */
 static int
@@ -315,17 +315,17 @@ msl_release_held(struct mailslot_server *s)
 }
 
 /*
- * msl_scan_once reads every pipe once.  Its start time t becomes the bound:
+ * msl_scan_once reads every ring once.  Its start time t becomes the bound:
  * a frame is delivered only once a scan that began after its write has
- * read every pipe.  If write A returned before write B began, A's time is
- * earlier and A was in its pipe before any scan that could call B ready.
+ * read every ring.  If write A returned before write B began, A's time is
+ * earlier and A was in its ring before any scan that could call B ready.
  */
 static void
 msl_scan_once(struct mailslot_server *s)
 {
 	if (msl_over(s)) {
 		/*
-		 * Over quota: leave the pipes alone so writers see FULL, but let a
+		 * Over quota: leave the rings alone so writers see FULL, but let a
 		 * writer in the middle of a frame finish it, or it would hang.
 		 */
 		if (!s->full)
@@ -597,7 +597,7 @@ msl_q_join(struct mailslot_server *s, msl_conn *c, int have_set)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	s->npipes++;
+	s->nrings++;
 	if (c->role == MSL_ROLE_WRITER)
 		s->writers++;
 	if (s->shares[c->share].writers++ == 0)

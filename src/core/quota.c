@@ -184,9 +184,9 @@ msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
 
 /*
  * msl_over tells whether the mailslot is at its quota.  Held frames can
- * only be released by a scan that reads every pipe: when they are all
+ * only be released by a scan that reads every ring: when they are all
  * there is to deliver, it scans even at the quota (what it reads is one
- * pipe per writer at most), or they would wait for reservations that a
+ * buffer's worth per writer at most), or they would wait for reservations that a
  * writer may never complete.
  */
 int

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server.c - the public server API of a local mailslot and the reader's
- * wait policy: when a reader spins, sleeps or pauses, and when the intake
- * thread drains the pipes for a busy application.  The queue itself is
- * queue.c; accepting writers is handshake.c.
+ * wait policy: when a reader spins, sleeps or pauses.  The queue itself
+ * is queue.c, accepting writers handshake.c, and the intake thread's
+ * drains for a busy application drain.c.
  */
 #include <errno.h>
 #include <sched.h>
@@ -280,7 +280,7 @@ msl_wait(struct mailslot_server *s, uint64_t deadline)
 /*
  * msl_pause: the last scan found several frames, so the writers are
  * streaming.  Scanning again at once would find one or two frames and
- * fight the writers for their pipes' locks; a few microseconds' wait lets
+ * fight the writers for their rings' cache lines; a few microseconds' wait lets
  * a batch build up.  The wait yields the CPU, which writers sharing it
  * need.  Called and returns with the lock held.
  */
@@ -382,9 +382,10 @@ mailslot_fd(mailslot_server *s)
 	pthread_mutex_lock(&s->mu);
 	if (!s->pollable && msl_rs_need(s) == 0) {
 		/*
-		 * epfd holds every pipe; from now on it also holds an eventfd
-		 * that is readable while messages are queued in memory, so epfd
-		 * is readable while a message is queued, whoever drained it.
+		 * epfd holds every writer's control socket (a ring with data has
+		 * a doorbell pending); from now on it also holds an eventfd that
+		 * is readable while messages are queued in memory, so epfd is
+		 * readable while a message is queued, whoever drained it.
 		 */
 		s->pollable = 1;
 		msl_q_scan(s);
@@ -410,7 +411,7 @@ mailslot_close(mailslot_server *s)
 	s->closing = 1;
 	msl_live_store(&s->live, MSL_LIVE_CLOSED);
 	msl_intake_unwatch(s->w_listen);
-	msl_intake_unwatch(s->w_pipes);
+	msl_intake_unwatch(s->w_set);
 	/* Closing the listener frees the name at once; closing the control
 	 * sockets makes every writer's next write fail with GONE. */
 	close(s->listen);

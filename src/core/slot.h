@@ -121,13 +121,13 @@ struct mailslot_server {
 	msl_conn *hello; /* accepted, waiting for their hello          */
 	uint32_t nhello; /* how many                                   */
 	uint32_t writers;
-	uint32_t npipes; /* connections with a ring                    */
+	uint32_t nrings; /* connections with a ring                    */
 	size_t nconns;   /* connections in conns, the dead included    */
 	uint64_t conn_ids;
 	msl_live_slot live; /* the mailslot's word in the live page     */
 	/* The intake thread's view (server.c). */
 	int closing;
-	msl_watch *w_listen, *w_pipes;
+	msl_watch *w_listen, *w_set;
 	uint64_t intake_drains; /* drains when a channel became readable */
 	/* "\\.\mailslot\<path>", allocated to its length with the server:
 	 * an idle mailslot costs its owner little more than this struct. */

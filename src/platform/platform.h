@@ -2,7 +2,7 @@
 /*
  * platform.h - the operating-system layer.  The core makes no system call
  * of its own beyond read(2), write(2), close(2) and send/recv on a socket
- * it already holds: sockets, pipes, event counters, readiness sets, shared
+ * it already holds: sockets, event counters, readiness sets, shared
  * memory, robust mutexes, the clock and the errno mapping all go through
  * here, so a port to another Unix touches this folder first.
  *
@@ -100,30 +100,6 @@ int msl_peer_in_group(int sock, gid_t primary, gid_t gid);
 /* msl_wait_fd polls one fd for events (POLLIN, POLLOUT), up to timeout_ms
  * (-1: forever).  Returns the events seen, 0 on timeout, -1 on error. */
 int msl_wait_fd(int fd, short events, int timeout_ms);
-
-/* msl_pipe makes a non-blocking pipe and asks for `size` bytes of buffer
- * (best effort: a user past its pipe quota keeps the default). */
-int msl_pipe(int p[2], size_t size);
-
-/*
- * msl_pipe_adopt takes the read end of a pipe that a peer handed us.  The
- * peer keeps its own copy of that descriptor, which is the same open file
- * description: whatever file status flags we set on it, the peer can
- * clear (O_NONBLOCK), so nothing here depends on them.  It fails with
- * EBADF when fd is not a pipe or FIFO (a socket, a terminal or a file
- * could block or never end).  On a kernel whose pipes ignore the per-call
- * RWF_NOWAIT (before 5.x), the pipe is opened again through /proc/self/fd,
- * which gives a file description of our own; *out is then that new
- * descriptor, and the caller closes fd; else *out is fd.
- */
-int msl_pipe_adopt(int fd, int *out);
-
-/*
- * msl_pipe_read reads what is in a pipe adopted with msl_pipe_adopt,
- * never waiting, whatever the peer did to the descriptor's flags: -1 with
- * EAGAIN when it is empty, 0 at end of file.
- */
-ssize_t msl_pipe_read(int fd, void *buf, size_t len);
 
 /*
  * An event counter: a descriptor that is readable while signalled.
