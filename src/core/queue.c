@@ -25,6 +25,8 @@
 
 /* Ready control sockets fetched per readiness query in a full scan. */
 #define MSL_SCAN_EVENTS 256
+/* Up to this many writers, a polling reader quiets their bells. */
+#define MSL_QUIET_MAX 64
 
 /*
  * msl_make_ready marks n more of c's frames, up to `end`, as deliverable.
@@ -451,6 +453,10 @@ msl_stubs_copy(msl_conn *c)
 void
 msl_q_quiet(struct mailslot_server *s, int quiet)
 {
+	/* With many writers a store per ring costs more than the doorbells
+	 * it saves; arming again is never skipped. */
+	if (quiet && s->nrings > MSL_QUIET_MAX)
+		return;
 	for (msl_conn *c = s->conns; c != NULL; c = c->next)
 		if (c->ring.h != NULL && !c->dead)
 			msl_ring_r_quiet(&c->ring, quiet);
