@@ -52,7 +52,7 @@ check-sizes:
 # The suites with threads and forks under ThreadSanitizer (not part of
 # `check`: a third tree).  symbolize=0: a symbolizer process started inside
 # a test's server would hold its mailslot's name past its death.
-TSAN_SUITES = platform_test|local_test|local_lifetime_test|local_wakeup_test|hostile_test|hostile_server_test|hostile_quota_test|hostile_daemon_test|stress_test|fuzz_replay_local
+TSAN_SUITES = platform_test|local_test|local_lifetime_test|local_wakeup_test|ring_test|hostile_test|hostile_server_test|hostile_quota_test|hostile_daemon_test|stress_test|fuzz_replay_local
 check-tsan:
 	$(CMAKE) -S . -B $(BUILD)-tsan -DMAILSLOT_WERROR=ON -DMAILSLOT_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
 	$(CMAKE) --build $(BUILD)-tsan -j$(JOBS)

@@ -7,14 +7,15 @@
  *    "mailslot/<namespace>/<hash of the key>".  The abstract namespace
  *    gives exclusive creation and frees the name the instant the owner
  *    closes it or dies, with no stale files.
- *  - A client connects (the control channel), passes the read end of a
- *    fresh pipe with SCM_RIGHTS and gets an acknowledgement.  Messages then
- *    travel as frames on that pipe, one writer per pipe, so one writer can
- *    never corrupt another's messages and small writes cost one write(2).
+ *  - A client connects (the control channel), passes a fresh sealed
+ *    shared-memory ring (ring.h) with SCM_RIGHTS and gets an
+ *    acknowledgement.  Messages then travel as frames in that ring, one
+ *    writer per ring, so one writer can never corrupt another's messages
+ *    and a write makes no system call while the reader is awake.
  *  - Each frame carries the CLOCK_MONOTONIC time its write began.  The
- *    server merges all pipes by that time and delivers a message only
+ *    server merges all rings by that time and delivers a message only
  *    after a full scan that began after it: that gives FIFO across writers.
- *  - A per-process intake thread drains pipes into memory while the
+ *  - A per-process intake thread drains rings into memory while the
  *    application is busy, so writers never stall on the kernel's small
  *    buffers; a quota bounds that memory and makes writes fail with
  *    MAILSLOT_E_FULL instead.
@@ -41,7 +42,8 @@ enum msl_role {
 	MSL_ROLE_INFO = 3    /* mailslot_list asking who owns the name   */
 };
 
-/* Client -> server, first message on the control socket (+ pipe fd). */
+/* Client -> server, first message on the control socket (+ ring fd).
+ * After it, every record the client sends is a doorbell (ring.h). */
 typedef struct msl_hello {
 	uint32_t magic;
 	uint32_t role;
@@ -79,10 +81,11 @@ enum msl_notice {
 	MSL_NOTICE_FULL = 1,       /* the mailslot is over its quota         */
 	MSL_NOTICE_OK = 2,
 	MSL_NOTICE_SHARE_FULL = 3, /* this writer's user is over its share   */
-	MSL_NOTICE_SHARE_OK = 4
+	MSL_NOTICE_SHARE_OK = 4,
+	MSL_NOTICE_ROOM = 5        /* consumed: a writer waiting may go on  */
 };
 
-/* Frame header on a writer's pipe; all fields in host order. */
+/* Frame header in a writer's ring; all fields in host order. */
 #define MSL_FRAME_ORIGIN 0x1u /* an msl_origin block follows (relay only) */
 typedef struct msl_frame {
 	uint32_t len;
@@ -117,7 +120,8 @@ mailslot_err msl_client_open_role(const mailslot_name *n, int role,
  * descriptor is readable); otherwise the open is consumed, and it yields
  * the handle *out or the mailslot's answer (NOTFOUND, ACCESS, ...).
  * msl_relay_open_abort gives up an open in progress (NULL is ignored).
- * An open in progress holds three descriptors (socket, pipe); none of the
+ * An open in progress holds one descriptor (its socket; the ring it
+ * offers is mapped, not held open); none of the
  * calls is thread-safe on the same open.
  */
 typedef struct msl_relay_open msl_relay_open;
@@ -127,7 +131,7 @@ mailslot_err msl_relay_open_finish(msl_relay_open *o, mailslot_client **out);
 void msl_relay_open_abort(msl_relay_open *o);
 /*
  * msl_client_write_origin writes one relayed message with its network
- * origin, for mailslotd.  It waits at most wait_ms for pipe room (0: not
+ * origin, for mailslotd.  It waits at most wait_ms for ring room (0: not
  * at all), then fails with MAILSLOT_E_FULL, so one stopped reader cannot
  * stall the daemon.
  */
@@ -135,9 +139,9 @@ mailslot_err msl_client_write_origin(mailslot_client *c, const void *data,
     size_t len, const msl_origin *origin, uint32_t wait_ms);
 /*
  * msl_client_write_batch writes relayed messages (each with its origin)
- * in as few write(2)s as fit in PIPE_BUF, for mailslotd.  It stops at the
- * first message that cannot go out at once (the pipe is full, it is too
- * large to batch, or the server is gone or full) and returns how many
+ * in one publish of the ring, for mailslotd.  It stops at the first
+ * message that cannot go out at once (the ring is full, it is too large,
+ * or the server is gone or full) and returns how many
  * were written; the caller writes the rest with msl_client_write_origin,
  * which reports each one's error.  Thread-safe.
  */

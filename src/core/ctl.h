@@ -30,7 +30,7 @@ enum msl_ctl_op {
  * The outbox: a local mailslot that mailslotd creates and reads.  Writers
  * of remote names put one record (msl_ctl_send + mailslot name + data)
  * per datagram into it.  Going through the local transport gives the
- * sender a whole pipe of buffering and the daemon batches of records,
+ * sender a whole ring of buffering and the daemon batches of records,
  * where a control socket would stall every 10 records (the AF_UNIX
  * datagram queue, docs/design.md).  It is local-only, and its name
  * sits under "mailslotd\" so it cannot clash with an application's.

@@ -4,12 +4,14 @@
  * against a real server in this process:
  *
  *  - hello (MSL_FUZZ_TARGET_HELLO): the input is the first record a
- *    connection sends (byte 0, bit 0: a pipe is attached).  The server
- *    must answer with a well-formed ack or close, at once.
+ *    connection sends (byte 0, bit 0: a ring is attached; bit 1: a pipe,
+ *    which is no ring).  The server must answer with a well-formed ack or
+ *    close, at once.
  *  - frames (MSL_FUZZ_TARGET_FRAMES): a writer that shook hands honestly
- *    (byte 0, bit 0: as a relay, when root) puts the rest of the input on
- *    its pipe and goes away.  Whatever is delivered must be whole and
- *    sane, and the connection must be freed.
+ *    (byte 0, bit 0: as a relay, when root) puts the rest of the input in
+ *    its ring (ring.h) as records and goes away; with bit 1 it then claims
+ *    a tail past what the ring can hold.  Whatever is delivered must be
+ *    whole and sane, and the connection must be freed.
  *
  * After each input an honest writer must still get a message through:
  * no input may wedge, crash or leak the server.  Linked with fuzz_replay.c
@@ -27,10 +29,11 @@
 #include "core.h"
 #include "local.h"
 #include "msl_fuzz.h"
+#include "ring.h"
 
 #define FUZZ_QUOTA (1u << 20)
-/* The default pipe holds 64 KiB: a larger input would wait for a reader. */
-#define FUZZ_MAX_PIPE 60000
+/* An input the ring holds at once (the rest would wait for a reader). */
+#define FUZZ_MAX_RING 60000
 
 static mailslot_server *fz_s;
 static mailslot_name fz_name;
@@ -99,12 +102,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int fd, p[2] = { -1, -1 }, lfd[1];
 	msl_ack_live al;
+	msl_ring_w ring = { 0 };
 
 	fz_setup();
 	if (size == 0 || size > 4096)
 		return 0;
 	MSL_FUZZ_ASSERT(msl_connect_abstract(fz_hex, 0, &fd) == 0);
 	if (data[0] & 1)
+		MSL_FUZZ_ASSERT((p[0] = msl_ring_w_create(&ring, MSL_RING_CAP)) >= 0);
+	else if (data[0] & 2)
 		MSL_FUZZ_ASSERT(pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0);
 	MSL_FUZZ_ASSERT(msl_send_fds(fd, data + 1, size - 1, p, 1) == (ssize_t)(size - 1));
 	/* An answer, or the end, within the hello deadline (2 s) and more. */
@@ -118,10 +124,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			close(lfd[0]);
 	}
 	close(fd);
-	if (p[0] >= 0) {
-		close(p[0]);
-		close(p[1]);
-	}
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+	msl_ring_w_destroy(&ring);
 	/* The server notices the end when it next scans. */
 	fz_drain(0);
 	fz_still_serves();
@@ -131,24 +137,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int p[2], ctrl, lfd;
+	int rfd, ctrl, lfd;
 	msl_ack_live al;
+	msl_ring_w ring;
 	int relay;
 
 	fz_setup();
-	if (size == 0 || size > FUZZ_MAX_PIPE + 1)
+	if (size == 0 || size > FUZZ_MAX_RING + 1)
 		return 0;
 	relay = (data[0] & 1) && geteuid() == 0;
-	MSL_FUZZ_ASSERT(pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0);
+	MSL_FUZZ_ASSERT((rfd = msl_ring_w_create(&ring, MSL_RING_CAP)) >= 0);
 	MSL_FUZZ_ASSERT(msl_hello_call(fz_hex, fz_name.key, relay ? MSL_ROLE_RELAY : MSL_ROLE_WRITER,
-	    p[0], &ctrl, &al, &lfd) == MAILSLOT_OK);
+	    rfd, &ctrl, &al, &lfd) == MAILSLOT_OK);
 	if (lfd >= 0)
 		close(lfd);
-	if (size > 1)
-		MSL_FUZZ_ASSERT(write(p[1], data + 1, size - 1) == (ssize_t)(size - 1));
-	close(p[0]);
-	close(p[1]);
+	if (size > 1) {
+		msl_ring_w_put(&ring, 0, data + 1, size - 1);
+		(void)msl_ring_w_publish(&ring, size - 1);
+	}
+	if (data[0] & 2) /* a tail no ring can have */
+		(void)msl_ring_w_publish(&ring, ring.cap + 1);
+	close(rfd);
 	close(ctrl);
+	msl_ring_w_destroy(&ring);
 	fz_drain(relay);
 	fz_still_serves();
 	return 0;

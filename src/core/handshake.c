@@ -3,7 +3,7 @@
  * handshake.c - accepting a local mailslot's writers.
  *
  * A writer connects to the mailslot's abstract socket and sends a hello
- * (its role and the name's key) with the read end of its pipe attached;
+ * (its role and the name's key) with its ring (ring.h) attached;
  * the server checks the access rule and answers with an ack, and with the
  * live page (live.h) when there is one.  The intake thread runs both
  * steps, so a writer never waits for the application.  Every function
@@ -16,6 +16,7 @@
 
 #include "../platform/platform.h"
 #include "daemonctl.h"
+#include "drain.h"
 #include "handshake.h"
 #include "queue.h"
 
@@ -40,6 +41,7 @@
 
 static void msl_hs_on_hello(void *srv);
 static void msl_hs_on_deadline(void *srv);
+static int msl_hs_hello_one(struct mailslot_server *s, msl_conn *c);
 
 /* msl_hs_drop forgets a connection that never joined. */
 static void
@@ -88,8 +90,12 @@ msl_hs_accept(struct mailslot_server *s)
 			continue;
 		}
 		c->ctrl = fd;
-		c->pipe = -1;
 		c->hidx = -1;
+		/* A writer sends its hello right after connecting: it is often
+		 * here already, and answering it now saves a watch and a round
+		 * of the intake loop. */
+		if (msl_hs_hello_one(s, c))
+			continue;
 		c->hello_w = msl_intake_watch(fd, MSL_POLL_IN | MSL_POLL_HUP, msl_hs_on_hello, s);
 		if (c->hello_w == NULL) {
 			close(fd);
@@ -139,7 +145,7 @@ msl_may_write(struct mailslot_server *s, msl_conn *c, int proof)
 	return MAILSLOT_E_ACCESS;
 }
 
-/* msl_hs_judge decides the answer to a hello of r bytes; fd is its pipe,
+/* msl_hs_judge decides the answer to a hello of r bytes; fd is its ring,
  * proof a relay's proof. */
 static mailslot_err
 msl_hs_judge(struct mailslot_server *s, msl_conn *c, msl_hello *h, ssize_t r, int fd, int proof)
@@ -220,16 +226,17 @@ msl_hs_hello_one(struct mailslot_server *s, msl_conn *c)
 		msl_q_scan(s); /* an exact count for the listing */
 	else if (status == MAILSLOT_OK)
 		status = msl_q_admit(s, c, fd);
+	if (fd >= 0)
+		close(fd); /* mapped, if it was a ring */
 	msl_hs_ack(s, c, status);
 	if (status != MAILSLOT_OK || c->role == MSL_ROLE_INFO) {
-		if (fd >= 0)
-			close(fd);
 		msl_hs_drop(c);
 		return 1;
 	}
 	msl_intake_unwatch(c->hello_w);
 	c->hello_w = NULL;
-	msl_q_join(s, c);
+	/* The readiness set after the ack: the writer need not wait for it. */
+	msl_q_join(s, c, msl_rs_need(s) == 0);
 	return 1;
 }
 

@@ -126,7 +126,7 @@ case_partial_frames_within_quota(void)
 	for (int i = 0; i < PARKERS; i++) {
 		msl_frame f = { .len = PARK_FRAME, .ts = msl_now_ns() };
 		MSL_CHECK_EQ(raw_open("q", MSL_ROLE_WRITER, -1, &w[i]), MAILSLOT_OK);
-		MSL_CHECK_EQ(write(w[i].wr, &f, sizeof f), (ssize_t)sizeof f);
+		MSL_CHECK_EQ(raw_write(&w[i], &f, sizeof f), (ssize_t)sizeof f);
 		sent[i] = 0;
 	}
 	/* Until the server takes no more: every round, fill each pipe, then
@@ -136,7 +136,7 @@ case_partial_frames_within_quota(void)
 		for (int i = 0; i < PARKERS; i++) {
 			for (;;) {
 				size_t n = PARK_FRAME - 1 - sent[i]; /* never the last byte */
-				ssize_t r = write(w[i].wr, chunk, n < sizeof chunk ? n : sizeof chunk);
+				ssize_t r = raw_write(&w[i], chunk, n < sizeof chunk ? n : sizeof chunk);
 				if (r <= 0)
 					break;
 				sent[i] += (size_t)r;
@@ -147,13 +147,12 @@ case_partial_frames_within_quota(void)
 	}
 	uint64_t taken = 0;
 	for (int i = 0; i < PARKERS; i++) {
-		int pending = 0;
-		MSL_CHECK_EQ(ioctl(w[i].rd, FIONREAD, &pending), 0);
-		taken += sent[i] - (size_t)pending;
+		size_t pending = msl_ring_w_pending(&w[i].ring);
+		taken += sent[i] - pending;
 	}
 	printf("(%d parked frames: the server holds %llu KiB, quota %u KiB) ", PARKERS,
 	    (unsigned long long)(taken >> 10), PARK_QUOTA >> 10);
-	MSL_CHECK(taken <= PARK_QUOTA + PARKERS * (uint64_t)fcntl(w[0].wr, F_GETPIPE_SZ));
+	MSL_CHECK(taken <= PARK_QUOTA + PARKERS * (uint64_t)w[0].ring.cap);
 	for (int i = 0; i < PARKERS; i++)
 		raw_close(&w[i]);
 	/* Their partial frames are dropped with them: room again. */

@@ -43,6 +43,7 @@
 #include "core.h"
 #include "local.h"
 #include "msl_test.h"
+#include "ring.h"
 
 /* How long a victim may take before the case counts as hung. */
 #define VICTIM_DEADLINE_MS 20000
@@ -181,22 +182,22 @@ run_as_root_victim(int (*victim)(void))
 
 typedef struct raw_writer {
 	int ctrl;     /* the control socket                       */
-	int rd, wr;   /* the pipe: rd was passed to the server    */
+	int rd, wr;   /* rd: its ring's memfd, kept (wr: unused)  */
 	int live_fd;  /* the live page that came with the ack, or -1 */
+	msl_ring_w ring;
 	msl_ack_live al;
 } raw_writer;
 
 /*
  * raw_open does a writer's handshake for mailslot `name` in `role`,
- * passing `pass_fd` (or, if -1, the read end of a fresh pipe).  Returns
- * the ack's status.
+ * passing `pass_fd` (or, if -1, a fresh ring, whose descriptor it keeps).
+ * Returns the ack's status.
  */
 static inline mailslot_err
 raw_open(const char *name, int role, int pass_fd, raw_writer *w)
 {
 	mailslot_name n;
 	char hex[33];
-	int p[2] = { -1, -1 };
 	mailslot_err e;
 
 	memset(w, 0, sizeof *w);
@@ -204,15 +205,29 @@ raw_open(const char *name, int role, int pass_fd, raw_writer *w)
 	if ((e = mailslot_name_parse(name, 1, &n)) != MAILSLOT_OK)
 		return e;
 	if (pass_fd < 0) {
-		if (pipe2(p, O_NONBLOCK | O_CLOEXEC) != 0)
+		if ((w->rd = msl_ring_w_create(&w->ring, MSL_RING_CAP)) < 0)
 			return MAILSLOT_E_SYS;
-		pass_fd = p[0];
+		pass_fd = w->rd;
 	}
 	msl_key_hash(n.key, hex);
 	e = msl_hello_call(hex, n.key, role, pass_fd, &w->ctrl, &w->al, &w->live_fd);
-	w->rd = p[0];
-	w->wr = p[1];
 	return e;
+}
+
+/* raw_write puts what fits of buf in the ring, at once: bytes, or -1
+ * when it is full. */
+static inline ssize_t
+raw_write(raw_writer *w, const void *buf, size_t len)
+{
+	size_t room = msl_ring_w_space(&w->ring);
+	if (room == 0)
+		return -1;
+	if (len > room)
+		len = room;
+	msl_ring_w_put(&w->ring, 0, buf, len);
+	if (msl_ring_w_publish(&w->ring, len))
+		(void)send(w->ctrl, "b", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	return (ssize_t)len;
 }
 
 static inline int
@@ -225,7 +240,7 @@ raw_frame(raw_writer *w, uint64_t ts, const void *data, uint32_t len)
 		return -1;
 	memcpy(buf, &f, sizeof f);
 	memcpy(buf + sizeof f, data, len);
-	return write(w->wr, buf, sizeof f + len) == (ssize_t)(sizeof f + len) ? 0 : -1;
+	return raw_write(w, buf, sizeof f + len) == (ssize_t)(sizeof f + len) ? 0 : -1;
 }
 
 static inline void
@@ -235,6 +250,7 @@ raw_close(raw_writer *w)
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	msl_ring_w_destroy(&w->ring);
 }
 
 /* read_str reads one message within timeout_ms and compares it. */

@@ -3,7 +3,7 @@
  * intake.h - the per-process intake thread: a plain event loop that calls
  * back when a descriptor is readable or a deadline passes.
  *
- * The local server uses it to accept writers and drain their pipes while
+ * The local server uses it to accept writers and drain their rings while
  * the application is busy elsewhere (see server.c); it knows nothing of
  * mailslots.  Callbacks run in the intake thread, one at a time; they must
  * not block.

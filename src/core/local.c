@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * local.c - the writing side of a local mailslot: the writer's half of the
- * handshake, the frames written to its pipe, and the checks before each
+ * handshake, the frames written to its ring, and the checks before each
  * write (the live page, or the server's notices).
  */
 #include <errno.h>
@@ -21,10 +21,6 @@
 /* The relay (mailslotd, one thread for all traffic) never waits long: a
  * server that does not answer at once is treated as full. */
 #define MSL_RELAY_HELLO_TIMEOUT_MS 200
-/* Pipe size asked for: room for a burst while the intake thread wakes. */
-#define MSL_PIPE_SIZE (256 * 1024)
-/* Frames up to this size are copied into one buffer before the write. */
-#define MSL_SMALL_FRAME 512
 
 /*
  * The relay's proof, made once per process (again in a child of fork(),
@@ -55,11 +51,12 @@ msl_relay_proof(void)
 
 /*
  * msl_hello_send is the first half of the writer's handshake: it connects
- * to `tail` (without blocking for a relay) and sends the hello; *sock_out
- * is then the socket the ack will arrive on.  Errors as msl_hello_call's.
+ * to `tail` (without blocking for a relay) and sends the hello with the
+ * writer's ring; *sock_out is then the socket the ack will arrive on.
+ * Errors as msl_hello_call's.
  */
 static mailslot_err
-msl_hello_send(const char *tail, const char *key, int role, int pipe_rd, int *sock_out)
+msl_hello_send(const char *tail, const char *key, int role, int ring_fd, int *sock_out)
 {
 	msl_hello h;
 	int fd, proof = -1;
@@ -79,7 +76,7 @@ msl_hello_send(const char *tail, const char *key, int role, int pipe_rd, int *so
 	/* A relay proves it is the daemon (daemonctl.h). */
 	if (role == MSL_ROLE_RELAY)
 		proof = msl_relay_proof();
-	if (msl_send_fds(fd, &h, sizeof h, (int[]){ pipe_rd, proof }, 2) != (ssize_t)sizeof h) {
+	if (msl_send_fds(fd, &h, sizeof h, (int[]){ ring_fd, proof }, 2) != (ssize_t)sizeof h) {
 		close(fd);
 		return MAILSLOT_E_NOTFOUND; /* the server closed meanwhile */
 	}
@@ -121,14 +118,14 @@ msl_hello_recv(int fd, int r, msl_ack_live *al, int *live_fd)
 }
 
 mailslot_err
-msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *sock_out,
+msl_hello_call(const char *tail, const char *key, int role, int ring_fd, int *sock_out,
     msl_ack_live *al, int *live_fd)
 {
 	int fd;
 	mailslot_err e;
 
 	*live_fd = -1;
-	if ((e = msl_hello_send(tail, key, role, pipe_rd, &fd)) != MAILSLOT_OK)
+	if ((e = msl_hello_send(tail, key, role, ring_fd, &fd)) != MAILSLOT_OK)
 		return e;
 	int r = msl_wait_fd(fd, POLLIN,
 	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
@@ -138,79 +135,58 @@ msl_hello_call(const char *tail, const char *key, int role, int pipe_rd, int *so
 }
 
 /*
- * msl_client_setup makes the client handle of a finished handshake in
- * role: its pipe p, control socket ctrl, the ack al and its live page lfd (closed
- * here).  On failure (NOMEM) the caller still owns p and ctrl.
+ * An open in progress: the handshake's socket and the handle being made,
+ * whose ring the hello carried (the server maps it, or never will: the
+ * writer's mapping is all the handle needs, so no descriptor is kept).
  */
-static mailslot_err
-msl_client_setup(const mailslot_name *n, int role, const int p[2], int ctrl,
-    const msl_ack_live *al, int lfd, mailslot_client **out)
-{
-	mailslot_client *c = calloc(1, sizeof *c);
+struct msl_relay_open {
+	int fd;
+	mailslot_client *c;
+};
 
-	if (c == NULL) {
-		if (lfd >= 0)
-			close(lfd);
-		return MAILSLOT_E_NOMEM;
-	}
-	if (lfd >= 0) {
-		/* Without a usable page the writer polls ctrl instead. */
-		(void)msl_live_map(lfd, al, &c->live);
-		close(lfd);
-	}
-	/*
-	 * A writer keeps its copy of the read end: a pipe with a reader never
-	 * raises SIGPIPE, and the control socket reports the server's end.  A
-	 * relay (mailslotd, which ignores SIGPIPE) saves that descriptor, as it
-	 * holds thousands of handles: a write after the server's end is EPIPE.
-	 */
-	c->ctrl = ctrl;
-	c->rd = p[0];
-	if (role == MSL_ROLE_RELAY) {
-		close(p[0]);
-		c->rd = -1;
-	}
-	c->wr = p[1];
-	c->max = al->ack.max_message_size;
-	c->quota = al->ack.quota_bytes;
-	c->name = *n;
-	pthread_mutex_init(&c->mu, NULL);
-	*out = c;
-	return MAILSLOT_OK;
+static void
+msl_open_free(msl_relay_open *o)
+{
+	msl_ring_w_destroy(&o->c->ring);
+	free(o->c);
+	free(o);
 }
 
-/* An open in progress: the handshake's socket and the client's pipe. */
-struct msl_relay_open {
-	mailslot_name name;
-	int fd;
-	int p[2];
-	int role;
-};
+/* msl_open_begin is msl_relay_open_start with the ring's size. */
+static mailslot_err
+msl_open_begin(const mailslot_name *n, int role, size_t ring_cap, msl_relay_open **out)
+{
+	char hex[33];
+	int rfd;
+	mailslot_err e;
+	msl_relay_open *o = calloc(1, sizeof *o);
+
+	if (o == NULL || (o->c = calloc(1, sizeof *o->c)) == NULL) {
+		free(o);
+		return MAILSLOT_E_NOMEM;
+	}
+	if ((rfd = msl_ring_w_create(&o->c->ring, ring_cap)) < 0) {
+		e = msl_sys_err(errno);
+		free(o->c);
+		free(o);
+		return e;
+	}
+	msl_key_hash(n->key, hex);
+	e = msl_hello_send(hex, n->key, role, rfd, &o->fd);
+	close(rfd);
+	if (e != MAILSLOT_OK) {
+		msl_open_free(o);
+		return e;
+	}
+	o->c->name = *n;
+	*out = o;
+	return MAILSLOT_OK;
+}
 
 mailslot_err
 msl_relay_open_start(const mailslot_name *n, int role, msl_relay_open **out)
 {
-	char hex[33];
-	mailslot_err e;
-	msl_relay_open *o = calloc(1, sizeof *o);
-
-	if (o == NULL)
-		return MAILSLOT_E_NOMEM;
-	if (msl_pipe(o->p, MSL_PIPE_SIZE) != 0) {
-		free(o);
-		return msl_sys_err(errno);
-	}
-	msl_key_hash(n->key, hex);
-	if ((e = msl_hello_send(hex, n->key, role, o->p[0], &o->fd)) != MAILSLOT_OK) {
-		close(o->p[0]);
-		close(o->p[1]);
-		free(o);
-		return e;
-	}
-	o->name = *n;
-	o->role = role;
-	*out = o;
-	return MAILSLOT_OK;
+	return msl_open_begin(n, role, MSL_RING_CAP, out);
 }
 
 int
@@ -225,9 +201,7 @@ msl_relay_open_abort(msl_relay_open *o)
 	if (o == NULL)
 		return;
 	close(o->fd);
-	close(o->p[0]);
-	close(o->p[1]);
-	free(o);
+	msl_open_free(o);
 }
 
 mailslot_err
@@ -235,39 +209,50 @@ msl_relay_open_finish(msl_relay_open *o, mailslot_client **out)
 {
 	int lfd;
 	msl_ack_live al;
-	mailslot_err e;
+	mailslot_client *c = o->c;
 
 	/* Not answered yet: the open stays in progress. */
 	if (msl_wait_fd(o->fd, POLLIN, 0) == 0)
 		return MAILSLOT_E_TIMEOUT;
-	e = msl_hello_recv(o->fd, 1, &al, &lfd);
-	if (e == MAILSLOT_OK)
-		e = msl_client_setup(&o->name, o->role, o->p, o->fd, &al, lfd, out);
-	else
-		o->fd = -1; /* msl_hello_recv closed it */
+	mailslot_err e = msl_hello_recv(o->fd, 1, &al, &lfd);
 	if (e != MAILSLOT_OK) {
-		if (o->fd >= 0)
-			close(o->fd);
-		close(o->p[0]);
-		close(o->p[1]);
+		msl_open_free(o); /* msl_hello_recv closed the socket */
+		return e;
 	}
+	if (lfd >= 0) {
+		/* Without a usable page the writer polls ctrl instead. */
+		(void)msl_live_map(lfd, &al, &c->live);
+		close(lfd);
+	}
+	c->ctrl = o->fd;
+	c->max = al.ack.max_message_size;
+	c->quota = al.ack.quota_bytes;
+	pthread_mutex_init(&c->mu, NULL);
 	free(o);
-	return e;
+	*out = c;
+	return MAILSLOT_OK;
 }
 
 mailslot_err
 msl_client_open_role(const mailslot_name *n, int role, mailslot_client **out)
 {
+	return msl_client_open_ring(n, role, MSL_RING_CAP, out);
+}
+
+mailslot_err
+msl_client_open_ring(const mailslot_name *n, int role, size_t ring_cap, mailslot_client **out)
+{
 	msl_relay_open *o;
-	mailslot_err e = msl_relay_open_start(n, role, &o);
+	mailslot_err e = msl_open_begin(n, role, ring_cap, &o);
 
 	if (e != MAILSLOT_OK)
 		return e;
 	int r = msl_wait_fd(o->fd, POLLIN,
 	    role == MSL_ROLE_RELAY ? MSL_RELAY_HELLO_TIMEOUT_MS : MSL_HELLO_TIMEOUT_MS);
 	if (r <= 0) {
+		e = r == 0 ? MAILSLOT_E_TIMEOUT : msl_sys_err(errno);
 		msl_relay_open_abort(o);
-		return r == 0 ? MAILSLOT_E_TIMEOUT : msl_sys_err(errno);
+		return e;
 	}
 	return msl_relay_open_finish(o, out);
 }
@@ -285,8 +270,9 @@ msl_poll_notices(mailslot_client *c)
 		if (r == (ssize_t)sizeof v) {
 			if (v == MSL_NOTICE_FULL || v == MSL_NOTICE_OK)
 				c->full = v == MSL_NOTICE_FULL;
-			else
+			else if (v == MSL_NOTICE_SHARE_FULL || v == MSL_NOTICE_SHARE_OK)
 				c->share_full = v == MSL_NOTICE_SHARE_FULL;
+			/* MSL_NOTICE_ROOM only wakes a writer waiting for room. */
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
@@ -323,15 +309,107 @@ msl_check(mailslot_client *c)
 	return c->full || c->share_full ? MAILSLOT_E_FULL : MAILSLOT_OK;
 }
 
+/* msl_ring_bell tells the server of new data when it asked to be told. */
+static void
+msl_ring_bell(mailslot_client *c, size_t n)
+{
+	if (msl_ring_w_publish(&c->ring, n))
+		(void)send(c->ctrl, "b", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* msl_put_iov copies n bytes of iov, from byte `from` on, into the ring
+ * `off` bytes past its tail. */
+static void
+msl_put_iov(mailslot_client *c, const struct iovec *iov, int niov, size_t from, size_t off,
+    size_t n)
+{
+	for (int i = 0; i < niov && n > 0; i++) {
+		if (from >= iov[i].iov_len) {
+			from -= iov[i].iov_len;
+			continue;
+		}
+		size_t k = iov[i].iov_len - from < n ? iov[i].iov_len - from : n;
+		msl_ring_w_put(&c->ring, off, (const char *)iov[i].iov_base + from, k);
+		off += k;
+		n -= k;
+		from = 0;
+	}
+}
+
+/*
+ * msl_ring_wait waits for ring room, with the ring unlocked: returns OK
+ * to try again, FULL or GONE (the server said so, or `done` is 0 and
+ * wait_ms passed), or TIMEOUT when half a frame is out (the handle is
+ * then broken).  *deadline is set on the first wait.
+ */
+static mailslot_err
+msl_ring_wait(mailslot_client *c, size_t need, size_t done, uint32_t wait_ms, uint64_t *deadline)
+{
+	mailslot_err e;
+
+	if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
+		return e;
+	if ((e = msl_check(c)) == MAILSLOT_E_GONE)
+		return e;
+	if ((c->full || c->share_full || wait_ms == 0) && done == 0)
+		return MAILSLOT_E_FULL;
+	if (*deadline == 0)
+		*deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
+	int wait = msl_ms_until(*deadline);
+	if (wait == 0) {
+		if (done != 0)
+			c->broken = MAILSLOT_E_TIMEOUT; /* half a frame is out */
+		return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
+	}
+	/* The server answers a new `want` with a ROOM notice once it has
+	 * consumed; FULL and its end come on the same socket.  The doorbell
+	 * tells it we wait: it may keep large bodies in the ring for its
+	 * reader, and copies them out for us (queue.c). */
+	if (msl_ring_w_want(&c->ring) < need) {
+		(void)send(c->ctrl, "w", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+		(void)msl_wait_fd(c->ctrl, POLLIN, wait);
+	}
+	return MAILSLOT_OK;
+}
+
+/*
+ * msl_ring_send puts one frame (total bytes of iov) into the ring.  A
+ * frame that fits goes in whole, in one publish; a larger one in parts,
+ * as room appears.
+ */
+static mailslot_err
+msl_ring_send(mailslot_client *c, const struct iovec *iov, int niov, size_t total,
+    uint32_t wait_ms)
+{
+	size_t done = 0;
+	uint64_t deadline = 0;
+	mailslot_err e;
+
+	for (;;) {
+		msl_ring_w_lock(&c->ring);
+		size_t room = msl_ring_w_space(&c->ring), left = total - done;
+		size_t n = left <= room ? left : total > c->ring.cap ? room : 0;
+		if (n > 0) {
+			msl_put_iov(c, iov, niov, done, 0, n);
+			msl_ring_bell(c, n);
+			done += n;
+		}
+		msl_ring_w_unlock(&c->ring);
+		if (done == total)
+			return MAILSLOT_OK;
+		size_t need = total > c->ring.cap ? 1 : total - done;
+		if ((e = msl_ring_wait(c, need, done, wait_ms, &deadline)) != MAILSLOT_OK)
+			return e;
+	}
+}
+
 static mailslot_err
 msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
     const msl_origin *origin, uint32_t wait_ms)
 {
 	msl_frame f;
 	struct iovec iov[3];
-	unsigned char small[MSL_SMALL_FRAME];
 	int niov = 0;
-	size_t total, done = 0;
 	mailslot_err e;
 
 	if (c->broken)
@@ -356,64 +434,8 @@ msl_client_write_locked(mailslot_client *c, const void *data, size_t len,
 		iov[niov++] = (struct iovec){ (void *)origin, sizeof *origin };
 	if (len)
 		iov[niov++] = (struct iovec){ (void *)data, len };
-	total = sizeof f + (origin ? sizeof *origin : 0) + len;
-	if (total <= sizeof small) {
-		/* One buffer: write(2) with no iovec to import is cheaper. */
-		size_t k = 0;
-		for (int i = 0; i < niov; i++) {
-			memcpy(small + k, iov[i].iov_base, iov[i].iov_len);
-			k += iov[i].iov_len;
-		}
-		iov[0] = (struct iovec){ small, total };
-		niov = 1;
-	}
-
-	uint64_t deadline = 0; /* set when the pipe is first found full */
-	for (;;) {
-		ssize_t r = niov == 1 ? write(c->wr, iov[0].iov_base, iov[0].iov_len)
-		    : writev(c->wr, iov, niov);
-		if (r > 0) {
-			done += (size_t)r;
-			if (done == total)
-				return MAILSLOT_OK;
-			/* Skip what went out; a frame larger than PIPE_BUF goes in parts. */
-			size_t k = (size_t)r;
-			int i = 0;
-			while (k >= iov[i].iov_len) {
-				k -= iov[i].iov_len;
-				i++;
-			}
-			iov[i].iov_base = (char *)iov[i].iov_base + k;
-			iov[i].iov_len -= k;
-			memmove(iov, iov + i, (size_t)(niov - i) * sizeof iov[0]);
-			niov -= i;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EPIPE)
-			return MAILSLOT_E_GONE; /* a relay's pipe, whose server closed */
-		if (r < 0 && errno != EAGAIN)
-			return msl_sys_err(errno);
-		/* The pipe is full: the server is over quota, gone, or behind. */
-		if ((e = msl_poll_notices(c)) != MAILSLOT_OK)
-			return e;
-		if ((e = msl_check(c)) == MAILSLOT_E_GONE)
-			return e;
-		if ((c->full || c->share_full || wait_ms == 0) && done == 0)
-			return MAILSLOT_E_FULL;
-		if (deadline == 0)
-			deadline = msl_now_ns() + (uint64_t)wait_ms * 1000000u;
-		int wait = msl_ms_until(deadline);
-		if (wait == 0) {
-			if (done != 0)
-				c->broken = MAILSLOT_E_TIMEOUT; /* half a frame is out */
-			return done ? MAILSLOT_E_TIMEOUT : MAILSLOT_E_FULL;
-		}
-		struct pollfd pf[2] = { { .fd = c->wr, .events = POLLOUT },
-			{ .fd = c->ctrl, .events = POLLIN } };
-		poll(pf, 2, wait);
-	}
+	return msl_ring_send(c, iov, niov, sizeof f + (origin ? sizeof *origin : 0) + len,
+	    wait_ms);
 }
 
 mailslot_err
@@ -443,39 +465,29 @@ msl_client_write_origin(mailslot_client *c, const void *data, size_t len,
 size_t
 msl_client_write_batch(mailslot_client *c, const msl_batch_msg *m, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, off = 0;
 
 	pthread_mutex_lock(&c->mu);
 	if (c->broken || msl_check(c) != MAILSLOT_OK)
 		goto out;
-	while (i < n) {
-		/* Whole frames, at most PIPE_BUF bytes a write: such a write to
-		 * a pipe is all or nothing, so no frame is ever cut. */
-		msl_frame f[PIPE_BUF / sizeof(msl_frame)];
-		struct iovec iov[3 * (PIPE_BUF / sizeof(msl_frame))];
-		size_t k = 0, total = 0, j = i;
-		int niov = 0;
-		uint64_t ts = msl_now_ns();
-		for (; j < n; j++, k++) {
-			size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[j].len;
-			if (total + fl > PIPE_BUF || (c->max != 0 && m[j].len > c->max) ||
-			    (c->quota != 0 && m[j].len > c->quota))
-				break;
-			f[k] = (msl_frame){ .len = (uint32_t)m[j].len, .flags = MSL_FRAME_ORIGIN,
-				.ts = ts };
-			iov[niov++] = (struct iovec){ &f[k], sizeof f[k] };
-			iov[niov++] = (struct iovec){ (void *)m[j].origin, sizeof(msl_origin) };
-			if (m[j].len)
-				iov[niov++] = (struct iovec){ (void *)m[j].data, m[j].len };
-			total += fl;
-		}
-		if (k == 0)
-			break; /* too large to batch: the caller writes it alone */
-		ssize_t r = writev(c->wr, iov, niov);
-		if (r != (ssize_t)total)
-			break; /* full (EAGAIN, nothing written): the caller waits */
-		i = j;
+	/* Whole frames while they fit, published together. */
+	msl_ring_w_lock(&c->ring);
+	size_t room = msl_ring_w_space(&c->ring);
+	uint64_t ts = msl_now_ns();
+	for (; i < n; i++) {
+		size_t fl = sizeof(msl_frame) + sizeof(msl_origin) + m[i].len;
+		if (off + fl > room || (c->max != 0 && m[i].len > c->max) ||
+		    (c->quota != 0 && m[i].len > c->quota))
+			break; /* the caller writes it alone, and waits */
+		msl_frame f = { .len = (uint32_t)m[i].len, .flags = MSL_FRAME_ORIGIN, .ts = ts };
+		struct iovec iov[3] = { { &f, sizeof f }, { (void *)m[i].origin, sizeof(msl_origin) },
+			{ (void *)m[i].data, m[i].len } };
+		msl_put_iov(c, iov, 3, 0, off, fl);
+		off += fl;
 	}
+	if (off > 0)
+		msl_ring_bell(c, off);
+	msl_ring_w_unlock(&c->ring);
 out:
 	pthread_mutex_unlock(&c->mu);
 	return i;
@@ -484,10 +496,8 @@ out:
 void
 msl_local_close(mailslot_client *c)
 {
-	close(c->wr);
-	if (c->rd >= 0)
-		close(c->rd);
 	close(c->ctrl);
+	msl_ring_w_destroy(&c->ring);
 	msl_live_unmap(&c->live);
 	pthread_mutex_destroy(&c->mu);
 	free(c);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * queue.c - a local mailslot's queue: each writer's buffer, the merge of
- * all writers in the order their writes began, the quota, and delivery.
+ * queue.c - a local mailslot's queue: reading the writers' rings into
+ * their buffers, the merge of all writers in the order their writes
+ * began, and delivery.  The heap, the quota and the connections are in
+ * heap.c, quota.c and conn.c (queue_int.h).
  *
  * Ordering: each frame carries the CLOCK_MONOTONIC time its write began.
- * A scan reads every pipe; a frame is ready only once a scan that began
- * after its write has read every pipe, and ready frames are delivered by
+ * A scan reads every ring; a frame is ready only once a scan that began
+ * after its write has read every ring, and ready frames are delivered by
  * a min-heap of writers keyed on their first frame's time.  That gives
  * FIFO across writers without any lock shared with them.
  *
@@ -19,147 +21,12 @@
 
 #include "../platform/platform.h"
 #include "queue.h"
+#include "queue_int.h"
 
-/*
- * Free space offered to each read(2): from MSL_RBUF_MIN, doubled each time
- * a read fills it, up to MSL_RBUF, which batches small frames well.  An
- * idle writer keeps a small buffer.
- */
-#define MSL_RBUF_MIN 4096
-#define MSL_RBUF 65536
-/* A writer's buffer larger than this is given back once it is empty. */
-#define MSL_BUF_KEEP (1024 * 1024)
-/* Ready pipes fetched per readiness query during a scan. */
+/* Ready control sockets fetched per readiness query in a full scan. */
 #define MSL_SCAN_EVENTS 256
-/*
- * Memory: queued frames, ready or held, count against the quota, and so
- * does a partial frame larger than MSL_PART_FREE, in full, before more of
- * it is read (msl_part_admit).  A frame that does not fit waits in its
- * pipe: the writer is "parked", its pipe out of the readiness set until a
- * read or a writer's end makes room.  So whatever writers do, the server
- * holds at most the quota plus, per writer, what one read of its pipe
- * brings (the pipe's size: 256 KiB, at most the system's pipe-max-size).
- *
- * Fair shares: the users with writers connected share the quota equally.
- * A user's writers together (relays count as their user's) may queue at
- * most quota / users bytes and messages; past that, a writer of that user
- * is parked at its next frame boundary and told SHARE_FULL, so its writes
- * fail with FULL once its pipe is full, while other users still get in.
- * With one user there is no limit beyond the quota.
- */
-#define MSL_PART_FREE MSL_RBUF
-
-/*
- * msl_grow returns p grown, by doubling from `first`, to hold `need`
- * elements of `size` bytes, with *cap updated; NULL (p intact) if out of
- * memory.
- */
-static void *
-msl_grow(void *p, size_t *cap, size_t need, size_t size, size_t first)
-{
-	if (need <= *cap)
-		return p;
-	size_t n = *cap ? *cap : first;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(p, n * size);
-	if (q != NULL)
-		*cap = n;
-	return q;
-}
-
-/* ---- frames in a writer's buffer ---- */
-
-static size_t
-msl_frame_at(const msl_conn *c, size_t off, msl_frame *f)
-{
-	memcpy(f, c->buf + off, sizeof *f);
-	return sizeof *f + ((f->flags & MSL_FRAME_ORIGIN) ? sizeof(msl_origin) : 0);
-}
-
-static uint64_t
-msl_ts_at(const msl_conn *c, size_t off)
-{
-	msl_frame f;
-	msl_frame_at(c, off, &f);
-	return f.ts;
-}
-
-/* ---- the heap of writers with ready frames ---- */
-
-static int
-msl_before(const msl_conn *a, const msl_conn *b)
-{
-	return a->head_ts != b->head_ts ? a->head_ts < b->head_ts : a->id < b->id;
-}
-
-static void
-msl_heap_set(struct mailslot_server *s, size_t i, msl_conn *c)
-{
-	s->heap[i] = c;
-	c->hidx = (long)i;
-}
-
-static void
-msl_heap_up(struct mailslot_server *s, size_t i)
-{
-	msl_conn *c = s->heap[i];
-	while (i > 0 && msl_before(c, s->heap[(i - 1) / 2])) {
-		msl_heap_set(s, i, s->heap[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
-	msl_heap_set(s, i, c);
-}
-
-static void
-msl_heap_down(struct mailslot_server *s, size_t i)
-{
-	msl_conn *c = s->heap[i];
-	for (;;) {
-		size_t k = 2 * i + 1;
-		if (k >= s->nheap)
-			break;
-		if (k + 1 < s->nheap && msl_before(s->heap[k + 1], s->heap[k]))
-			k++;
-		if (!msl_before(s->heap[k], c))
-			break;
-		msl_heap_set(s, i, s->heap[k]);
-		i = k;
-	}
-	msl_heap_set(s, i, c);
-}
-
-static void
-msl_heap_push(struct mailslot_server *s, msl_conn *c)
-{
-	c->head_ts = msl_ts_at(c, c->rd);
-	s->heap[s->nheap++] = c;
-	msl_heap_up(s, s->nheap - 1);
-}
-
-/* msl_heap_reserve makes room in the heap for one more writer. */
-static int
-msl_heap_reserve(struct mailslot_server *s, size_t writers)
-{
-	msl_conn **h = msl_grow(s->heap, &s->heap_cap, writers, sizeof *h, 16);
-	if (h == NULL)
-		return -1;
-	s->heap = h;
-	return 0;
-}
-
-static void
-msl_heap_remove(struct mailslot_server *s, msl_conn *c)
-{
-	size_t i = (size_t)c->hidx;
-	msl_conn *last = s->heap[--s->nheap];
-	c->hidx = -1;
-	if (last == c)
-		return;
-	msl_heap_set(s, i, last);
-	msl_heap_up(s, i);
-	msl_heap_down(s, (size_t)last->hidx);
-}
+/* Up to this many writers, a polling reader quiets their bells. */
+#define MSL_QUIET_MAX 64
 
 /*
  * msl_make_ready marks n more of c's frames, up to `end`, as deliverable.
@@ -203,289 +70,6 @@ msl_q_update_ev(struct mailslot_server *s)
 	}
 }
 
-/* ---- memory ---- */
-
-/* msl_usage is the memory the quota covers. */
-static uint64_t
-msl_usage(const struct mailslot_server *s)
-{
-	return s->bytes + s->hbytes + s->resv;
-}
-
-/* msl_over_share tells whether c's user holds its share of the quota. */
-static int
-msl_over_share(const struct mailslot_server *s, const msl_conn *c)
-{
-	const msl_share *h = &s->shares[c->share];
-	uint32_t u = s->nusers;
-
-	return u > 1 && (h->count >= s->opt.quota_messages / u || h->bytes >= s->opt.quota_bytes / u);
-}
-
-/* msl_part_fits tells whether c's partial frame (of c->need bytes) may be
- * read in full: it is small, reserved, or fits in the quota. */
-static int
-msl_part_fits(const struct mailslot_server *s, const msl_conn *c)
-{
-	msl_frame f;
-
-	if (c->resv > 0 || c->need <= MSL_PART_FREE)
-		return 1;
-	msl_frame_at(c, c->done, &f);
-	return msl_usage(s) + f.len <= s->opt.quota_bytes;
-}
-
-/* msl_part_admit is msl_part_fits, reserving the quota of a large frame. */
-static int
-msl_part_admit(struct mailslot_server *s, msl_conn *c)
-{
-	msl_frame f;
-
-	if (!msl_part_fits(s, c))
-		return 0;
-	if (c->resv == 0 && c->need > MSL_PART_FREE) {
-		msl_frame_at(c, c->done, &f);
-		c->resv = f.len;
-		s->resv += f.len;
-		s->shares[c->share].bytes += f.len;
-	}
-	return 1;
-}
-
-/* msl_part_done gives back what c's partial frame reserved. */
-static void
-msl_part_done(struct mailslot_server *s, msl_conn *c)
-{
-	s->resv -= c->resv;
-	s->shares[c->share].bytes -= c->resv;
-	c->resv = 0;
-}
-
-/*
- * msl_frames_left is how many more frames c may bring in: what the
- * message quota and its user's share leave.  A frame takes at least
- * sizeof(msl_frame) bytes, so a read of that many headers' worth cannot
- * pass either bound.
- */
-static uint64_t
-msl_frames_left(const struct mailslot_server *s, const msl_conn *c)
-{
-	uint64_t q = s->opt.quota_messages, used = (uint64_t)s->count + s->held;
-	uint64_t left = q > used ? q - used : 0;
-
-	if (s->nusers > 1) {
-		uint64_t per = q / s->nusers, mine = s->shares[c->share].count;
-		if (per < mine + left)
-			left = per > mine ? per - mine : 0;
-	}
-	return left;
-}
-
-/* msl_may_read tells whether a parked writer may be read again. */
-static int
-msl_may_read(const struct mailslot_server *s, const msl_conn *c)
-{
-	size_t part = c->wr - c->done;
-	if (part > 0)
-		return c->need <= part || msl_part_fits(s, c);
-	return !msl_over_share(s, c);
-}
-
-/* msl_share_notify tells a writer whether its user is over its share,
- * once per change; a failed send is retried at the next scan. */
-static void
-msl_share_notify(struct mailslot_server *s, msl_conn *c, int over)
-{
-	uint32_t v = over ? MSL_NOTICE_SHARE_FULL : MSL_NOTICE_SHARE_OK;
-
-	c->share_want = over;
-	if (c->share_sent == over || c->ctrl < 0)
-		return;
-	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
-		c->share_sent = over;
-	else
-		s->renotify = 1;
-}
-
-/* msl_share_leave: one of c's user's writers is gone. */
-static void
-msl_share_leave(struct mailslot_server *s, msl_conn *c)
-{
-	if (--s->shares[c->share].writers == 0)
-		s->nusers--;
-}
-
-/* msl_park stops watching c's pipe while its frame waits for room. */
-static void
-msl_park(struct mailslot_server *s, msl_conn *c)
-{
-	if (!c->parked) {
-		msl_pollset_del(s->epfd, c->pipe);
-		c->parked = 1;
-		s->nparked++;
-	}
-	c->seen_scan = UINT64_MAX; /* its pipe is not empty: no quiet floor */
-}
-
-static void
-msl_unpark(struct mailslot_server *s, msl_conn *c)
-{
-	c->parked = 0;
-	s->nparked--;
-	c->seen_scan = s->scans;
-	if (c->pipe >= 0)
-		(void)msl_pollset_add(s->epfd, c->pipe, MSL_POLL_IN, c);
-	msl_share_notify(s, c, 0);
-}
-
-/* msl_unpark_fitting watches again the pipes that may be read now; the
- * next read of each admits its frame. */
-static void
-msl_unpark_fitting(struct mailslot_server *s)
-{
-	for (msl_conn *c = s->conns; c != NULL && s->nparked > 0; c = c->next)
-		if (c->parked && msl_may_read(s, c))
-			msl_unpark(s, c);
-}
-
-/* ---- connections ---- */
-
-/* msl_held_unlink takes c off the list of writers with held frames. */
-static void
-msl_held_unlink(struct mailslot_server *s, msl_conn *c)
-{
-	msl_conn **pp = &s->held_list;
-	while (*pp != NULL && *pp != c)
-		pp = &(*pp)->held_next;
-	if (*pp == c)
-		*pp = c->held_next;
-	c->held_next = NULL;
-}
-
-/* msl_conn_free takes c out of the server's lists and frees it. */
-static void
-msl_conn_free(struct mailslot_server *s, msl_conn *c)
-{
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		s->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	s->nconns--;
-	if (c->hidx >= 0)
-		msl_heap_remove(s, c);
-	if (c->nheld > 0)
-		msl_held_unlink(s, c);
-	if (c->pipe >= 0)
-		s->npipes--;
-	if (!c->dead && c->role == MSL_ROLE_WRITER)
-		s->writers--;
-	if (!c->dead)
-		msl_share_leave(s, c);
-	msl_part_done(s, c);
-	if (c->parked) {
-		c->parked = 0;
-		s->nparked--;
-	}
-	if (c->pipe >= 0) {
-		/*
-		 * The writer holds another descriptor of the same pipe end, so
-		 * close() alone would leave the epoll registration (and its
-		 * pointer to c) alive: remove it first.
-		 */
-		msl_pollset_del(s->epfd, c->pipe);
-		close(c->pipe);
-	}
-	if (c->ctrl >= 0)
-		close(c->ctrl);
-	free(c->buf);
-	free(c);
-}
-
-/* msl_conn_compact moves c's queue to the front of its buffer. */
-static void
-msl_conn_compact(msl_conn *c)
-{
-	if (c->rd == 0)
-		return;
-	memmove(c->buf, c->buf + c->rd, c->wr - c->rd);
-	c->ready -= c->rd;
-	c->done -= c->rd;
-	c->wr -= c->rd;
-	c->rd = 0;
-}
-
-/*
- * msl_conn_end: the writer is gone (EOF: every copy of its handle is
- * closed) or broke the protocol.  Its complete frames stay queued and are
- * delivered; a partial frame is dropped.  Returns 1 if c was freed.
- */
-static int
-msl_conn_end(struct mailslot_server *s, msl_conn *c)
-{
-	if (c->pipe >= 0) {
-		msl_pollset_del(s->epfd, c->pipe);
-		close(c->pipe);
-		c->pipe = -1;
-		s->npipes--;
-	}
-	if (c->ctrl >= 0) {
-		close(c->ctrl);
-		c->ctrl = -1;
-	}
-	if (!c->dead && c->role == MSL_ROLE_WRITER)
-		s->writers--;
-	if (!c->dead)
-		msl_share_leave(s, c);
-	c->dead = 1;
-	c->wr = c->done;
-	c->need = 0;
-	if (c->parked) {
-		c->parked = 0;
-		s->nparked--;
-	}
-	/* Its partial frame is dropped, and fewer users may share: room for
-	 * a parked writer. */
-	msl_part_done(s, c);
-	if (s->nparked > 0)
-		msl_unpark_fitting(s);
-	if (c->nready == 0 && c->nheld == 0) {
-		msl_conn_free(s, c);
-		return 1;
-	}
-	/* Its frames may wait long (writers that open, write, close): keep
-	 * only what they need. */
-	msl_conn_compact(c);
-	unsigned char *b = realloc(c->buf, c->wr);
-	if (b != NULL) {
-		c->buf = b;
-		c->cap = c->wr;
-	}
-	return 0;
-}
-
-/* msl_notify tells one writer whether the mailslot is full, once per change. */
-static void
-msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
-{
-	uint32_t v = (uint32_t)notice;
-	c->notice = notice;
-	if (c->notice_sent == notice || c->ctrl < 0)
-		return;
-	if (c->live && notice == MSL_NOTICE_OK) {
-		/* The live page says so; a writer blocked on its full pipe wakes
-		 * when the pipe drains.  FULL is still sent: it wakes that writer. */
-		c->notice_sent = notice;
-		return;
-	}
-	/* A full control queue means the writer is not writing; retry later. */
-	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
-		c->notice_sent = notice;
-	else
-		s->renotify = 1;
-}
-
 /*
  * msl_parse walks the bytes read into c's buffer since the last complete
  * frame.  A complete frame whose time is at or before `bound` (the start of
@@ -495,13 +79,13 @@ msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
  * A frame's time is the writer's claim, so it is clamped to what the
  * server saw itself.  `now` is a time after the bytes were read: no honest
  * frame is later, which keeps a hostile clock from holding frames forever.
- * c->floor is a time at which the pipe was seen empty: the frame was not
- * in the pipe yet, so its write returned after that, and raising its time
+ * c->floor is a time at which the ring was seen empty: the frame was not
+ * in the ring yet, so its write returned after that, and raising its time
  * to the floor cannot put it before a write that began after it returned.
  * That keeps a forged early time (0) from jumping ahead of writes that
- * returned before the server last saw this pipe empty - in practice every
+ * returned before the server last saw this ring empty - in practice every
  * write older than one drain (the intake thread drains 1 ms after data
- * arrives).  Times also keep the pipe's order.  The clamped time is what
+ * arrives).  Times also keep the ring's order.  The clamped time is what
  * the reader gets as sent_ns.  Returns -1 on a protocol violation.
  */
 static int
@@ -518,17 +102,20 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 		/* The writer checks these too; a frame that breaks them is
 		 * hostile.  The frames before it are counted all the same: they
 		 * stay queued (msl_conn_end). */
-		if ((f.flags & ~MSL_FRAME_ORIGIN) != 0 ||
+		/* Only the frame msl_take_stub just placed may be in the ring. */
+		int stub = c->stub_ok && c->done == c->stub_at && (f.flags & MSL_FRAME_INRING);
+		if ((f.flags & ~(MSL_FRAME_ORIGIN | (stub ? MSL_FRAME_INRING : 0))) != 0 ||
 		    ((f.flags & MSL_FRAME_ORIGIN) && c->role != MSL_ROLE_RELAY) ||
 		    (s->opt.max_message_size != 0 && f.len > s->opt.max_message_size) ||
 		    f.len > s->opt.quota_bytes) {
 			bad = 1;
 			break;
 		}
-		if (c->wr - c->done < hs + f.len) {
+		if (c->wr - c->done < msl_frame_span(&f, hs)) {
 			c->need = hs + f.len;
 			break;
 		}
+		c->stub_ok = 0;
 		c->need = 0;
 		msl_part_done(s, c); /* it now counts as a queued frame */
 		s->shares[c->share].count++;
@@ -545,7 +132,7 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 			size_t nm = c->done + sizeof f + offsetof(msl_origin, name);
 			c->buf[nm + sizeof(((msl_origin *)0)->name) - 1] = '\0';
 		}
-		c->done += hs + f.len;
+		c->done += msl_frame_span(&f, hs);
 		if (c->nheld == 0 && f.ts <= bound) {
 			nready++;
 			rbytes += f.len;
@@ -565,39 +152,102 @@ msl_parse(struct mailslot_server *s, msl_conn *c, uint64_t bound, uint64_t now)
 		msl_make_ready(s, c, nready, rbytes, rend);
 	return bad ? -1 : 0;
 }
+
 /*
- * msl_conn_room makes at least `want` bytes free after c->wr, moving the
- * queue to the front when that frees at least as much as it moves, else
- * growing the buffer.  An empty oversized buffer is given back first.
+ * msl_read_room decides how much of c's ring the next read may take into
+ * its buffer (which it makes room for), or returns 0 when c must not be
+ * read now (parked, out of memory, or nothing it may take).
  */
-static int
-msl_conn_room(msl_conn *c, size_t want)
+static size_t
+msl_read_room(struct mailslot_server *s, msl_conn *c, int only_partial)
 {
-	if (c->rd == c->wr) {
-		c->rd = c->ready = c->done = c->wr = 0;
-		if (c->cap > MSL_BUF_KEEP && want <= MSL_RBUF) {
-			free(c->buf);
-			c->buf = NULL;
-			c->cap = 0;
-		}
-	}
-	if (c->cap - c->wr >= want)
-		return 0;
-	size_t used = c->wr - c->rd;
-	if (c->rd > 0 && c->rd >= used && c->cap - used >= want) {
-		msl_conn_compact(c);
+	size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
+
+	if (c->need > part && !msl_part_admit(s, c)) {
+		msl_park(s, c);
 		return 0;
 	}
-	unsigned char *b = msl_grow(c->buf, &c->cap, c->wr + want, 1, MSL_RBUF_MIN);
-	if (b == NULL)
-		return -1;
-	c->buf = b;
-	return 0;
+	if (part == 0 && !only_partial && msl_over_share(s, c)) {
+		msl_park(s, c);
+		msl_share_notify(s, c, 1);
+		return 0;
+	}
+	if (c->need > part && c->need - part > want)
+		want = c->need - part;
+	if (only_partial) {
+		if (part == 0)
+			return 0;
+		want = (c->need ? c->need : sizeof(msl_frame)) - part;
+	}
+	if (msl_conn_room(c, want) != 0)
+		return 0; /* out of memory: the data waits in the ring */
+	if (only_partial)
+		return want;
+	size_t room = c->cap - c->wr;
+	/* No more frames than the quota and the share leave (the rest of a
+	 * frame begun is always taken). */
+	uint64_t left = msl_frames_left(s, c);
+	if (left == 0 && part == 0)
+		return 0;
+	uint64_t lim = left < room / sizeof(msl_frame) ? left * sizeof(msl_frame) : room;
+	if (c->need > part && lim < c->need - part)
+		lim = c->need - part;
+	if (lim < sizeof(msl_frame))
+		lim = sizeof(msl_frame);
+	return lim < room ? (size_t)lim : room;
+}
+
+/* msl_ring_give gives the writer back the space of what it read, short of
+ * the first body still in the ring. */
+static void
+msl_ring_give(msl_conn *c)
+{
+	msl_ring_r_release(&c->ring, c->nstubs ? c->stubs[c->stub0] : c->ring.rd);
 }
 
 /*
- * msl_conn_read drains c's pipe into its buffer: until the pipe is empty,
- * or a frame later than bound was seen (everything after it in this pipe
+ * msl_take_stub places the large frame at c's read position without its
+ * body (MSL_DIRECT_MIN), when its body is whole in the ring, c is at a
+ * frame boundary and may take a frame.  Returns 1 when it did, 0 when the
+ * frame is for the ordinary read (which also rejects a bad one), -1 on an
+ * impossible tail.
+ */
+static int
+msl_take_stub(struct mailslot_server *s, msl_conn *c, uint64_t bound)
+{
+	msl_frame f;
+	size_t avail;
+
+	if (s->scan_full || c->wr != c->done || c->need != 0 || c->nstubs == MSL_STUBS ||
+	    msl_over_share(s, c) || msl_frames_left(s, c) == 0)
+		return 0;
+	ssize_t r = msl_ring_r_peek(&c->ring, &f, sizeof f, &avail);
+	if (r < 0)
+		return -1;
+	size_t hs = sizeof f + ((f.flags & MSL_FRAME_ORIGIN) ? sizeof(msl_origin) : 0);
+	if (r != sizeof f || f.len < MSL_DIRECT_MIN || (f.flags & ~MSL_FRAME_ORIGIN) != 0 ||
+	    avail < hs + f.len || c->stub_bytes + f.len > c->ring.cap / 2 ||
+	    msl_conn_room(c, hs + sizeof(uint64_t)) != 0)
+		return 0;
+	if (msl_ring_r_read(&c->ring, c->buf + c->wr, hs) != (ssize_t)hs)
+		return -1;
+	f.flags |= MSL_FRAME_INRING;
+	memcpy(c->buf + c->wr + offsetof(msl_frame, flags), &f.flags, sizeof f.flags);
+	uint64_t at = c->ring.rd;
+	memcpy(c->buf + c->wr + hs, &at, sizeof at);
+	msl_ring_r_skip(&c->ring, f.len);
+	c->stubs[(c->stub0 + c->nstubs++) % MSL_STUBS] = at;
+	c->stub_bytes += f.len;
+	c->stub_at = c->wr;
+	c->stub_ok = 1;
+	c->wr += hs + sizeof at;
+	msl_ring_give(c);
+	return msl_parse(s, c, bound, msl_now_ns()) != 0 ? -1 : 1;
+}
+
+/*
+ * msl_conn_read copies c's ring into its buffer: until the ring is empty,
+ * or a frame later than bound was seen (everything after it in this ring
  * is later too).  Over quota (only_partial), it reads no further than the
  * end of a frame already begun, so a writer in the middle of a large frame
  * cannot hang.  Returns 1 if c was freed.
@@ -610,70 +260,42 @@ msl_conn_read(struct mailslot_server *s, msl_conn *c, uint64_t bound, int only_p
 			return 0;
 		msl_unpark(s, c);
 	}
-	/* A scan since the last read of this pipe found it empty (it was not
-	 * readable): see msl_parse. */
-	if (s->quiet_scan > c->seen_scan && s->quiet_t > c->floor)
-		c->floor = s->quiet_t;
-	c->seen_scan = s->scans;
 	for (;;) {
-		size_t want = c->rsize ? c->rsize : MSL_RBUF_MIN, part = c->wr - c->done;
-		if (c->need > part && !msl_part_admit(s, c)) {
-			msl_park(s, c);
-			return 0;
+		int k = only_partial ? 0 : msl_take_stub(s, c, bound);
+		if (k < 0)
+			return msl_conn_end(s, c); /* an impossible tail */
+		if (k > 0) {
+			if (c->nheld > 0)
+				break; /* a later frame */
+			continue;
 		}
-		if (part == 0 && !only_partial && msl_over_share(s, c)) {
-			msl_park(s, c);
-			msl_share_notify(s, c, 1);
-			return 0;
-		}
-		if (c->need > part && c->need - part > want)
-			want = c->need - part;
-		if (only_partial) {
-			if (part == 0)
-				return 0;
-			want = (c->need ? c->need : sizeof(msl_frame)) - part;
-		}
-		if (msl_conn_room(c, want) != 0)
-			return 0; /* out of memory: the data waits in the pipe */
-		size_t room = only_partial ? want : c->cap - c->wr;
-		if (!only_partial) {
-			/* No more frames than the quota and the share leave (the
-			 * rest of a frame begun is always taken). */
-			uint64_t left = msl_frames_left(s, c);
-			if (left == 0 && part == 0)
-				return 0;
-			uint64_t lim = left < room / sizeof(msl_frame) ? left * sizeof(msl_frame) : room;
-			if (c->need > part && lim < c->need - part)
-				lim = c->need - part;
-			if (lim < sizeof(msl_frame))
-				lim = sizeof(msl_frame);
-			if (lim < room)
-				room = (size_t)lim;
-		}
+		size_t room = msl_read_room(s, c, only_partial);
+		if (room == 0)
+			break;
 		uint64_t t0 = msl_now_ns();
-		ssize_t r = msl_pipe_read(c->pipe, c->buf + c->wr, room);
-		if (r > 0) {
-			/* A read that filled the room: offer more next time. */
-			if ((size_t)r == room && !only_partial && room >= c->rsize)
-				c->rsize = room < MSL_RBUF ? 2 * room : MSL_RBUF;
-			c->wr += (size_t)r;
-			if (msl_parse(s, c, bound, msl_now_ns()) != 0)
-				return msl_conn_end(s, c);
-			if ((size_t)r < room && !only_partial)
-				c->floor = t0; /* the read emptied the pipe */
-			if (c->nheld > 0 || (size_t)r < room)
-				return 0; /* a later frame, or the pipe is empty */
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN) {
+		ssize_t r = msl_ring_r_read(&c->ring, c->buf + c->wr, room);
+		if (r < 0)
+			return msl_conn_end(s, c); /* an impossible tail */
+		msl_ring_give(c);
+		if (r == 0) {
 			c->floor = t0;
-			return 0;
+			break;
 		}
-		/* EOF: every copy of the writer's handle is closed. */
-		return msl_conn_end(s, c);
+		/* A read that filled the room: offer more next time. */
+		if ((size_t)r == room && !only_partial && room >= c->rsize)
+			c->rsize = room < MSL_RBUF ? 2 * room : MSL_RBUF;
+		c->wr += (size_t)r;
+		if (msl_parse(s, c, bound, msl_now_ns()) != 0)
+			return msl_conn_end(s, c);
+		if ((size_t)r < room && !only_partial)
+			c->floor = t0; /* the read emptied the ring */
+		if (c->nheld > 0 || (size_t)r < room)
+			break; /* a later frame, or the ring is empty */
 	}
+	if (c->eof && !c->parked && !msl_ring_r_has_data(&c->ring))
+		return msl_conn_end(s, c); /* read out, and gone */
+	msl_room_notify(s, c);
+	return 0;
 }
 
 /* msl_release_held makes every held frame deliverable. */
@@ -695,33 +317,17 @@ msl_release_held(struct mailslot_server *s)
 }
 
 /*
- * msl_over tells whether the mailslot is at its quota.  Held frames can
- * only be released by a scan that reads every pipe: when they are all
- * there is to deliver, it scans even at the quota (what it reads is one
- * pipe per writer at most), or they would wait for reservations that a
- * writer may never complete.
- */
-static int
-msl_over(const struct mailslot_server *s)
-{
-	return s->count >= s->opt.quota_messages ||
-	    (msl_usage(s) >= s->opt.quota_bytes && !(s->nheap == 0 && s->held > 0));
-}
-
-/*
- * msl_scan_once reads every pipe once.  Its start time t becomes the bound:
+ * msl_scan_once reads every ring once.  Its start time t becomes the bound:
  * a frame is delivered only once a scan that began after its write has
- * read every pipe.  If write A returned before write B began, A's time is
- * earlier and A was in its pipe before any scan that could call B ready.
+ * read every ring.  If write A returned before write B began, A's time is
+ * earlier and A was in its ring before any scan that could call B ready.
  */
 static void
 msl_scan_once(struct mailslot_server *s)
 {
-	msl_pollev ev[MSL_SCAN_EVENTS];
-
 	if (msl_over(s)) {
 		/*
-		 * Over quota: leave the pipes alone so writers see FULL, but let a
+		 * Over quota: leave the rings alone so writers see FULL, but let a
 		 * writer in the middle of a frame finish it, or it would hang.
 		 */
 		if (!s->full)
@@ -732,7 +338,7 @@ msl_scan_once(struct mailslot_server *s)
 			msl_notify(s, c, MSL_NOTICE_FULL);
 			if (c->share_want != c->share_sent)
 				msl_share_notify(s, c, c->share_want);
-			if (c->pipe >= 0)
+			if (c->ring.h != NULL && !c->dead)
 				msl_conn_read(s, c, 0, 1);
 		}
 		/* A writer's end may have dropped a reserved partial frame: if
@@ -753,38 +359,121 @@ msl_scan_once(struct mailslot_server *s)
 		msl_live_store(&s->live, 0);
 	s->full = 0;
 
-	/* Every frame whose write finished before t is in a pipe by now. */
+	/* Every frame whose write finished before t is in a ring by now. */
 	uint64_t t = msl_now_ns();
 	s->scans++;
 	/* Held frames were read before t, so their writes began before it. */
 	msl_release_held(s);
-	if (s->npipes <= MSL_SCAN_DIRECT) {
-		for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
-			nx = c->next;
-			if (c->pipe >= 0)
-				msl_conn_read(s, c, t, 0);
-		}
-	} else {
-		int n = msl_pollset_wait(s->epfd, ev, MSL_SCAN_EVENTS, 0);
-		if (n >= MSL_SCAN_EVENTS) {
-			for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
-				nx = c->next;
-				if (c->pipe >= 0)
-					msl_conn_read(s, c, t, 0);
-			}
-		} else {
-			for (int i = 0; i < n; i++) {
-				msl_conn *c = ev[i].ptr;
-				if (c != NULL && c->pipe >= 0)
-					msl_conn_read(s, c, t, 0);
-			}
-			/* Every pipe it did not report was empty after t. */
-			s->quiet_scan = s->scans;
-			s->quiet_t = t;
+	/*
+	 * Reading an empty ring is a load: every scan reads every ring.  A
+	 * doorbell is taken (and a new bell armed) only once its ring is seen
+	 * empty, and the ring is read again after arming (ring.h): while a
+	 * writer streams, neither side makes a system call.
+	 */
+	for (msl_conn *c = s->conns, *nx; c != NULL; c = nx) {
+		nx = c->next;
+		if (c->ring.h == NULL || c->dead || msl_conn_read(s, c, t, 0))
+			continue;
+		if (c->ring.h != NULL && msl_ring_r_rang(&c->ring) && !msl_ring_r_has_data(&c->ring)) {
+			msl_conn_bell(s, c);
+			msl_conn_read(s, c, t, 0);
 		}
 	}
 	if (t > s->bound)
 		s->bound = t;
+}
+
+/*
+ * msl_bells_all takes the doorbells (and ends) that the readiness set
+ * reports, whether or not the writers said they rang: a writer that rings
+ * without saying so would otherwise keep a sleeping reader awake.
+ */
+static void
+msl_bells_all(struct mailslot_server *s)
+{
+	msl_pollev ev[MSL_SCAN_EVENTS];
+
+	if (s->epfd < 0)
+		return;
+	int n = msl_pollset_wait(s->epfd, ev, MSL_SCAN_EVENTS, 0);
+	if (n >= MSL_SCAN_EVENTS) {
+		for (msl_conn *c = s->conns; c != NULL; c = c->next)
+			if (c->ctrl >= 0 && c->ring.h != NULL)
+				msl_conn_bell(s, c);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		msl_conn *c = ev[i].ptr;
+		if (c != NULL && c->ctrl >= 0 && c->ring.h != NULL)
+			msl_conn_bell(s, c);
+	}
+}
+
+/*
+ * msl_stubs_copy copies the bodies c left in its ring into its buffer, in
+ * place of their positions, and gives the ring back to the writer: the
+ * space behind a body stays taken until it is, and a reader that is busy
+ * must not stall the writer.  Out of memory it leaves them (the writer
+ * then waits for the reader).
+ */
+static void
+msl_stubs_copy(msl_conn *c)
+{
+	size_t off = c->rd;
+
+	while (c->nstubs > 0 && off < c->done) {
+		msl_frame f;
+		size_t hs = msl_frame_at(c, off, &f), span = msl_frame_span(&f, hs);
+		if (!(f.flags & MSL_FRAME_INRING)) {
+			off += span;
+			continue;
+		}
+		size_t grow = f.len - sizeof(uint64_t), rel = off - c->rd;
+		if (msl_conn_room(c, grow) != 0)
+			return;
+		off = c->rd + rel; /* msl_conn_room may have moved the queue */
+		unsigned char *at = c->buf + off + hs;
+		memmove(at + f.len, at + sizeof(uint64_t), c->wr - (off + span));
+		msl_ring_r_copy_at(&c->ring, c->stubs[c->stub0], at, f.len);
+		f.flags &= ~MSL_FRAME_INRING;
+		memcpy(c->buf + off + offsetof(msl_frame, flags), &f.flags, sizeof f.flags);
+		if (c->ready > off)
+			c->ready += grow;
+		if (c->done > off)
+			c->done += grow;
+		c->wr += grow;
+		c->stub0 = (c->stub0 + 1) % MSL_STUBS;
+		c->nstubs--;
+		c->stub_bytes -= f.len;
+		off += hs + f.len;
+	}
+	msl_ring_give(c);
+}
+
+void
+msl_q_quiet(struct mailslot_server *s, int quiet)
+{
+	/* With many writers a store per ring costs more than the doorbells
+	 * it saves; arming again is never skipped. */
+	if (quiet && s->nrings > MSL_QUIET_MAX)
+		return;
+	for (msl_conn *c = s->conns; c != NULL; c = c->next)
+		if (c->ring.h != NULL && !c->dead)
+			msl_ring_r_quiet(&c->ring, quiet);
+}
+
+void
+msl_q_scan_full(struct mailslot_server *s)
+{
+	msl_bells_all(s);
+	/* For the intake thread (a reader that is busy) and a woken reader:
+	 * bodies are copied out, and none is left in a ring. */
+	for (msl_conn *c = s->conns; c != NULL; c = c->next)
+		if (c->nstubs > 0 && c->ring.h != NULL)
+			msl_stubs_copy(c);
+	s->scan_full = 1;
+	msl_q_scan(s);
+	s->scan_full = 0;
 }
 
 void
@@ -804,6 +493,20 @@ msl_q_scan(struct mailslot_server *s)
 	msl_q_update_ev(s);
 }
 
+/* msl_stub_done: a body left in c's ring was delivered; its space goes
+ * back to the writer, and a writer that left no longer needs its ring. */
+static void
+msl_stub_done(struct mailslot_server *s, msl_conn *c)
+{
+	if (c->dead) {
+		if (c->nstubs == 0)
+			msl_ring_r_drop(&c->ring);
+		return;
+	}
+	msl_ring_give(c);
+	msl_room_notify(s, c);
+}
+
 /*
  * msl_pop delivers the earliest ready frame into buf, or reports the size
  * it needs (the frame stays).  Called with a non-empty heap.
@@ -820,8 +523,16 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 		*len = f.len;
 	if (cap < f.len)
 		return MAILSLOT_E_BUFSIZE; /* Windows keeps the message */
-	if (f.len)
+	if (f.flags & MSL_FRAME_INRING) {
+		/* Its body is still in the ring: one copy, straight to buf. */
+		msl_ring_r_copy_at(&c->ring, c->stubs[c->stub0], buf, f.len);
+		c->stub0 = (c->stub0 + 1) % MSL_STUBS;
+		c->nstubs--;
+		c->stub_bytes -= f.len;
+		msl_stub_done(s, c);
+	} else if (f.len) {
 		memcpy(buf, c->buf + c->rd + hs, f.len);
+	}
 	if (info) {
 		memset(info, 0, sizeof *info);
 		info->pid = c->pid;
@@ -837,7 +548,7 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 			memcpy(info->src_name, o.name, sizeof info->src_name);
 		}
 	}
-	c->rd += hs + f.len;
+	c->rd += msl_frame_span(&f, hs);
 	c->nready--;
 	s->count--;
 	s->bytes -= f.len;
@@ -857,7 +568,6 @@ msl_q_pop(struct mailslot_server *s, void *buf, size_t cap, size_t *len,
 	return MAILSLOT_OK;
 }
 
-
 uint32_t
 msl_q_next_size(const struct mailslot_server *s)
 {
@@ -866,55 +576,21 @@ msl_q_next_size(const struct mailslot_server *s)
 	return f.len;
 }
 
-/* msl_share_find sets c->share to its user's entry, made if need be. */
-static int
-msl_share_find(struct mailslot_server *s, msl_conn *c)
-{
-	size_t i = 0;
-
-	while (i < s->nshares && s->shares[i].uid != c->uid)
-		i++;
-	if (i == s->nshares) {
-		msl_share *h = msl_grow(s->shares, &s->shares_cap, i + 1, sizeof *h, 4);
-		if (h == NULL)
-			return -1;
-		s->shares = h;
-		memset(&h[i], 0, sizeof h[i]);
-		h[i].uid = c->uid;
-		s->nshares++;
-	}
-	c->share = i;
-	return 0;
-}
-
 mailslot_err
-msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd)
+msl_q_admit(struct mailslot_server *s, msl_conn *c, int ring_fd)
 {
 	if (msl_heap_reserve(s, s->nconns + 1) != 0 || msl_share_find(s, c) != 0)
 		return MAILSLOT_E_NOMEM;
-	/* The writer keeps a copy of this descriptor: nothing we read may
-	 * depend on its flags (msl_pipe_adopt). */
-	int own;
-	/* The writer's first write follows the ack: no honest frame is
+	/* The writer's first write follows its hello: no honest frame is
 	 * older than this (msl_parse). */
 	c->floor = msl_now_ns();
-	c->seen_scan = s->scans;
-	if (msl_pipe_adopt(pipe_fd, &own) != 0)
-		return MAILSLOT_E_PROTO;
-	if (msl_pollset_add(s->epfd, own, MSL_POLL_IN, c) != 0) {
-		mailslot_err e = msl_sys_err(errno);
-		if (own != pipe_fd)
-			close(own);
-		return e;
-	}
-	if (own != pipe_fd)
-		close(pipe_fd);
-	c->pipe = own;
+	if (msl_ring_r_adopt(ring_fd, &c->ring) != 0)
+		return errno == EINVAL ? MAILSLOT_E_PROTO : msl_sys_err(errno);
 	return MAILSLOT_OK;
 }
 
 void
-msl_q_join(struct mailslot_server *s, msl_conn *c)
+msl_q_join(struct mailslot_server *s, msl_conn *c, int have_set)
 {
 	c->notice_sent = s->full ? 0 : MSL_NOTICE_OK;
 	c->notice = s->full ? MSL_NOTICE_FULL : MSL_NOTICE_OK;
@@ -927,11 +603,15 @@ msl_q_join(struct mailslot_server *s, msl_conn *c)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	s->npipes++;
+	s->nrings++;
 	if (c->role == MSL_ROLE_WRITER)
 		s->writers++;
 	if (s->shares[c->share].writers++ == 0)
 		s->nusers++;
+	/* Its control socket carries the doorbell and, at its end, the news
+	 * that the writer is gone; without it the writer cannot be served. */
+	if (!have_set || msl_pollset_add(s->epfd, c->ctrl, MSL_POLL_IN | MSL_POLL_HUP, c) != 0)
+		msl_conn_end(s, c);
 }
 
 void

@@ -8,12 +8,22 @@
 
 #include "slot.h"
 
-/* Up to this many writers, a scan reads each pipe rather than asking the
- * readiness set (queue.c), and so does a reader polling for frames. */
-#define MSL_SCAN_DIRECT 2
-
-/* msl_q_scan reads every writer's pipe and makes what it can deliverable. */
+/* msl_q_scan reads every writer's ring and makes what it can deliverable:
+ * no system call unless a writer rang. */
 void msl_q_scan(struct mailslot_server *s);
+
+/*
+ * msl_q_quiet(s, 1) tells every writer not to ring the doorbell while a
+ * reader polls the rings (a wake-up nobody needs costs a system call on
+ * both sides and wakes the intake thread); msl_q_quiet(s, 0) arms the
+ * bells again, before the reader leaves or sleeps (it scans once more).
+ */
+void msl_q_quiet(struct mailslot_server *s, int quiet);
+
+/* msl_q_scan_full is msl_q_scan after taking every doorbell and end that
+ * the readiness set reports (one more system call): for the intake thread,
+ * a woken reader and counts that must be exact (mailslot_get_info). */
+void msl_q_scan_full(struct mailslot_server *s);
 
 /* msl_q_pop delivers the earliest message (the heap is not empty), or
  * reports the size it needs with BUFSIZE, keeping it. */
@@ -28,13 +38,15 @@ void msl_q_update_ev(struct mailslot_server *s);
 
 /*
  * A writer whose handshake succeeded joins in two steps around its ack:
- * msl_q_admit makes room for it and watches its pipe (its error goes in
- * the ack), msl_q_join links it in once the ack is sent, so that a FULL
- * notice can only follow the ack.  On an admit error the caller still
- * owns c and pipe_fd.
+ * msl_q_admit makes room for it and maps its ring (its error goes in the
+ * ack), msl_q_join links it in once the ack is sent, so that a FULL
+ * notice can only follow the ack, and watches its control socket in the
+ * readiness set (have_set: the set exists; if it does not, or the watch
+ * fails, the writer is ended: it sees GONE).  The caller keeps ring_fd
+ * (the mapping stays), and c on an admit error.
  */
-mailslot_err msl_q_admit(struct mailslot_server *s, msl_conn *c, int pipe_fd);
-void msl_q_join(struct mailslot_server *s, msl_conn *c);
+mailslot_err msl_q_admit(struct mailslot_server *s, msl_conn *c, int ring_fd);
+void msl_q_join(struct mailslot_server *s, msl_conn *c, int have_set);
 
 /* msl_q_clear frees every writer and queued message (mailslot_close). */
 void msl_q_clear(struct mailslot_server *s);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server.c - the public server API of a local mailslot and the reader's
- * wait policy: when a reader spins, sleeps or pauses, and when the intake
- * thread drains the pipes for a busy application.  The queue itself is
- * queue.c; accepting writers is handshake.c.
+ * wait policy: when a reader spins, sleeps or pauses.  The queue itself
+ * is queue.c, accepting writers handshake.c, and the intake thread's
+ * drains for a busy application drain.c.
  */
 #include <errno.h>
 #include <sched.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../platform/platform.h"
+#include "drain.h"
 #include "handshake.h"
 #include "queue.h"
 
@@ -30,42 +31,8 @@
  */
 #define MSL_PAUSE_MIN 2u
 #define MSL_PAUSE_NS 5000u
-
-/*
- * The intake thread drains a mailslot's pipes only MSL_INTAKE_DELAY_NS
- * after data arrived, and only if nobody drained them in between: a
- * reading application is never competed with, and a busy one delays
- * writers by at most that long.
- */
-#define MSL_INTAKE_DELAY_NS 1000000u /* 1 ms */
-
-static void
-msl_on_drain_due(void *srv)
-{
-	struct mailslot_server *s = srv;
-
-	pthread_mutex_lock(&s->mu);
-	if (!s->closing) {
-		if (s->drains == s->intake_drains)
-			msl_q_scan(s);
-		msl_intake_rearm(s->w_pipes);
-	}
-	pthread_mutex_unlock(&s->mu);
-}
-
-/* msl_on_pipes: a pipe became readable (a one-shot watch of epfd). */
-static void
-msl_on_pipes(void *srv)
-{
-	struct mailslot_server *s = srv;
-
-	pthread_mutex_lock(&s->mu);
-	if (!s->closing) {
-		s->intake_drains = s->drains;
-		msl_intake_after(s->w_pipes, msl_now_ns() + MSL_INTAKE_DELAY_NS, msl_on_drain_due);
-	}
-	pthread_mutex_unlock(&s->mu);
-}
+/* How often a reader without a readiness set (out of descriptors) looks. */
+#define MSL_NOFD_POLL_MS 10
 
 /*
  * Every open server of this process.  fork() takes all their locks first,
@@ -156,12 +123,55 @@ mailslot_options_init(mailslot_options *opt)
 	opt->quota_messages = MAILSLOT_DEFAULT_QUOTA_MESSAGES;
 }
 
+/* msl_options_fill checks the options of mailslot_create and fills in
+ * the defaults. */
+static mailslot_err
+msl_options_fill(const mailslot_options *opt, mailslot_options *o)
+{
+	if (opt != NULL)
+		*o = *opt;
+	else
+		mailslot_options_init(o);
+	if (o->quota_bytes == 0)
+		o->quota_bytes = MAILSLOT_DEFAULT_QUOTA_BYTES;
+	if (o->quota_messages == 0)
+		o->quota_messages = MAILSLOT_DEFAULT_QUOTA_MESSAGES;
+	if ((unsigned)o->access > MAILSLOT_ACCESS_GROUP || (o->flags & ~MAILSLOT_LOCAL_ONLY))
+		return MAILSLOT_E_INVAL;
+	return MAILSLOT_OK;
+}
+
+/* msl_server_start binds the name and starts accepting writers. */
+static mailslot_err
+msl_server_start(struct mailslot_server *s)
+{
+	char hex[33];
+
+	msl_key_hash(s->name.key, hex);
+	if (msl_listen_abstract(hex, &s->listen) != 0) {
+		/* The abstract name is the registry: taken means the mailslot
+		 * exists; too long, that MAILSLOT_NAMESPACE is. */
+		return errno == EADDRINUSE ? MAILSLOT_E_EXISTS
+		    : errno == ENAMETOOLONG ? MAILSLOT_E_INVAL : msl_sys_err(errno);
+	}
+	msl_live_owner_init();
+	msl_live_slot_get(&s->live);
+	if (msl_intake_start(msl_live_thread_init) != 0)
+		return msl_sys_err(errno);
+	/* A writer may connect the moment the listen watch exists: its
+	 * callback takes s->mu, so hold it until the watch is stored.  The
+	 * readiness set is made with the first writer (drain.c). */
+	pthread_mutex_lock(&s->mu);
+	s->w_listen = msl_intake_watch(s->listen, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_hs_on_listen, s);
+	pthread_mutex_unlock(&s->mu);
+	return s->w_listen == NULL ? MAILSLOT_E_NOMEM : MAILSLOT_OK;
+}
+
 mailslot_err
 mailslot_create(const char *name, const mailslot_options *opt, mailslot_server **out)
 {
 	mailslot_name n;
 	mailslot_options o;
-	char hex[33];
 	mailslot_err e;
 
 	if (out == NULL)
@@ -170,18 +180,12 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 		return e;
 	if (n.scope != MAILSLOT_SCOPE_LOCAL)
 		return MAILSLOT_E_BADNAME; /* "A process cannot create a remote mailslot." */
-	if (opt != NULL)
-		o = *opt;
-	else
-		mailslot_options_init(&o);
-	if (o.quota_bytes == 0)
-		o.quota_bytes = MAILSLOT_DEFAULT_QUOTA_BYTES;
-	if (o.quota_messages == 0)
-		o.quota_messages = MAILSLOT_DEFAULT_QUOTA_MESSAGES;
-	if ((unsigned)o.access > MAILSLOT_ACCESS_GROUP || (o.flags & ~MAILSLOT_LOCAL_ONLY))
-		return MAILSLOT_E_INVAL;
+	if ((e = msl_options_fill(opt, &o)) != MAILSLOT_OK)
+		return e;
 
-	struct mailslot_server *s = calloc(1, sizeof *s);
+	static const char prefix[] = "\\\\.\\mailslot\\";
+	size_t dlen = sizeof prefix + strlen(n.path);
+	struct mailslot_server *s = calloc(1, sizeof *s + dlen);
 	if (s == NULL)
 		return MAILSLOT_E_NOMEM;
 	s->listen = s->epfd = s->evfd = -1;
@@ -191,55 +195,23 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 	s->timeout_ms = o.read_timeout_ms;
 	s->uid = geteuid();
 	s->gid = getegid();
-	snprintf(s->display, sizeof s->display, "\\\\.\\mailslot\\%s", n.path);
+	snprintf(s->display, dlen, "%s%s", prefix, n.path);
 	pthread_mutex_init(&s->mu, NULL);
-	msl_key_hash(n.key, hex);
-	if (msl_listen_abstract(hex, &s->listen) != 0) {
-		/* The abstract name is the registry: taken means the mailslot
-		 * exists; too long, that MAILSLOT_NAMESPACE is. */
-		e = errno == EADDRINUSE ? MAILSLOT_E_EXISTS
-		    : errno == ENAMETOOLONG ? MAILSLOT_E_INVAL : msl_sys_err(errno);
-		goto fail;
+	if ((e = msl_server_start(s)) == MAILSLOT_OK) {
+		msl_all_add(s);
+		*out = s;
+		return MAILSLOT_OK;
 	}
-	s->epfd = msl_pollset_open();
-	if (s->epfd < 0) {
-		e = msl_sys_err(errno);
-		goto fail;
-	}
-	msl_live_owner_init();
-	msl_live_slot_get(&s->live);
-	if (msl_intake_start(msl_live_thread_init) != 0) {
-		e = msl_sys_err(errno);
-		goto fail;
-	}
-	/* A writer may connect, and its pipe turn readable, the moment the
-	 * listen watch exists: its callbacks take s->mu, so hold it until
-	 * both watches are stored and msl_on_pipes finds s->w_pipes set. */
-	pthread_mutex_lock(&s->mu);
-	s->w_listen = msl_intake_watch(s->listen, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_hs_on_listen, s);
-	s->w_pipes = msl_intake_watch(s->epfd, MSL_POLL_IN | MSL_POLL_ONESHOT, msl_on_pipes, s);
-	pthread_mutex_unlock(&s->mu);
-	if (s->w_listen == NULL || s->w_pipes == NULL) {
-		e = MAILSLOT_E_NOMEM;
-		goto fail;
-	}
-	msl_all_add(s);
-	*out = s;
-	return MAILSLOT_OK;
-fail:
-	if (s->w_listen != NULL || s->w_pipes != NULL) {
+	if (s->w_listen != NULL) {
 		/* A callback may already be on its way: let it find s closing. */
 		pthread_mutex_lock(&s->mu);
 		s->closing = 1;
 		msl_intake_unwatch(s->w_listen);
-		msl_intake_unwatch(s->w_pipes);
 		pthread_mutex_unlock(&s->mu);
 	}
 	if (s->listen >= 0)
 		close(s->listen);
-	if (s->epfd >= 0)
-		close(s->epfd);
-	if (s->w_listen != NULL || s->w_pipes != NULL)
+	if (s->w_listen != NULL)
 		msl_intake_defer(msl_server_free, s);
 	else
 		msl_server_free(s);
@@ -249,48 +221,66 @@ fail:
 /*
  * msl_wait waits for frames, with the lock held and nothing queued.  For
  * up to MSL_SPIN_NS it yields the CPU (so a writer on this CPU goes first)
- * and looks again: reading the pipes themselves when there are few, else
- * asking the readiness set.  Then it sleeps on the set until a pipe or the
- * event descriptor is readable.  Returns 1 once frames are queued, 0 when the caller should
- * scan (woken, or the deadline passed).
+ * and reads the rings again.  Then it sleeps on the readiness set until a
+ * writer rings, ends, or the event descriptor is readable, and scans.
+ * Returns 1 once frames are queued, 0 when the caller should scan again
+ * (or the deadline passed).
  */
 static int
 msl_wait(struct mailslot_server *s, uint64_t deadline)
 {
 	msl_pollev ev;
-	int epfd = s->epfd;
 	uint64_t now = msl_now_ns(), spin_end = now + MSL_SPIN_NS;
 
+	/* The readiness set exists while a writer is connected or a reader
+	 * sleeps on it (drain.c).  Out of descriptors, the reader looks again
+	 * every MSL_NOFD_POLL_MS instead of spinning. */
+	if (msl_rs_need(s) != 0) {
+		int wait = msl_ms_until(deadline);
+		pthread_mutex_unlock(&s->mu);
+		(void)msl_wait_fd(-1, 0, wait < 0 || wait > MSL_NOFD_POLL_MS ? MSL_NOFD_POLL_MS : wait);
+		pthread_mutex_lock(&s->mu);
+		return 0;
+	}
+	int epfd = s->epfd;
+
+	/* The set stays while we use it, the lock released (msl_rs_trim).
+	 * While we poll, writers need not ring; the bells are armed again
+	 * before we leave or sleep, then the rings read once more. */
+	s->inwait++;
+	msl_q_quiet(s, 1);
 	while (now < spin_end && now < deadline) {
-		int direct = s->npipes <= MSL_SCAN_DIRECT, ready = 1;
 		pthread_mutex_unlock(&s->mu);
 		sched_yield();
-		if (!direct)
-			ready = msl_pollset_wait(epfd, &ev, 1, 0) > 0;
 		pthread_mutex_lock(&s->mu);
-		if (s->nheap == 0 && s->held == 0 && ready)
+		if (s->nheap == 0 && s->held == 0)
 			msl_q_scan(s);
 		if (s->nheap > 0 || s->held > 0)
-			return 1;
+			break;
 		now = msl_now_ns();
 	}
-	int wait = msl_ms_until(deadline);
-	if (wait == 0)
-		return 0;
-	/* Whoever queues frames while we sleep signals the eventfd. */
-	s->waiting++;
-	pthread_mutex_unlock(&s->mu);
-	(void)msl_pollset_wait(epfd, &ev, 1, wait);
-	pthread_mutex_lock(&s->mu);
-	s->waiting--;
-	msl_q_update_ev(s);
-	return 0;
+	msl_q_quiet(s, 0);
+	if (s->nheap == 0 && s->held == 0)
+		msl_q_scan(s);
+	int wait = s->nheap > 0 || s->held > 0 ? 0 : msl_ms_until(deadline);
+	if (wait != 0) {
+		/* Every ring's bell is armed or rung (ring.h), and whoever queues
+		 * frames while we sleep signals the eventfd. */
+		s->waiting++;
+		pthread_mutex_unlock(&s->mu);
+		(void)msl_pollset_wait(epfd, &ev, 1, wait);
+		pthread_mutex_lock(&s->mu);
+		s->waiting--;
+		msl_q_scan_full(s);
+	}
+	s->inwait--;
+	return s->nheap > 0 || s->held > 0;
 }
 
 /*
  * msl_pause: the last scan found several frames, so the writers are
  * streaming.  Scanning again at once would find one or two frames and
- * fight the writers for their pipes' locks; a few microseconds' wait lets
+ * fight the writers for their rings' cache lines; a few microseconds' wait lets
  * a batch build up.  The wait yields the CPU, which writers sharing it
  * need.  Called and returns with the lock held.
  */
@@ -336,6 +326,7 @@ mailslot_read_for(mailslot_server *s, void *buf, size_t cap, size_t *len,
 		if (s->nheap == 0 && s->held == 0 && msl_now_ns() >= deadline)
 			break;
 	}
+	msl_rs_trim(s);
 	pthread_mutex_unlock(&s->mu);
 	return e;
 }
@@ -361,7 +352,7 @@ mailslot_get_info(mailslot_server *s, mailslot_info *out)
 	if (out == NULL)
 		return MAILSLOT_E_INVAL;
 	pthread_mutex_lock(&s->mu);
-	msl_q_scan(s);
+	msl_q_scan_full(s);
 	out->max_message_size = s->opt.max_message_size;
 	out->next_size = s->nheap > 0 ? msl_q_next_size(s) : MAILSLOT_NO_MESSAGE;
 	out->count = s->count;
@@ -389,17 +380,19 @@ mailslot_fd(mailslot_server *s)
 	if (s == NULL)
 		return -1;
 	pthread_mutex_lock(&s->mu);
-	if (!s->pollable) {
+	if (!s->pollable && msl_rs_need(s) == 0) {
 		/*
-		 * epfd holds every pipe; from now on it also holds an eventfd
-		 * that is readable while messages are queued in memory, so epfd
-		 * is readable while a message is queued, whoever drained it.
+		 * epfd holds every writer's control socket (a ring with data has
+		 * a doorbell pending); from now on it also holds an eventfd that
+		 * is readable while messages are queued in memory, so epfd is
+		 * readable while a message is queued, whoever drained it.
 		 */
 		s->pollable = 1;
 		msl_q_scan(s);
 	}
+	int fd = s->epfd;
 	pthread_mutex_unlock(&s->mu);
-	return s->epfd;
+	return fd;
 }
 
 const char *
@@ -418,14 +411,15 @@ mailslot_close(mailslot_server *s)
 	s->closing = 1;
 	msl_live_store(&s->live, MSL_LIVE_CLOSED);
 	msl_intake_unwatch(s->w_listen);
-	msl_intake_unwatch(s->w_pipes);
+	msl_intake_unwatch(s->w_set);
 	/* Closing the listener frees the name at once; closing the control
 	 * sockets makes every writer's next write fail with GONE. */
 	close(s->listen);
 	s->listen = -1;
 	msl_q_clear(s);
 	msl_hs_clear(s);
-	close(s->epfd);
+	if (s->epfd >= 0)
+		close(s->epfd);
 	s->epfd = -1;
 	if (s->evfd >= 0)
 		close(s->evfd);

@@ -13,6 +13,7 @@
 #include "core.h"
 #include "intake.h"
 #include "live.h"
+#include "ring.h"
 
 /*
  * What one user's writers (relays included) hold of a server's queue:
@@ -25,9 +26,12 @@ typedef struct msl_share {
 	uint64_t bytes;   /* their payload, plus partial-frame reservations */
 } msl_share;
 
+/* Large frames a writer may have in its ring, undelivered (queue.c). */
+#define MSL_STUBS 8
+
 /*
  * One connected writer (or relay) of a server.  Its queue is the bytes
- * read from its pipe, frames back to back, in its own buffer:
+ * copied out of its ring, frames back to back, in its own buffer:
  *
  *   buf: [rd .. ready) ready frames | [ready .. done) held frames |
  *        [done .. wr) part of a frame | [wr .. cap) free
@@ -40,7 +44,15 @@ typedef struct msl_conn {
 	struct msl_conn *next, *prev;
 	struct msl_conn *held_next; /* on srv->held_list while nheld > 0 */
 	int ctrl;      /* SEQPACKET control socket, or -1 once dead  */
-	int pipe;      /* read end of the writer's pipe, or -1       */
+	msl_ring_r ring; /* the writer's ring (ring.h NULL: none)    */
+	int eof;       /* the control socket ended: read the ring out */
+	/* Large frames whose bodies stay in the ring until delivered: their
+	 * positions there, oldest first (queue.c). */
+	uint64_t stubs[MSL_STUBS];
+	uint32_t stub0, nstubs;
+	uint64_t stub_bytes; /* their bodies: at most half the ring       */
+	size_t stub_at;    /* the frame just placed, for msl_parse        */
+	int stub_ok;
 	int role;
 	int dead;      /* EOF or a protocol violation was seen        */
 	pid_t pid;
@@ -54,9 +66,8 @@ typedef struct msl_conn {
 	uint64_t id;   /* breaks ties between equal times             */
 	long hidx;     /* index in srv->heap, or -1                   */
 	uint64_t head_ts;  /* time of the frame at rd, while nready > 0 */
-	uint64_t last_ts;  /* latest frame time, to keep the pipe sorted */
-	uint64_t floor;    /* a time at which its pipe was seen empty    */
-	uint64_t seen_scan; /* the last scan that read its pipe          */
+	uint64_t last_ts;  /* latest frame time, to keep the ring sorted */
+	uint64_t floor;    /* a time at which its ring was seen empty    */
 	unsigned char *buf;
 	size_t cap, rd, ready, done, wr;
 	size_t need;   /* bytes the partial frame at done needs (0: unknown) */
@@ -64,7 +75,7 @@ typedef struct msl_conn {
 	uint32_t nready, nheld;
 	uint64_t held_bytes;
 	uint64_t resv;     /* quota reserved for the partial frame at done */
-	int parked;        /* it waits for room: its pipe is unwatched     */
+	int parked;        /* it waits for room: its ring is not read     */
 	size_t share;      /* its user's entry in srv->shares            */
 	int share_want, share_sent; /* 1: over its user's share (a notice) */
 } msl_conn;
@@ -73,11 +84,10 @@ struct mailslot_server {
 	pthread_mutex_t mu;
 	struct mailslot_server *all_next, *all_prev; /* every live server (server.c) */
 	int listen;      /* abstract SEQPACKET listening socket       */
-	int epfd;        /* the pipes (+ evfd): what a reader waits on */
+	int epfd;        /* control sockets (+ evfd): what a reader waits on; -1 until needed */
 	int evfd;        /* see msl_q_update_ev; -1 until first needed */
 	int ev_on;       /* evfd currently signalled                   */
 	mailslot_name name;
-	char display[MAILSLOT_NAME_MAX + 16];
 	mailslot_options opt;
 	uint32_t timeout_ms;
 	uid_t uid;
@@ -102,23 +112,26 @@ struct mailslot_server {
 	int renotify;     /* some writer still misses a notice         */
 	int pollable;     /* mailslot_fd was called: evfd mirrors the queue */
 	int waiting;      /* readers blocked on epfd                   */
+	int inwait;       /* readers in msl_wait (they hold on to epfd) */
+	int scan_full;    /* in msl_q_scan_full: leave no body in a ring */
 	uint32_t last_scan; /* frames the last scan read                */
 	uint64_t scans;   /* scans started                             */
-	uint64_t quiet_scan; /* the last scan that saw every unread pipe empty */
-	uint64_t quiet_t;    /* ... and when                             */
 	/* Writers. */
 	msl_conn *conns;
 	msl_conn *hello; /* accepted, waiting for their hello          */
 	uint32_t nhello; /* how many                                   */
 	uint32_t writers;
-	uint32_t npipes; /* connections with a pipe                    */
+	uint32_t nrings; /* connections with a ring                    */
 	size_t nconns;   /* connections in conns, the dead included    */
 	uint64_t conn_ids;
 	msl_live_slot live; /* the mailslot's word in the live page     */
 	/* The intake thread's view (server.c). */
 	int closing;
-	msl_watch *w_listen, *w_pipes;
-	uint64_t intake_drains; /* drains when the pipes became readable */
+	msl_watch *w_listen, *w_set;
+	uint64_t intake_drains; /* drains when a channel became readable */
+	/* "\\.\mailslot\<path>", allocated to its length with the server:
+	 * an idle mailslot costs its owner little more than this struct. */
+	char display[];
 };
 
 #endif /* MSL_SLOT_H */

@@ -137,7 +137,7 @@ struct msld_stats {
 /* ---- relays at scale (relay.c, relaytab.c) ----
  * Relay handles to local mailslots stay open between datagrams, up to a
  * capacity fixed at start from the descriptor limit (each handle holds
- * MSLD_RELAY_FDS descriptors: its control socket and its pipe),
+ * MSLD_RELAY_FDS descriptors: its control socket; its ring is a mapping),
  * at most MSLD_RELAYS_MAX; the least recently used open one is evicted.
  * A new handle opens without blocking (MSLD_T_RELAY watches its socket):
  * it may take MSLD_OPEN_NS to answer, while datagrams for it wait in a
@@ -146,7 +146,7 @@ struct msld_stats {
  * at once.  Deliveries are gathered per batch. */
 #define MSLD_RELAYS_MAX 16384
 #define MSLD_RELAYS_MIN 64
-#define MSLD_RELAY_FDS 2
+#define MSLD_RELAY_FDS 1
 #define MSLD_OPENING 256
 /* Descriptors kept beside the relays': the sockets, control clients, the
  * outbox's writers, and the third descriptor of each open in progress. */

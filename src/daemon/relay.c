@@ -9,7 +9,7 @@
  * datagrams that arrive for it meanwhile wait in a bounded queue, so a
  * mailslot that is slow to answer, stopped, hostile or gone delays no
  * other.  Deliveries are gathered per batch of datagrams and written per
- * mailslot in as few pipe writes as fit (msl_client_write_batch); what
+ * mailslot in as few ring writes as fit (msl_client_write_batch); what
  * does not go at once is written alone, waiting for room within a small
  * budget.  The data stays in the receive batch until it is written,
  * which happens before the next batch is read.
@@ -21,7 +21,7 @@
 #include "daemon.h"
 
 /*
- * How long one batch of deliveries may wait, in all, for readers' pipes
+ * How long one batch of deliveries may wait, in all, for readers' rings
  * to make room.  A reader descheduled for a moment should not lose
  * datagrams, but a stopped one must not hold the daemon: a relay whose
  * wait ran out does not wait again until a write succeeds.  With a batch

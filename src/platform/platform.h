@@ -2,7 +2,7 @@
 /*
  * platform.h - the operating-system layer.  The core makes no system call
  * of its own beyond read(2), write(2), close(2) and send/recv on a socket
- * it already holds: sockets, pipes, event counters, readiness sets, shared
+ * it already holds: sockets, event counters, readiness sets, shared
  * memory, robust mutexes, the clock and the errno mapping all go through
  * here, so a port to another Unix touches this folder first.
  *
@@ -101,30 +101,6 @@ int msl_peer_in_group(int sock, gid_t primary, gid_t gid);
  * (-1: forever).  Returns the events seen, 0 on timeout, -1 on error. */
 int msl_wait_fd(int fd, short events, int timeout_ms);
 
-/* msl_pipe makes a non-blocking pipe and asks for `size` bytes of buffer
- * (best effort: a user past its pipe quota keeps the default). */
-int msl_pipe(int p[2], size_t size);
-
-/*
- * msl_pipe_adopt takes the read end of a pipe that a peer handed us.  The
- * peer keeps its own copy of that descriptor, which is the same open file
- * description: whatever file status flags we set on it, the peer can
- * clear (O_NONBLOCK), so nothing here depends on them.  It fails with
- * EBADF when fd is not a pipe or FIFO (a socket, a terminal or a file
- * could block or never end).  On a kernel whose pipes ignore the per-call
- * RWF_NOWAIT (before 5.x), the pipe is opened again through /proc/self/fd,
- * which gives a file description of our own; *out is then that new
- * descriptor, and the caller closes fd; else *out is fd.
- */
-int msl_pipe_adopt(int fd, int *out);
-
-/*
- * msl_pipe_read reads what is in a pipe adopted with msl_pipe_adopt,
- * never waiting, whatever the peer did to the descriptor's flags: -1 with
- * EAGAIN when it is empty, 0 at end of file.
- */
-ssize_t msl_pipe_read(int fd, void *buf, size_t len);
-
 /*
  * An event counter: a descriptor that is readable while signalled.
  * msl_event_set and msl_event_clear return 0 once the state changed.
@@ -186,7 +162,25 @@ int msl_shm_create(const char *name, size_t size, void **map);
  */
 int msl_shm_map_peer(int fd, size_t len, const void **map);
 
-/* msl_shm_unmap releases a mapping of either function. */
+/*
+ * msl_shm_create_shared makes shared memory that a peer may map read-write
+ * too, sealed against shrinking and growing, so a mapping of it can never
+ * fault.  Returns the descriptor.
+ */
+int msl_shm_create_shared(const char *name, size_t size, void **map);
+
+/*
+ * msl_shm_map_peer_rw maps, read-write, shared memory a peer handed us,
+ * only if it is sealed against shrinking and growing, writable, and of a
+ * size between min and max, which *len receives.  EINVAL when it is not.
+ */
+int msl_shm_map_peer_rw(int fd, size_t min, size_t max, size_t *len, void **map);
+
+/* msl_shm_private_shared maps `size` bytes of memory shared with this
+ * process's future fork() children only (no descriptor); NULL on error. */
+void *msl_shm_private_shared(size_t size);
+
+/* msl_shm_unmap releases a mapping of these functions. */
 void msl_shm_unmap(const void *map, size_t len);
 
 /*
@@ -201,5 +195,14 @@ int msl_robust_supported(void);
 int msl_robust_init(void *mem);
 int msl_robust_hold(void *mem);
 int msl_robust_alive(const void *mem);
+
+/*
+ * A lock shared by processes that trust each other (the copies of one
+ * handle after fork), in shared memory of MSL_ROBUST_SIZE bytes.  One
+ * whose holder died is taken over.
+ */
+int msl_shared_lock_init(void *mem);
+void msl_shared_lock(void *mem);
+void msl_shared_unlock(void *mem);
 
 #endif /* MSL_PLATFORM_H */

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * posix_poll.c - time, descriptors and readiness for platform.h: the
- * monotonic clock, poll(2) on one descriptor, pipes, eventfd counters and
- * epoll sets.
+ * monotonic clock, poll(2) on one descriptor, eventfd counters and epoll
+ * sets.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
 
 #include "platform.h"
 
@@ -50,76 +45,6 @@ msl_wait_fd(int fd, short events, int timeout_ms)
 		r = poll(&p, 1, timeout_ms);
 	while (r < 0 && errno == EINTR);
 	return r < 0 ? -1 : (r == 0 ? 0 : p.revents);
-}
-
-int
-msl_pipe(int p[2], size_t size)
-{
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
-		return -1;
-	(void)fcntl(p[1], F_SETPIPE_SZ, (int)size);
-	return 0;
-}
-
-/*
- * Whether pipe reads honour RWF_NOWAIT (pipes have FMODE_NOWAIT since
- * Linux 5.x): probed once on a pipe of our own, empty, whose description
- * is left blocking.  1 yes, 0 no.
- */
-static int msl_nowait_ok;
-static pthread_once_t msl_nowait_once = PTHREAD_ONCE_INIT;
-
-static void
-msl_nowait_probe(void)
-{
-	int p[2];
-	char b;
-	struct iovec v = { &b, 1 };
-
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return;
-	msl_nowait_ok = preadv2(p[0], &v, 1, -1, RWF_NOWAIT) < 0 && errno == EAGAIN;
-	close(p[0]);
-	close(p[1]);
-}
-
-int
-msl_pipe_adopt(int fd, int *out)
-{
-	struct stat st;
-	char path[64];
-
-	if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
-		errno = EBADF;
-		return -1;
-	}
-	pthread_once(&msl_nowait_once, msl_nowait_probe);
-	if (msl_nowait_ok) {
-		*out = fd;
-		return 0;
-	}
-	/* Opening a pipe's /proc entry makes a new description of the same
-	 * pipe, with flags that only we hold. */
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	int nfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (nfd < 0 || fstat(nfd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
-		if (nfd >= 0)
-			close(nfd);
-		errno = EOPNOTSUPP;
-		return -1;
-	}
-	*out = nfd;
-	return 0;
-}
-
-ssize_t
-msl_pipe_read(int fd, void *buf, size_t len)
-{
-	struct iovec v = { buf, len };
-
-	if (!msl_nowait_ok)
-		return read(fd, buf, len); /* our own description: see msl_pipe_adopt */
-	return preadv2(fd, &v, 1, -1, RWF_NOWAIT);
 }
 
 int
