@@ -130,7 +130,7 @@ struct msld_stats {
 #define MSLD_FD_RESERVE (256 + MSLD_OPENING)
 #define MSLD_OPEN_NS (200ull * 1000000ull)
 #define MSLD_OPENQ 8
-#define MSLD_OPENQ_POOL 1024
+#define MSLD_OPENQ_POOL 4096
 #define MSLD_PENDING MSLD_BATCH
 /* Mailslots that did not answer the relay's open in time are not asked
  * again for a second. */
