@@ -147,13 +147,15 @@ struct msld_stats {
 #define MSLD_RELAYS_MAX 16384
 #define MSLD_RELAYS_MIN 64
 #define MSLD_RELAY_FDS 1
-#define MSLD_OPENING 256
+#define MSLD_OPENING 1024
 /* Descriptors kept beside the relays': the sockets, control clients, the
  * outbox's writers, and the third descriptor of each open in progress. */
 #define MSLD_FD_RESERVE (256 + MSLD_OPENING)
-#define MSLD_OPEN_NS (200ull * 1000000ull)
+/* A second: a reader busy with thousands of mailslots, on a loaded
+ * machine, may take that long; waiting costs no other mailslot anything. */
+#define MSLD_OPEN_NS (1000ull * 1000000ull)
 #define MSLD_OPENQ 8
-#define MSLD_OPENQ_POOL 1024
+#define MSLD_OPENQ_POOL 4096
 #define MSLD_PENDING MSLD_BATCH
 /* Mailslots that did not answer the relay's open in time are not asked
  * again for a second. */

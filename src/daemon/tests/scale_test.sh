@@ -32,7 +32,7 @@ check "mailslotd starts on B" start_daemon B HOSTB
 relays=$(grep -o 'event=start relays=[0-9]*' "$NL_TMP/mailslotd-B.log" | head -1 | sed 's/.*=//')
 # What the limit leaves for relays (relaytab.c); beyond it the least
 # recently used handle is closed, and every datagram is delivered still.
-want=$(( (HARD - 512) / 2 )); [ "$want" -gt 10000 ] && want=10000
+want=$(( (HARD - 1280) / 2 )); [ "$want" -gt 10000 ] && want=10000
 nl_log "descriptor limit $HARD: ${relays:-?} relay handles"
 check "the relay table fills the descriptor limit (${relays:-?} >= $want)" test "${relays:-0}" -ge "$want"
 
@@ -78,7 +78,7 @@ for n in 200 10000; do
   p="live${n}_"
   check "$n readers are ready" serve_all "$p" "$n"
   t0=$(date +%s%N)
-  check "$n datagrams sent, one per mailslot" nl_run A "$SCALETOOL" send "$IP_B" "$p" "$n" 5000
+  check "$n datagrams sent, one per mailslot" nl_run A "$SCALETOOL" send "$IP_B" "$p" "$n" 2500
   wait_all
   rc=$?
   t1=$(date +%s%N)
@@ -110,7 +110,7 @@ check "1 000 live readers are ready" serve_all mixed_ 1000
 # each followed by one for the stopped mailslot, whose pipe fills.
 nl_bg A "$NL_TMP/flood.txt" "$SCALETOOL" send "$IP_B" gone_ 3000 3000 fill_ 1 1
 flood_pid=$NL_LAST_PID
-nl_run A "$SCALETOOL" send "$IP_B" mixed_ 1000 2000 stuck_ 32 20
+nl_run A "$SCALETOOL" send "$IP_B" mixed_ 1000 1000 stuck_ 32 20
 wait_all
 rc=$?
 wait "$flood_pid"
