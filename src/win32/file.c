@@ -219,26 +219,29 @@ ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
 	return TRUE;
 }
 
-/* msw_client_locked gives the native client, reopening one inherited over exec. */
+/*
+ * msw_client gives the native client, reopening one inherited over exec.
+ * o->cli is set once and read on every write: an atomic load keeps
+ * msw_mu off the write path (the caller's reference keeps o alive).
+ */
 static mailslot_client *
 msw_client(msw_obj *o, mailslot_err *e)
 {
-	mailslot_client *c;
-	pthread_mutex_lock(&msw_mu);
-	c = o->cli;
-	pthread_mutex_unlock(&msw_mu);
+	mailslot_client *c = __atomic_load_n(&o->cli, __ATOMIC_ACQUIRE), *won;
+
 	if (c != NULL || o->name == NULL)
 		return c;
 	if ((*e = mailslot_open(o->name, &c)) != MAILSLOT_OK)
 		return NULL;
 	pthread_mutex_lock(&msw_mu);
 	if (o->cli == NULL) {
-		o->cli = c;
+		__atomic_store_n(&o->cli, c, __ATOMIC_RELEASE);
 		c = NULL;
 	}
+	won = o->cli;
 	pthread_mutex_unlock(&msw_mu);
 	mailslot_client_close(c); /* another thread reopened it first */
-	return o->cli;
+	return won;
 }
 
 static BOOL

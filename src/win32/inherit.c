@@ -437,7 +437,7 @@ msw_fork_child_cb(HANDLE h, msw_obj *o, DWORD flags, void *arg)
 		}
 	}
 	if (o->kind == MSW_K_CLIENT && o->cli != NULL && o->name != NULL)
-		o->cli = NULL; /* the parent's; reopened at the first write */
+		__atomic_store_n(&o->cli, NULL, __ATOMIC_RELEASE); /* the parent's; reopened at the first write */
 	if (o->kind == MSW_K_SERVER && o->srv != NULL) {
 		o->srv = NULL; /* the parent's: never touched here */
 		for (int i = 0; i < msw_nforking; i++)
