@@ -30,8 +30,9 @@
  *     covers every ring, so the reader can sleep on 8 rings at once.
  *   - A writer waits for room on its ring's read position, which the
  *     reader advances before it reads the writer's flag.
- * Before sleeping each side polls for bench_ring_spin_ns, yielding
- * between looks when it is pinned to one CPU (the other side may need it).
+ * Before sleeping each side polls for bench_ring_spin_ns: a writer waiting
+ * for room yields between looks (its reader is behind and may need the
+ * CPU); the reader pauses, or yields when it is pinned to one CPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -291,7 +292,11 @@ wait_room(ring_ep *ep, ring_ctl *r, uint32_t head, uint32_t need)
 {
 	if (free_bytes(ep, head) >= need)
 		return 0;
-	for (uint64_t end = bench_now() + bench_ring_spin_ns;; relax(ep)) {
+	/*
+	 * A full ring means its reader is behind: between looks the writer
+	 * yields, so that with more writers than CPUs the reader gets one.
+	 */
+	for (uint64_t end = bench_now() + bench_ring_spin_ns;; (void)sched_yield()) {
 		if (room(ep, r, head) >= need)
 			return 0;
 		if (!spinning(end))
