@@ -15,6 +15,21 @@
 /* RDLENGTH is 16 bits, so no response holds more entries than this. */
 #define MAX_ADDRS (UINT16_MAX / MSL_NBNS_ADDR_ENTRY_LEN)
 
+/* lies_in says whether the len bytes at view are inside the input. */
+static int
+lies_in(const uint8_t *view, size_t len, const uint8_t *data, size_t size)
+{
+	return view >= data && (size_t)(view - data) + len <= size;
+}
+
+/* same_bytes says whether the len bytes at a and b are equal; with len 0
+ * either may be NULL. */
+static int
+same_bytes(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	return len == 0 || memcmp(a, b, len) == 0;
+}
+
 static void
 fuzz_query(const uint8_t *data, size_t size)
 {
@@ -49,8 +64,8 @@ fuzz_response(const uint8_t *data, size_t size)
 	if (msl_nbns_response_parse(data, size, &r) != MSL_PE_OK)
 		return;
 	MSL_FUZZ_ASSERT(r.nr_naddr <= MAX_ADDRS);
-	MSL_FUZZ_ASSERT(r.nr_naddr == 0 || (r.nr_addrs >= data &&
-	    (size_t)(r.nr_addrs - data) + r.nr_naddr * 6 <= size));
+	MSL_FUZZ_ASSERT(r.nr_naddr == 0 || lies_in(r.nr_addrs,
+	    r.nr_naddr * MSL_NBNS_ADDR_ENTRY_LEN, data, size));
 	MSL_FUZZ_ASSERT(r.nr_rcode == 0 || r.nr_naddr == 0);
 	for (size_t i = 0; i < r.nr_naddr; i++)
 		MSL_FUZZ_ASSERT(msl_nbns_response_addr(&r, i, &addrs[i]) ==
@@ -68,8 +83,8 @@ fuzz_response(const uint8_t *data, size_t size)
 	MSL_FUZZ_ASSERT(again.nr_naddr == r.nr_naddr);
 	if (r.nr_rcode == 0) {
 		MSL_FUZZ_ASSERT(again.nr_ttl == r.nr_ttl);
-		MSL_FUZZ_ASSERT(r.nr_naddr == 0 || memcmp(again.nr_addrs,
-		    r.nr_addrs, r.nr_naddr * MSL_NBNS_ADDR_ENTRY_LEN) == 0);
+		MSL_FUZZ_ASSERT(same_bytes(again.nr_addrs, r.nr_addrs,
+		    r.nr_naddr * MSL_NBNS_ADDR_ENTRY_LEN));
 	}
 }
 
@@ -117,9 +132,8 @@ fuzz_status(const uint8_t *data, size_t size)
 	if (msl_nbns_status_parse(data, size, &s) != MSL_PE_OK)
 		return;
 	MSL_FUZZ_ASSERT(s.ns_nnames <= MSL_NBNS_STATUS_MAX_NAMES);
-	MSL_FUZZ_ASSERT(s.ns_nnames == 0 || (s.ns_names >= data &&
-	    (size_t)(s.ns_names - data) + s.ns_nnames *
-	    MSL_NBNS_NODE_NAME_LEN + s.ns_stats_len <= size));
+	MSL_FUZZ_ASSERT(s.ns_nnames == 0 || lies_in(s.ns_names, s.ns_nnames *
+	    MSL_NBNS_NODE_NAME_LEN + s.ns_stats_len, data, size));
 	for (size_t i = 0; i < s.ns_nnames; i++)
 		MSL_FUZZ_ASSERT(msl_nbns_status_name(&s, i, &names[i]) ==
 		    MSL_PE_OK);
@@ -133,8 +147,8 @@ fuzz_status(const uint8_t *data, size_t size)
 	MSL_FUZZ_ASSERT(again.ns_nnames == s.ns_nnames);
 	MSL_FUZZ_ASSERT(again.ns_stats_len == MSL_NBNS_STATS_LEN);
 	MSL_FUZZ_ASSERT(msl_nbname_casecmp(&again.ns_name, &s.ns_name) == 0);
-	MSL_FUZZ_ASSERT(s.ns_nnames == 0 || memcmp(again.ns_names, s.ns_names,
-	    s.ns_nnames * MSL_NBNS_NODE_NAME_LEN) == 0);
+	MSL_FUZZ_ASSERT(same_bytes(again.ns_names, s.ns_names,
+	    s.ns_nnames * MSL_NBNS_NODE_NAME_LEN));
 	/* The unit id survives when the input had one. */
 	MSL_FUZZ_ASSERT(s.ns_stats_len < MSL_NBNS_UNIT_ID_LEN ||
 	    memcmp(again.ns_unit_id, s.ns_unit_id, MSL_NBNS_UNIT_ID_LEN) == 0);

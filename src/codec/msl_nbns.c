@@ -32,18 +32,34 @@ msl_nbns_hdr_wr(struct msl_wr *w, uint16_t trn_id, uint16_t word,
 	msl_wr_be16(w, arcount);	/* ARCOUNT */
 }
 
-const uint8_t *
-msl_nbns_rr_head_rd(struct msl_rd *r, uint16_t *type, uint16_t *rr_class,
-    uint32_t *ttl, uint16_t *rdlength)
+msl_perr
+msl_nbns_rr_head_rd(struct msl_rd *r, struct msl_nbns_rr *rr)
 {
-	const uint8_t *rdata;
+	rr->rr_type = msl_rd_be16(r);		/* RR_TYPE */
+	rr->rr_class = msl_rd_be16(r);		/* RR_CLASS */
+	rr->rr_ttl = msl_rd_be32(r);		/* TTL */
+	rr->rr_rdlength = msl_rd_be16(r);	/* RDLENGTH */
+	rr->rr_rdata = msl_rd_bytes(r, rr->rr_rdlength);
+	return msl_rd_ok(r) ? MSL_PE_OK : MSL_PE_TRUNCATED;
+}
 
-	*type = msl_rd_be16(r);		/* RR_TYPE */
-	*rr_class = msl_rd_be16(r);	/* RR_CLASS */
-	*ttl = msl_rd_be32(r);		/* TTL */
-	*rdlength = msl_rd_be16(r);	/* RDLENGTH */
-	rdata = msl_rd_bytes(r, *rdlength);
-	return msl_rd_ok(r) ? rdata : NULL;
+msl_perr
+msl_nbns_answer_rd(struct msl_rd *r, struct msl_nbname *name,
+    struct msl_nbns_rr *rr)
+{
+	msl_perr err = msl_nbname_rd(r, name);
+
+	return err != MSL_PE_OK ? err : msl_nbns_rr_head_rd(r, rr);
+}
+
+bool
+msl_nbns_entry_start(struct msl_rd *r, const uint8_t *base, size_t n,
+    size_t i, size_t size)
+{
+	if (i >= n)
+		return false;
+	msl_rd_init(r, base + i * size, size);
+	return true;
 }
 
 /*
@@ -164,8 +180,7 @@ msl_nbns_response_parse(const uint8_t *buf, size_t len,
 {
 	struct msl_nbns_hdr h;
 	struct msl_rd r;
-	uint16_t rr_type, rr_class, rdlength;
-	const uint8_t *rdata;
+	struct msl_nbns_rr rr;
 	msl_perr err;
 
 	if (out == NULL)
@@ -182,28 +197,25 @@ msl_nbns_response_parse(const uint8_t *buf, size_t len,
 	if (h.h_qdcount != 0 ||
 	    (out->nr_rcode == 0 ? h.h_ancount != 1 : h.h_ancount > 1))
 		return MSL_PE_BADCOUNT;
-	/* RFC 1002 §4.2.13: RR_NAME, the name asked for. */
-	err = msl_nbname_rd(&r, &out->nr_name);
+	/* RFC 1002 §4.2.13: RR_NAME, the name asked for, then RR_TYPE,
+	 * RR_CLASS, TTL, RDLENGTH, RDATA. */
+	err = msl_nbns_answer_rd(&r, &out->nr_name, &rr);
 	if (err != MSL_PE_OK)
 		return err;
-	/* RFC 1002 §4.2.13: RR_TYPE, RR_CLASS, TTL, RDLENGTH, RDATA. */
-	rdata = msl_nbns_rr_head_rd(&r, &rr_type, &rr_class, &out->nr_ttl,
-	    &rdlength);
-	if (rdata == NULL)
-		return MSL_PE_TRUNCATED;
+	out->nr_ttl = rr.rr_ttl;
 	out->nr_addrs = NULL;
 	out->nr_naddr = 0;
 	if (out->nr_rcode != 0)
 		/* RFC 1002 §4.2.14: a negative answer's record is type NULL
 		 * with no data; some senders use NB, so it is not checked. */
 		return MSL_PE_OK;
-	if (rr_type != MSL_NBNS_TYPE_NB || rr_class != MSL_NBNS_CLASS_IN)
+	if (rr.rr_type != MSL_NBNS_TYPE_NB || rr.rr_class != MSL_NBNS_CLASS_IN)
 		return MSL_PE_BADRRTYPE;
 	/* RFC 1002 §4.2.13: RDATA is an array of 6-byte ADDR_ENTRY. */
-	if (rdlength % MSL_NBNS_ADDR_ENTRY_LEN != 0)
+	if (rr.rr_rdlength % MSL_NBNS_ADDR_ENTRY_LEN != 0)
 		return MSL_PE_BADRDATA;
-	out->nr_addrs = rdata;
-	out->nr_naddr = rdlength / MSL_NBNS_ADDR_ENTRY_LEN;
+	out->nr_addrs = rr.rr_rdata;
+	out->nr_naddr = rr.rr_rdlength / MSL_NBNS_ADDR_ENTRY_LEN;
 	return MSL_PE_OK;
 }
 
@@ -213,10 +225,9 @@ msl_nbns_response_addr(const struct msl_nbns_response *resp, size_t i,
 {
 	struct msl_rd r;
 
-	if (resp == NULL || out == NULL || i >= resp->nr_naddr)
+	if (resp == NULL || out == NULL || !msl_nbns_entry_start(&r,
+	    resp->nr_addrs, resp->nr_naddr, i, MSL_NBNS_ADDR_ENTRY_LEN))
 		return MSL_PE_INVAL;
-	msl_rd_init(&r, resp->nr_addrs + i * MSL_NBNS_ADDR_ENTRY_LEN,
-	    MSL_NBNS_ADDR_ENTRY_LEN);
 	/* RFC 1002 §4.2.13: NB_FLAGS, then NB_ADDRESS. */
 	out->na_flags = msl_rd_be16(&r);
 	out->na_ip = msl_rd_be32(&r);

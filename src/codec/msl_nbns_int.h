@@ -33,9 +33,29 @@ msl_perr msl_nbns_hdr_start(struct msl_rd *r, const uint8_t *buf, size_t len,
 void msl_nbns_hdr_wr(struct msl_wr *w, uint16_t trn_id, uint16_t word,
     uint16_t qdcount, uint16_t ancount, uint16_t arcount);
 
+/* RFC 1002 §4.2.1.3: a resource record after its RR_NAME. */
+struct msl_nbns_rr {
+	uint16_t rr_type;
+	uint16_t rr_class;
+	uint32_t rr_ttl;
+	uint16_t rr_rdlength;
+	const uint8_t *rr_rdata;	/* a view into the packet */
+};
+
 /* msl_nbns_rr_head_rd reads RR_TYPE, RR_CLASS, TTL and RDLENGTH (RFC 1002
- * §4.2.1.3) and returns a view of the RDATA, NULL when truncated. */
-const uint8_t *msl_nbns_rr_head_rd(struct msl_rd *r, uint16_t *type,
-    uint16_t *rr_class, uint32_t *ttl, uint16_t *rdlength);
+ * §4.2.1.3) into rr with a view of the RDATA; MSL_PE_TRUNCATED when the
+ * packet ends first.  Type and class are the caller's to check. */
+msl_perr msl_nbns_rr_head_rd(struct msl_rd *r, struct msl_nbns_rr *rr);
+
+/* msl_nbns_answer_rd reads an answer record: RR_NAME, second-level
+ * encoded, into name (msl_nbname_rd's errors), then the rest as
+ * msl_nbns_rr_head_rd does.  Each answer a node parses is read so. */
+msl_perr msl_nbns_answer_rd(struct msl_rd *r, struct msl_nbname *name,
+    struct msl_nbns_rr *rr);
+
+/* msl_nbns_entry_start points r at entry i of the n entries of size bytes
+ * each at base (a parsed record's array); false when i is out of range. */
+bool msl_nbns_entry_start(struct msl_rd *r, const uint8_t *base, size_t n,
+    size_t i, size_t size);
 
 #endif /* MSL_NBNS_INT_H */

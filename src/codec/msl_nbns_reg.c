@@ -213,8 +213,7 @@ msl_nbns_pkt_parse(const uint8_t *buf, size_t len, struct msl_nbns_pkt *out)
 {
 	struct msl_nbns_hdr h;
 	struct msl_rd r;
-	uint16_t type, rr_class, rdlength;
-	const uint8_t *rdata;
+	struct msl_nbns_rr rr;
 	msl_perr err;
 
 	if (out == NULL)
@@ -247,13 +246,12 @@ msl_nbns_pkt_parse(const uint8_t *buf, size_t len, struct msl_nbns_pkt *out)
 		if ((err = msl_nbname_rd(&r, &out->np_name)) != MSL_PE_OK)
 			return err;
 	}
-	rdata = msl_nbns_rr_head_rd(&r, &type, &rr_class, &out->np_ttl,
-	    &rdlength);
-	if (rdata == NULL)
-		return MSL_PE_TRUNCATED;
-	if (type != MSL_NBNS_TYPE_NB || rr_class != MSL_NBNS_CLASS_IN)
+	if ((err = msl_nbns_rr_head_rd(&r, &rr)) != MSL_PE_OK)
+		return err;
+	out->np_ttl = rr.rr_ttl;
+	if (rr.rr_type != MSL_NBNS_TYPE_NB || rr.rr_class != MSL_NBNS_CLASS_IN)
 		return MSL_PE_BADRRTYPE;
-	return rdata_rd(rdata, rdlength, out);
+	return rdata_rd(rr.rr_rdata, rr.rr_rdlength, out);
 }
 
 msl_perr

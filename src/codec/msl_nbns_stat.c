@@ -13,9 +13,8 @@ msl_nbns_status_parse(const uint8_t *buf, size_t len,
 {
 	struct msl_nbns_hdr h;
 	struct msl_rd r, rd;
-	uint16_t type, rr_class, rdlength;
-	uint32_t ttl;
-	const uint8_t *rdata, *unit;
+	struct msl_nbns_rr rr;
+	const uint8_t *unit;
 	size_t nnames;
 	msl_perr err;
 
@@ -31,15 +30,12 @@ msl_nbns_status_parse(const uint8_t *buf, size_t len,
 		return MSL_PE_BADCOUNT;
 	out->ns_trn_id = h.h_trn_id;
 	out->ns_flags = h.h_word & MSL_NBNS_NM_FLAGS_MASK;
-	if ((err = msl_nbname_rd(&r, &out->ns_name)) != MSL_PE_OK)
+	if ((err = msl_nbns_answer_rd(&r, &out->ns_name, &rr)) != MSL_PE_OK)
 		return err;
-	rdata = msl_nbns_rr_head_rd(&r, &type, &rr_class, &ttl, &rdlength);
-	if (rdata == NULL)
-		return MSL_PE_TRUNCATED;
-	if (type != MSL_NBNS_TYPE_NBSTAT || rr_class != MSL_NBNS_CLASS_IN)
+	if (rr.rr_type != MSL_NBNS_TYPE_NBSTAT || rr.rr_class != MSL_NBNS_CLASS_IN)
 		return MSL_PE_BADRRTYPE;
 	/* RDATA: NUM_NAMES, NODE_NAME array, STATISTICS. */
-	msl_rd_init(&rd, rdata, rdlength);
+	msl_rd_init(&rd, rr.rr_rdata, rr.rr_rdlength);
 	nnames = msl_rd_u8(&rd);
 	out->ns_names = msl_rd_bytes(&rd, nnames * MSL_NBNS_NODE_NAME_LEN);
 	if (!msl_rd_ok(&rd))
@@ -62,10 +58,9 @@ msl_nbns_status_name(const struct msl_nbns_status *s, size_t i,
 {
 	struct msl_rd r;
 
-	if (s == NULL || out == NULL || i >= s->ns_nnames)
+	if (s == NULL || out == NULL || !msl_nbns_entry_start(&r, s->ns_names,
+	    s->ns_nnames, i, MSL_NBNS_NODE_NAME_LEN))
 		return MSL_PE_INVAL;
-	msl_rd_init(&r, s->ns_names + i * MSL_NBNS_NODE_NAME_LEN,
-	    MSL_NBNS_NODE_NAME_LEN);
 	/* RFC 1002 §4.2.18: NETBIOS_NAME (16 bytes), NAME_FLAGS. */
 	memcpy(out->nn_raw, msl_rd_bytes(&r, MSL_NBNAME_LEN), MSL_NBNAME_LEN);
 	out->nn_flags = msl_rd_be16(&r);

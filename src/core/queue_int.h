@@ -174,6 +174,11 @@ int msl_conn_room(msl_conn *c, size_t want);
 /* msl_room_notify tells a writer waiting for room that it has some. */
 void msl_room_notify(struct mailslot_server *s, msl_conn *c);
 
+/* msl_notice_send sends notice v on c's control socket without blocking
+ * and returns 1; when the socket is full (its writer is not writing) it
+ * sets s->renotify, so that the next scan tries again, and returns 0. */
+int msl_notice_send(struct mailslot_server *s, msl_conn *c, uint32_t v);
+
 /*
  * msl_conn_bell takes the doorbell records off c's control socket and
  * arms a new bell (ring.h); the end of the socket means every copy of the

@@ -114,15 +114,11 @@ msl_may_read(const struct mailslot_server *s, const msl_conn *c)
 void
 msl_share_notify(struct mailslot_server *s, msl_conn *c, int over)
 {
-	uint32_t v = over ? MSL_NOTICE_SHARE_FULL : MSL_NOTICE_SHARE_OK;
-
 	c->share_want = over;
 	if (c->share_sent == over || c->ctrl < 0)
 		return;
-	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
+	if (msl_notice_send(s, c, over ? MSL_NOTICE_SHARE_FULL : MSL_NOTICE_SHARE_OK))
 		c->share_sent = over;
-	else
-		s->renotify = 1;
 }
 
 /* msl_share_leave: one of c's user's writers is gone. */
@@ -165,7 +161,6 @@ msl_unpark_fitting(struct mailslot_server *s)
 void
 msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
 {
-	uint32_t v = (uint32_t)notice;
 	c->notice = notice;
 	if (c->notice_sent == notice || c->ctrl < 0)
 		return;
@@ -175,11 +170,8 @@ msl_notify(struct mailslot_server *s, msl_conn *c, int notice)
 		c->notice_sent = notice;
 		return;
 	}
-	/* A full control queue means the writer is not writing; retry later. */
-	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
+	if (msl_notice_send(s, c, (uint32_t)notice))
 		c->notice_sent = notice;
-	else
-		s->renotify = 1;
 }
 
 /*

@@ -16,20 +16,14 @@ set -u
 export MAILSLOT_NAMESPACE=browsetest
 nl_need_samba
 
-nl_init
-nl_conf
-nl_host S 1
-nl_host U 2
-nl_host T 3
-nl_host B 4
-nl_host C 5
+nl_lan S U T B C
 
 # samba HOST NAME LINE...: nmbd on HOST with its own configuration.
 samba() {
   local h=$1 name=$2 sd="$NL_TMP/samba-$1"
   shift 2
   nl_samba_conf "$sd" "$name" "wins support = no" "$@"
-  nl_bg "$h" "$NL_TMP/nmbd-$h.log" nmbd -F --no-process-group --debug-stdout -d 3 -l "$sd/log" -s "$sd/smb.conf"
+  nl_nmbd_bg "$h" "$sd" "$NL_TMP/nmbd-$h.log" 3
   check "nmbd $name starts on $h" wait_until 10 test -S "$sd/sock/unexpected"
 }
 samba S SAMBAS "local master = yes" "preferred master = yes" "os level = 65" "server string = Samba on S"

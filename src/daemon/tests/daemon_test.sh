@@ -12,10 +12,7 @@ set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=daemontest
 
-nl_init
-nl_conf
-nl_host A 1
-nl_host B 2
+nl_lan A B
 
 # ---- -t --------------------------------------------------------------------
 # t_rc ARGS...: mailslotd -t's exit status; its output in t.out and t.err.

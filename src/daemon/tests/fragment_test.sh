@@ -14,11 +14,7 @@ SCALETOOL=$4
 . "$(dirname "$0")/netlib.sh"
 export MAILSLOT_NAMESPACE=fragtest
 
-nl_init
-nl_conf
-nl_host A 1
-nl_host B 2
-nl_host C 3
+nl_lan A B C
 
 check "mailslotd starts on B" start_daemon B HOSTB
 check "a reader of fragbox on B" start_recv B fragbox "$NL_TMP/box.out"

@@ -16,10 +16,7 @@ SCALETOOL=$4
 . "$(dirname "$0")/netlib.sh"
 export MAILSLOT_NAMESPACE=ifacetest
 
-nl_init
-nl_conf
-nl_host A 1
-nl_host B 2
+nl_lan A B
 NET1="10.$NL_R.1"
 
 check "mailslotd starts on B with interfaces = $NET1.0/24" \

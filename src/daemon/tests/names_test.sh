@@ -16,10 +16,7 @@ set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=namestest
 
-nl_init
-nl_conf
-for h in A:1 B:2 C:3 D:4 E:5 F:6; do nl_host "${h%:*}" "${h#*:}"; done
-bcast="10.$NL_R.0.255"
+nl_lan A B C D E F
 watch="$NL_TMP/watch.log"
 json_ok() { if command -v jq >/dev/null 2>&1; then jq -e "$1" >/dev/null; else python3 -m json.tool >/dev/null; fi; }
 lookup() { local h=$1; shift; nl_run "$h" "$MAILSLOT" lookup "$@"; }

@@ -63,6 +63,7 @@
 #include <unistd.h>
 
 #include "msl_codec.h"
+#include "toolmain.h"
 
 /* Offsets in a payload without NetBIOS scope (docs/protocol.md §1.1, §1.5). */
 enum {
@@ -204,19 +205,36 @@ cmd_send(int argc, char **argv)
 	return 0;
 }
 
+/* listener starts the commands "CMD PORT TIMEOUT_MS" (listen, nswatch):
+ * a UDP socket bound to 0.0.0.0:PORT with SO_REUSEADDR (the daemon under
+ * test may hold the port too), and SO_BROADCAST when broadcast is
+ * nonzero.  -1 after saying why on stderr (usage, or the system's error):
+ * the command then exits 2. */
+static int
+listener(int argc, char **argv, int broadcast)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: nbtool %s PORT TIMEOUT_MS\n", argv[0]);
+		return -1;
+	}
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    (broadcast && setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		perror("nbtool: bind");
+		return -1;
+	}
+	return fd;
+}
+
 static int
 cmd_listen(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: nbtool listen PORT TIMEOUT_MS\n");
+	int fd = listener(argc, argv, 0);
+	if (fd < 0)
 		return 2;
-	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])) };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	int one = 1;
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
-		return die("nbtool: bind");
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	if (poll(&p, 1, atoi(argv[2])) <= 0)
 		return 1;
@@ -261,9 +279,15 @@ b64val(int c)
 }
 
 static int
-cmd_jsonhex(void)
+cmd_jsonhex(int argc, char **argv)
 {
 	static char line[1 << 20];
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: nbtool jsonhex\n");
+		return 2;
+	}
 	while (fgets(line, sizeof line, stdin) != NULL) {
 		const char *p = strstr(line, "\"base64\":\"");
 		uint32_t acc = 0;
@@ -314,16 +338,9 @@ ns_print(const uint8_t *buf, size_t n, const struct sockaddr_in *from)
 static int
 cmd_nswatch(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: nbtool nswatch PORT TIMEOUT_MS\n");
+	int fd = listener(argc, argv, 1);
+	if (fd < 0)
 		return 2;
-	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])) };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0 ||
-	    bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
-		return die("nbtool: bind");
 	printf("READY\n");
 	fflush(stdout);
 	struct pollfd pf = { .fd = fd, .events = POLLIN };
@@ -388,23 +405,16 @@ cmd_nssend(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "nswatch") == 0)
-		return cmd_nswatch(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "nssend") == 0)
-		return cmd_nssend(argc - 1, argv + 1);
-	if (argc == 2 && strcmp(argv[1], "jsonhex") == 0)
-		return cmd_jsonhex();
-	if (argc >= 2 && strcmp(argv[1], "reason") == 0)
-		return cmd_reason(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "send") == 0)
-		return cmd_send(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "listen") == 0)
-		return cmd_listen(argc - 1, argv + 1);
-	fprintf(stderr, "usage: nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]\n"
-			"       nbtool listen PORT TIMEOUT_MS\n"
-			"       nbtool reason KIND\n"
-			"       nbtool jsonhex\n"
-			"       nbtool nswatch PORT TIMEOUT_MS\n"
-			"       nbtool nssend IP PORT KIND NAME TIMEOUT_MS\n");
-	return 2;
+	static const struct tool_cmd cmds[] = {
+		{ "nswatch", cmd_nswatch }, { "nssend", cmd_nssend }, { "jsonhex", cmd_jsonhex },
+		{ "reason", cmd_reason }, { "send", cmd_send }, { "listen", cmd_listen },
+	};
+
+	return tool_main(cmds, sizeof cmds / sizeof cmds[0],
+	    "usage: nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]\n"
+	    "       nbtool listen PORT TIMEOUT_MS\n"
+	    "       nbtool reason KIND\n"
+	    "       nbtool jsonhex\n"
+	    "       nbtool nswatch PORT TIMEOUT_MS\n"
+	    "       nbtool nssend IP PORT KIND NAME TIMEOUT_MS\n", argc, argv);
 }

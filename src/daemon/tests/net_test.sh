@@ -11,13 +11,7 @@ set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=nettest
 
-nl_init
-nl_conf
-nl_host A 1
-nl_host B 2
-nl_host C 3
-nl_host D 4
-bcast="10.$NL_R.0.255"
+nl_lan A B C D
 
 # D has no daemon; the library reads its name and workgroup from here.
 dconf="$NL_TMP/hostd.conf"

@@ -292,29 +292,10 @@ counter_ge() {
 }
 
 nl_nmbd() {
-  local host=$1 name=$2 sd line
+  local host=$1 name=$2 sd="$NL_TMP/samba-$1"
   shift 2
-  sd="$NL_TMP/samba-$host"
-  mkdir -p "$sd"/{lock,state,cache,pid,private,log,ncalrpc,sock}
-  {
-    echo "[global]"
-    echo "  workgroup = WG"
-    echo "  netbios name = $name"
-    echo "  interfaces = eth0"
-    echo "  bind interfaces only = yes"
-    echo "  server role = standalone server"
-    echo "  local master = no"
-    echo "  dns proxy = no"
-    echo "  wins support = no"
-    for d in lock state cache pid; do echo "  $d directory = $sd/$d"; done
-    echo "  private dir = $sd/private"
-    echo "  ncalrpc dir = $sd/ncalrpc"
-    echo "  nmbd:socket dir = $sd/sock"
-    echo "  log file = $sd/log/log.%m"
-    for line in "$@"; do echo "  $line"; done
-  } >"$sd/smb.conf"
-  nl_bg "$host" "$NL_TMP/nmbd-$host.log" nmbd -F --no-process-group --debug-stdout -d 4 \
-    -l "$sd/log" -s "$sd/smb.conf"
+  nl_samba_conf "$sd" "$name" "local master = no" "wins support = no" "$@"
+  nl_nmbd_bg "$host" "$sd" "$NL_TMP/nmbd-$host.log"
   printf -v "NMBD_CONF_$host" '%s' "$sd/smb.conf"
   printf -v "NMBD_LOG_$host" '%s' "$NL_TMP/nmbd-$host.log"
   printf -v "NMBD_PID_$host" '%s' "$NL_LAST_PID"
@@ -422,4 +403,29 @@ nl_samba_conf() {
       printf '  %s\n' "$l"
     done
   } >"$sd/smb.conf"
+}
+
+# ---- one LAN, one nmbd ---------------------------------------------------
+#   nl_lan HOST...               nl_init and nl_conf, then each HOST on the
+#                                LAN as 10.R.0.N, N its place in the list
+#                                (the first is 1); bcast is the LAN's
+#                                broadcast address
+#   nl_nmbd_bg HOST DIR LOG [LEVEL]  Samba's nmbd on HOST in the background
+#                                with DIR's files (nl_samba_conf made them),
+#                                its output in LOG, debug LEVEL (default 4);
+#                                NL_LAST_PID is its pid
+nl_lan() {
+  local i=0 h
+  nl_init
+  nl_conf
+  for h in "$@"; do
+    i=$((i + 1))
+    nl_host "$h" "$i"
+  done
+  # shellcheck disable=SC2034 # the tests read it
+  bcast="10.$NL_R.0.255"
+}
+
+nl_nmbd_bg() {
+  nl_bg "$1" "$3" nmbd -F --no-process-group --debug-stdout -d "${4:-4}" -l "$2/log" -s "$2/smb.conf"
 }

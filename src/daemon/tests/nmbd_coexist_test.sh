@@ -18,17 +18,13 @@ export MAILSLOT_NAMESPACE=nmbdcoexist
 
 nl_need_samba
 
-nl_init
-nl_conf
-nl_host S 1
-nl_host B 2
-bcast="10.$NL_R.0.255"
+nl_lan S B
 
 sd="$NL_TMP/samba"
 nl_samba_conf "$sd" SAMBAS "local master = yes" "preferred master = yes" "os level = 65" \
   "wins support = no"
 
-nl_bg S "$NL_TMP/nmbd.log" nmbd -F --no-process-group --debug-stdout -d 4 -l "$sd/log" -s "$sd/smb.conf"
+nl_nmbd_bg S "$sd" "$NL_TMP/nmbd.log"
 npid=$NL_LAST_PID
 check "nmbd starts (its unexpected socket appears)" wait_until 10 test -S "$sd/sock/unexpected"
 
@@ -96,7 +92,7 @@ check "  and the browse reader on S got nothing" test ! -s "$NL_TMP/browse.out"
 nl_log "nmbd restarts"
 nl_kill "$npid"
 check "mailslotd notices nmbd is gone" wait_until 10 grep -q "event=nmbd state=lost" "$NL_TMP/mailslotd-S.log"
-nl_bg S "$NL_TMP/nmbd2.log" nmbd -F --no-process-group --debug-stdout -d 4 -l "$sd/log" -s "$sd/smb.conf"
+nl_nmbd_bg S "$sd" "$NL_TMP/nmbd2.log"
 npid=$NL_LAST_PID
 check "  and connects again" \
   wait_until 20 bash -c "[ \$(grep -c 'event=nmbd state=connected' '$NL_TMP/mailslotd-S.log') -ge 2 ]"

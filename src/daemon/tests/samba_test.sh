@@ -17,11 +17,7 @@ export MAILSLOT_NAMESPACE=sambatest
 
 nl_need_samba
 
-nl_init
-nl_conf
-nl_host S 1
-nl_host B 2
-bcast="10.$NL_R.0.255"
+nl_lan S B
 
 # ---- Samba's private configuration ---------------------------------------
 sd="$NL_TMP/samba"
@@ -34,7 +30,7 @@ check "reader for \\\\.\\mailslot\\browse on B" \
 rpid=$NL_LAST_PID
 
 t0=$(date +%s)
-nl_bg S "$NL_TMP/nmbd.log" nmbd -F --no-process-group --debug-stdout -d 4 -l "$sd/log" -s "$sd/smb.conf"
+nl_nmbd_bg S "$sd" "$NL_TMP/nmbd.log"
 npid=$NL_LAST_PID
 check "nmbd starts" wait_until 10 test -S "$sd/sock/unexpected"
 nl_log "waiting for nmbd's remote announce (up to 100 s)"

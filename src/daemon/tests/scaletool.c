@@ -49,6 +49,7 @@
 #include "../../core/ctl.h"
 #include "../../core/daemonctl.h"
 #include "msl_codec.h"
+#include "toolmain.h"
 
 static uint64_t
 now_ns(void)
@@ -340,23 +341,16 @@ cmd_hold(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "frag") == 0)
-		return cmd_frag(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "fragflood") == 0)
-		return cmd_fragflood(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "burst") == 0)
-		return cmd_burst(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
-		return cmd_hold(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-		return cmd_serve(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "send") == 0)
-		return cmd_send(argc - 1, argv + 1);
-	fprintf(stderr, "usage: scaletool serve PREFIX FIRST N TIMEOUT_MS\n"
+	static const struct tool_cmd cmds[] = {
+		{ "frag", cmd_frag }, { "fragflood", cmd_fragflood }, { "burst", cmd_burst },
+		{ "hold", cmd_hold }, { "serve", cmd_serve }, { "send", cmd_send },
+	};
+
+	return tool_main(cmds, sizeof cmds / sizeof cmds[0],
+	    "usage: scaletool serve PREFIX FIRST N TIMEOUT_MS\n"
 	    "       scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n"
 	    "       scaletool frag IP MAILSLOT DATA ID OFF:LEN...\n"
 	    "       scaletool fragflood IP N\n"
 	    "       scaletool hold N\n"
-	    "       scaletool burst NAME N\n");
-	return 2;
+	    "       scaletool burst NAME N\n", argc, argv);
 }

@@ -35,7 +35,7 @@ nl_router_forward_bcast
 sd="$NL_TMP/samba-W"
 nl_samba_conf "$sd" WINSSRV "wins support = yes" "local master = no" \
   "min wins ttl = 6" "max wins ttl = 6"
-nl_bg W "$NL_TMP/nmbd-W.log" nmbd -F --no-process-group --debug-stdout -d 3 -l "$sd/log" -s "$sd/smb.conf"
+nl_nmbd_bg W "$sd" "$NL_TMP/nmbd-W.log" 3
 check "nmbd starts on W as the WINS server" wait_until 10 test -S "$sd/sock/unexpected"
 
 # hostconf HOST LINE...: that host's configuration, for its daemon and
