@@ -159,15 +159,6 @@ msl_conn_room(msl_conn *c, size_t want)
 	return 0;
 }
 
-int
-msl_notice_send(struct mailslot_server *s, msl_conn *c, uint32_t v)
-{
-	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
-		return 1;
-	s->renotify = 1;
-	return 0;
-}
-
 /* msl_room_notify tells a writer waiting for room that it has some. */
 void
 msl_room_notify(struct mailslot_server *s, msl_conn *c)

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "slot.h"
 
@@ -176,8 +177,17 @@ void msl_room_notify(struct mailslot_server *s, msl_conn *c);
 
 /* msl_notice_send sends notice v on c's control socket without blocking
  * and returns 1; when the socket is full (its writer is not writing) it
- * sets s->renotify, so that the next scan tries again, and returns 0. */
-int msl_notice_send(struct mailslot_server *s, msl_conn *c, uint32_t v);
+ * sets s->renotify, so that the next scan tries again, and returns 0.
+ * Inline here: conn.c and quota.c both send notices, and quota.c must not
+ * call back into conn.c, which calls it. */
+static inline int
+msl_notice_send(struct mailslot_server *s, msl_conn *c, uint32_t v)
+{
+	if (send(c->ctrl, &v, sizeof v, MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof v)
+		return 1;
+	s->renotify = 1;
+	return 0;
+}
 
 /*
  * msl_conn_bell takes the doorbell records off c's control socket and

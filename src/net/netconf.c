@@ -65,53 +65,6 @@ msl_netconf_defaults(struct msl_netconf *c)
 }
 
 static int
-is_key_space(char ch)
-{
-	return ch == ' ' || ch == '_' || ch == '-';
-}
-
-/* key_is compares a configuration key with a canonical one, treating
- * '_', '-' and runs of spaces alike and ignoring ASCII case. */
-static int
-key_is(const char *key, const char *want)
-{
-	for (;;) {
-		if (is_key_space(*key) && *want == ' ') {
-			while (is_key_space(*key))
-				key++;
-			want++;
-			continue;
-		}
-		if (msl_toupper((uint8_t)*key) != msl_toupper((uint8_t)*want))
-			return 0;
-		if (*key == '\0')
-			return 1;
-		key++;
-		want++;
-	}
-}
-
-/* word_is compares two whole words without regard to ASCII case. */
-static int
-word_is(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	return strlen(a) == n && msl_casecmp(a, b, n) == 0;
-}
-
-int
-msl_netconf_key_is(const char *key, const char *want)
-{
-	return key_is(key, want);
-}
-
-int
-msl_netconf_word_is(const char *a, const char *b)
-{
-	return word_is(a, b);
-}
-
-static int
 set_err(char *err, size_t cap, const char *what, const char *value)
 {
 	snprintf(err, cap, "%s: '%s'", what, value);
@@ -156,7 +109,7 @@ parse_prefix(const char *tok, struct msl_net_prefix *p)
 	struct in_addr a, m;
 	long len = 32;
 
-	if (word_is(tok, "ALL")) {
+	if (msl_netconf_word_is(tok, "ALL")) {
 		*p = (struct msl_net_prefix){ 0, 0 };
 		return 0;
 	}
@@ -209,7 +162,7 @@ set_log_level(struct msl_netconf *c, const char *value)
 	long n;
 
 	for (int i = 0; i < (int)(sizeof level_words / sizeof level_words[0]); i++)
-		if (word_is(value, level_words[i])) {
+		if (msl_netconf_word_is(value, level_words[i])) {
 			c->log_level = i;
 			return 0;
 		}
@@ -241,9 +194,9 @@ parse_bool(const char *v, int *out)
 {
 	static const char *const yes[] = { "yes", "true", "1", "on" }, *const no[] = { "no", "false", "0", "off" };
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-		if (word_is(v, yes[i]))
+		if (msl_netconf_word_is(v, yes[i]))
 			return *out = 1, 0;
-		if (word_is(v, no[i]))
+		if (msl_netconf_word_is(v, no[i]))
 			return *out = 0, 0;
 	}
 	return -1;
@@ -290,7 +243,7 @@ add_item(struct msl_netconf *c, enum list_kind k, const char *t, char *err, size
 	}
 	unsigned *n = k == L_ALLOW ? &c->nallow : &c->ndeny;
 	struct msl_net_prefix *v = k == L_ALLOW ? c->allow : c->deny;
-	if (word_is(t, "EXCEPT"))
+	if (msl_netconf_word_is(t, "EXCEPT"))
 		return set_err(err, errcap, "EXCEPT is not supported; use hosts allow and hosts deny together", t);
 	if (*n == MSL_NET_MAX_ALLOW)
 		return set_err(err, errcap, k == L_ALLOW ? "too many allow entries" : "too many deny entries", t);
@@ -348,37 +301,37 @@ int
 msl_netconf_set(struct msl_netconf *c, const char *key, const char *value,
     char *err, size_t errcap)
 {
-	if (key_is(key, "netbios name") || key_is(key, "name")) {
+	if (msl_netconf_key_is(key, "netbios name") || msl_netconf_key_is(key, "name")) {
 		if (msl_net_parse_name(value, c->name) != 0)
 			return set_err(err, errcap, "netbios name must be 1-15 characters without '.', '*' or spaces", value);
-	} else if (key_is(key, "netbios aliases")) {
+	} else if (msl_netconf_key_is(key, "netbios aliases")) {
 		return add_list(c, L_ALIASES, key, value, err, errcap);
-	} else if (key_is(key, "workgroup") || key_is(key, "domain")) {
+	} else if (msl_netconf_key_is(key, "workgroup") || msl_netconf_key_is(key, "domain")) {
 		if (msl_net_parse_name(value, c->workgroup) != 0)
 			return set_err(err, errcap, "workgroup must be 1-15 characters without '.', '*' or spaces", value);
-	} else if (key_is(key, "port")) {
+	} else if (msl_netconf_key_is(key, "port")) {
 		if (parse_port(value, 0, &c->port) != 0)
 			return set_err(err, errcap, "port must be 1-65535", value);
-	} else if (key_is(key, "ns port") || key_is(key, "name port")) {
+	} else if (msl_netconf_key_is(key, "ns port") || msl_netconf_key_is(key, "name port")) {
 		if (parse_port(value, 1, &c->ns_port) != 0)
 			return set_err(err, errcap, "ns port must be 0-65535 (0 disables the name service)", value);
-	} else if (key_is(key, "user")) {
+	} else if (msl_netconf_key_is(key, "user")) {
 		if (strlen(value) >= sizeof c->user || value[0] == '\0')
 			return set_err(err, errcap, "user must be a user name of 1-63 characters", value);
 		strcpy(c->user, value);
-	} else if (key_is(key, "log level") || key_is(key, "debug level")) {
+	} else if (msl_netconf_key_is(key, "log level") || msl_netconf_key_is(key, "debug level")) {
 		if (set_log_level(c, value) != 0)
 			return set_err(err, errcap, "log level is error, warn, info, debug or smb.conf's 0-10", value);
-	} else if (key_is(key, "interfaces")) {
+	} else if (msl_netconf_key_is(key, "interfaces")) {
 		return add_list(c, L_IFACES, key, value, err, errcap);
-	} else if (key_is(key, "bind interfaces only")) {
+	} else if (msl_netconf_key_is(key, "bind interfaces only")) {
 		if (parse_bool(value, &c->bind_only) != 0)
 			return set_err(err, errcap, "bind interfaces only is yes or no", value);
-	} else if (key_is(key, "allow") || key_is(key, "hosts allow") || key_is(key, "allow hosts")) {
+	} else if (msl_netconf_key_is(key, "allow") || msl_netconf_key_is(key, "hosts allow") || msl_netconf_key_is(key, "allow hosts")) {
 		return add_list(c, L_ALLOW, key, value, err, errcap);
-	} else if (key_is(key, "hosts deny") || key_is(key, "deny hosts")) {
+	} else if (msl_netconf_key_is(key, "hosts deny") || msl_netconf_key_is(key, "deny hosts")) {
 		return add_list(c, L_DENY, key, value, err, errcap);
-	} else if (key_is(key, "netbios scope")) {
+	} else if (msl_netconf_key_is(key, "netbios scope")) {
 		/* names (issue 13): the scope. */
 		return set_scope(c, value, err, errcap);
 	} else {

@@ -200,8 +200,10 @@ char msl_netconf_node_type(const struct msl_netconf *c);
 /* msl_netconf_lan_print writes those keys as configuration lines. */
 void msl_netconf_lan_print(const struct msl_netconf *c, FILE *f);
 
-/* msl_netconf_key_is and msl_netconf_word_is are netconf.c's key and
- * word comparisons, for the keys kept in other files. */
+/* msl_netconf_key_is compares a configuration key with a canonical one,
+ * treating '_', '-' and runs of spaces alike and ignoring ASCII case;
+ * msl_netconf_word_is compares two whole words without regard to ASCII
+ * case (netconf_words.c).  Pure, thread-safe. */
 int msl_netconf_key_is(const char *key, const char *want);
 int msl_netconf_word_is(const char *a, const char *b);
 
