@@ -18,9 +18,6 @@ MAX_FUNC=80
 
 # One exception a line: "file" or "file:function", then why.
 EXCEPTIONS='
-src/core/server.c:mailslot_create	validates and applies every option and sets up the live page in one pass; it is being rewritten together with the server, not split on its own
-src/core/local.c:msl_client_write_locked	the writer hot path with its waits on a full pipe kept in one place; it is being rewritten together with the local writer
-src/core/queue.c	buffers, ordering, the heap and the quota are being split out of it by the rewrite of the core
 '
 
 all=0
