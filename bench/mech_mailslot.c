@@ -57,31 +57,38 @@ ms_tx_open(const char *name)
 	return c;
 }
 
+/*
+ * mailslot_write and mailslot_read report alike: success, one error the
+ * harness treats as a soft outcome (a full queue, a read timeout), or a
+ * failure worth a warning; one mapping keeps the two calls consistent.
+ */
+static ssize_t
+ms_outcome(mailslot_err e, ssize_t done, mailslot_err soft_error,
+    ssize_t soft, ssize_t fail, const char *call)
+{
+	if (e == MAILSLOT_OK)
+		return done;
+	if (e == soft_error)
+		return soft;
+	bench_warn("mailslot", "%s: %s", call, mailslot_strerror(e));
+	return fail;
+}
+
 static int
 ms_send(void *tx, const void *buf, size_t len)
 {
-	mailslot_err e = mailslot_write(tx, buf, len);
-
-	if (e == MAILSLOT_OK)
-		return BENCH_SEND_OK;
-	if (e == MAILSLOT_E_FULL)
-		return BENCH_SEND_FULL;
-	bench_warn("mailslot", "mailslot_write: %s", mailslot_strerror(e));
-	return BENCH_SEND_ERR;
+	return (int)ms_outcome(mailslot_write(tx, buf, len), BENCH_SEND_OK,
+	    MAILSLOT_E_FULL, BENCH_SEND_FULL, BENCH_SEND_ERR, "mailslot_write");
 }
 
 static ssize_t
 ms_recv(void *rx, void *buf, size_t cap)
 {
-	size_t len;
+	size_t len = 0;
 	mailslot_err e = mailslot_read(rx, buf, cap, &len, NULL);
 
-	if (e == MAILSLOT_OK)
-		return (ssize_t)len;
-	if (e == MAILSLOT_E_TIMEOUT)
-		return BENCH_RECV_TIMEOUT;
-	bench_warn("mailslot", "mailslot_read: %s", mailslot_strerror(e));
-	return BENCH_RECV_ERR;
+	return ms_outcome(e, (ssize_t)len, MAILSLOT_E_TIMEOUT,
+	    BENCH_RECV_TIMEOUT, BENCH_RECV_ERR, "mailslot_read");
 }
 
 static void

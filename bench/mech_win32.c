@@ -71,33 +71,43 @@ w32_tx_open(const char *name)
 	    "CreateFileA", path);
 }
 
+/*
+ * WriteFile and ReadFile report alike: success, one error the harness
+ * treats as a soft outcome (a full queue, a read timeout), or a failure
+ * worth a warning; one mapping keeps the two calls consistent.
+ */
+static ssize_t
+w32_outcome(int ok, ssize_t done, DWORD soft_error, ssize_t soft,
+    ssize_t fail, const char *call)
+{
+	if (ok)
+		return done;
+	if (GetLastError() == soft_error)
+		return soft;
+	bench_warn("win32", "%s: error %lu", call,
+	    (unsigned long)GetLastError());
+	return fail;
+}
+
 static int
 w32_send(void *tx, const void *buf, size_t len)
 {
 	DWORD written = 0;
+	int ok = WriteFile(((w32_ep *)tx)->h, buf, (DWORD)len, &written,
+	    NULL) && written == (DWORD)len;
 
-	if (WriteFile(((w32_ep *)tx)->h, buf, (DWORD)len, &written, NULL) &&
-	    written == (DWORD)len)
-		return BENCH_SEND_OK;
-	if (GetLastError() == ERROR_NOT_ENOUGH_QUOTA)
-		return BENCH_SEND_FULL;
-	bench_warn("win32", "WriteFile: error %lu",
-	    (unsigned long)GetLastError());
-	return BENCH_SEND_ERR;
+	return (int)w32_outcome(ok, BENCH_SEND_OK, ERROR_NOT_ENOUGH_QUOTA,
+	    BENCH_SEND_FULL, BENCH_SEND_ERR, "WriteFile");
 }
 
 static ssize_t
 w32_recv(void *rx, void *buf, size_t cap)
 {
 	DWORD got = 0;
+	int ok = ReadFile(((w32_ep *)rx)->h, buf, (DWORD)cap, &got, NULL);
 
-	if (ReadFile(((w32_ep *)rx)->h, buf, (DWORD)cap, &got, NULL))
-		return (ssize_t)got;
-	if (GetLastError() == ERROR_SEM_TIMEOUT)
-		return BENCH_RECV_TIMEOUT;
-	bench_warn("win32", "ReadFile: error %lu",
-	    (unsigned long)GetLastError());
-	return BENCH_RECV_ERR;
+	return w32_outcome(ok, (ssize_t)got, ERROR_SEM_TIMEOUT,
+	    BENCH_RECV_TIMEOUT, BENCH_RECV_ERR, "ReadFile");
 }
 
 static void
