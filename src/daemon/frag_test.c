@@ -136,11 +136,17 @@ play(const struct step *st, size_t n)
 		play(st_, sizeof st_ / sizeof st_[0]);                       \
 	} while (0)
 
+/* START plays the steps into an empty table. */
+#define START(...)                                                           \
+	do {                                                                 \
+		setup();                                                     \
+		PLAY(__VA_ARGS__);                                           \
+	} while (0)
+
 static void
 test_two_fragments_in_order(void)
 {
-	setup();
-	PLAY({ 0, 90, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_DONE });
+	START({ 0, 90, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_DONE });
 	same_as_whole();
 }
 
@@ -162,8 +168,7 @@ test_out_of_order_and_many_pieces(void)
 static void
 test_duplicates_are_ignored(void)
 {
-	setup();
-	PLAY({ 0, 90, SEC, MSLD_FRAG_HELD }, { 0, 90, SEC, MSLD_FRAG_DUPLICATE },
+	START({ 0, 90, SEC, MSLD_FRAG_HELD }, { 0, 90, SEC, MSLD_FRAG_DUPLICATE },
 	    { 90, REST, SEC, MSLD_FRAG_DONE });
 	same_as_whole();
 	/* Once done the datagram has left the table: a late copy starts anew. */
@@ -174,27 +179,23 @@ static void
 test_overlap_discards_the_datagram(void)
 {
 	/* The rest alone is no datagram: the first piece went with it. */
-	setup();
-	PLAY({ 0, 90, SEC, MSLD_FRAG_HELD }, { 80, 20, SEC, MSLD_FRAG_OVERLAP },
+	START({ 0, 90, SEC, MSLD_FRAG_HELD }, { 80, 20, SEC, MSLD_FRAG_OVERLAP },
 	    { 90, REST, SEC, MSLD_FRAG_HELD });
 	/* A piece overlapping from below, too. */
-	setup();
-	PLAY({ 50, REST, SEC, MSLD_FRAG_HELD }, { 0, 60, SEC, MSLD_FRAG_OVERLAP });
+	START({ 50, REST, SEC, MSLD_FRAG_HELD }, { 0, 60, SEC, MSLD_FRAG_OVERLAP });
 }
 
 static void
 test_gap_waits_then_times_out(void)
 {
-	setup();
-	PLAY({ 0, 40, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_HELD });
+	START({ 0, 40, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_HELD });
 	MSL_CHECK_EQ(msld_frag_expire(&f, SEC + MSLD_FRAG_TIMEOUT_NS - 1), 0);
 	MSL_CHECK_EQ(msld_frag_expire(&f, SEC + MSLD_FRAG_TIMEOUT_NS), 1);
 	MSL_CHECK_EQ(f.timeouts, 1);
 	/* The missing piece, too late, cannot complete it. */
 	PLAY({ 40, 50, 4 * SEC, MSLD_FRAG_HELD });
 	/* Filling the gap in time completes it. */
-	setup();
-	PLAY({ 0, 40, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_HELD },
+	START({ 0, 40, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_HELD },
 	    { 40, 50, 2 * SEC, MSLD_FRAG_DONE });
 	same_as_whole();
 }
