@@ -52,6 +52,21 @@ fuzz_query(const uint8_t *data, size_t size)
 	MSL_FUZZ_ASSERT(memcmp(out + 4, data + 4, used - 4) == 0);
 }
 
+/*
+ * CHECK_ENTRIES checks a parsed set of n fixed-size entries the same way
+ * for addresses and node names: n is within max, the bytes lie in the
+ * input, every entry reads into arr, and entry n is refused.  A macro,
+ * because the set, entry and reader types differ.
+ */
+#define CHECK_ENTRIES(set, n, max, view, bytes, read, arr, one)             \
+	do {                                                                 \
+		MSL_FUZZ_ASSERT((n) <= (max));                               \
+		MSL_FUZZ_ASSERT((n) == 0 || lies_in((view), (bytes), data, size)); \
+		for (size_t i_ = 0; i_ < (n); i_++)                          \
+			MSL_FUZZ_ASSERT(read((set), i_, &(arr)[i_]) == MSL_PE_OK); \
+		MSL_FUZZ_ASSERT(read((set), (n), &(one)) == MSL_PE_INVAL);   \
+	} while (0)
+
 static void
 fuzz_response(const uint8_t *data, size_t size)
 {
@@ -63,15 +78,9 @@ fuzz_response(const uint8_t *data, size_t size)
 
 	if (msl_nbns_response_parse(data, size, &r) != MSL_PE_OK)
 		return;
-	MSL_FUZZ_ASSERT(r.nr_naddr <= MAX_ADDRS);
-	MSL_FUZZ_ASSERT(r.nr_naddr == 0 || lies_in(r.nr_addrs,
-	    r.nr_naddr * MSL_NBNS_ADDR_ENTRY_LEN, data, size));
+	CHECK_ENTRIES(&r, r.nr_naddr, MAX_ADDRS, r.nr_addrs,
+	    r.nr_naddr * MSL_NBNS_ADDR_ENTRY_LEN, msl_nbns_response_addr, addrs, a);
 	MSL_FUZZ_ASSERT(r.nr_rcode == 0 || r.nr_naddr == 0);
-	for (size_t i = 0; i < r.nr_naddr; i++)
-		MSL_FUZZ_ASSERT(msl_nbns_response_addr(&r, i, &addrs[i]) ==
-		    MSL_PE_OK);
-	MSL_FUZZ_ASSERT(msl_nbns_response_addr(&r, r.nr_naddr, &a) ==
-	    MSL_PE_INVAL);
 	MSL_FUZZ_ASSERT(msl_nbns_response_build(&r, addrs, r.nr_naddr, out,
 	    sizeof out, &used) == MSL_PE_OK);
 	MSL_FUZZ_ASSERT(msl_nbns_response_parse(out, used, &again) ==
@@ -131,14 +140,9 @@ fuzz_status(const uint8_t *data, size_t size)
 
 	if (msl_nbns_status_parse(data, size, &s) != MSL_PE_OK)
 		return;
-	MSL_FUZZ_ASSERT(s.ns_nnames <= MSL_NBNS_STATUS_MAX_NAMES);
-	MSL_FUZZ_ASSERT(s.ns_nnames == 0 || lies_in(s.ns_names, s.ns_nnames *
-	    MSL_NBNS_NODE_NAME_LEN + s.ns_stats_len, data, size));
-	for (size_t i = 0; i < s.ns_nnames; i++)
-		MSL_FUZZ_ASSERT(msl_nbns_status_name(&s, i, &names[i]) ==
-		    MSL_PE_OK);
-	MSL_FUZZ_ASSERT(msl_nbns_status_name(&s, s.ns_nnames, &nn) ==
-	    MSL_PE_INVAL);
+	CHECK_ENTRIES(&s, s.ns_nnames, MSL_NBNS_STATUS_MAX_NAMES, s.ns_names,
+	    s.ns_nnames * MSL_NBNS_NODE_NAME_LEN + s.ns_stats_len,
+	    msl_nbns_status_name, names, nn);
 	MSL_FUZZ_ASSERT(msl_nbns_status_build(&s, names, s.ns_nnames, out,
 	    sizeof out, &used) == MSL_PE_OK);
 	MSL_FUZZ_ASSERT(msl_nbns_status_parse(out, used, &again) == MSL_PE_OK);

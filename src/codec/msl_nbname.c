@@ -218,9 +218,8 @@ msl_nbname_parse(const uint8_t *buf, size_t len, struct msl_nbname *out,
 	struct msl_rd r;
 	msl_perr err;
 
-	if (out == NULL || used == NULL)
+	if (used == NULL || !msl_rd_start(&r, buf, len, out, sizeof *out))
 		return MSL_PE_INVAL;
-	msl_rd_init(&r, buf, len);
 	err = msl_nbname_rd(&r, out);
 	if (err == MSL_PE_OK)
 		*used = r.rd_pos;

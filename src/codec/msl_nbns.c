@@ -20,6 +20,15 @@ msl_nbns_hdr_start(struct msl_rd *r, const uint8_t *buf, size_t len,
 	return msl_rd_ok(r) ? MSL_PE_OK : MSL_PE_TRUNCATED;
 }
 
+msl_perr
+msl_nbns_parse_start(struct msl_rd *r, const uint8_t *buf, size_t len,
+    struct msl_nbns_hdr *h, void *out, size_t out_size)
+{
+	if (!msl_rd_start(r, buf, len, out, out_size))
+		return MSL_PE_INVAL;
+	return msl_nbns_hdr_start(r, buf, len, h);
+}
+
 void
 msl_nbns_hdr_wr(struct msl_wr *w, uint16_t trn_id, uint16_t word,
     uint16_t qdcount, uint16_t ancount, uint16_t arcount)
@@ -63,16 +72,18 @@ msl_nbns_entry_start(struct msl_rd *r, const uint8_t *base, size_t n,
 }
 
 /*
- * hdr_query_rd reads the header and checks that it is a name query
- * (OPCODE 0, RFC 1002 §4.2.1.1) in the expected direction: R is 0 in a
- * request and 1 in a response.
+ * hdr_query_rd opens a parse into *out, reads the header and checks that
+ * it is a name query (OPCODE 0, RFC 1002 §4.2.1.1) in the expected
+ * direction: R is 0 in a request and 1 in a response.
  */
 static msl_perr
 hdr_query_rd(struct msl_rd *r, const uint8_t *buf, size_t len,
-    struct msl_nbns_hdr *h, bool response)
+    struct msl_nbns_hdr *h, bool response, void *out, size_t out_size)
 {
-	if (msl_nbns_hdr_start(r, buf, len, h) != MSL_PE_OK)
-		return MSL_PE_TRUNCATED;
+	msl_perr err = msl_nbns_parse_start(r, buf, len, h, out, out_size);
+
+	if (err != MSL_PE_OK)
+		return err;
 	if (((h->h_word & MSL_NBNS_F_RESPONSE) != 0) != response ||
 	    (h->h_word & MSL_NBNS_OPCODE_MASK) != 0)
 		return MSL_PE_NOTQUERY;
@@ -125,9 +136,7 @@ msl_nbns_query_parse(const uint8_t *buf, size_t len,
 	uint16_t qclass;
 	msl_perr err;
 
-	if (out == NULL)
-		return MSL_PE_INVAL;
-	err = hdr_query_rd(&r, buf, len, &h, false);
+	err = hdr_query_rd(&r, buf, len, &h, false, out, sizeof *out);
 	if (err != MSL_PE_OK)
 		return err;
 	/* RFC 1002 §4.2.12: one question and nothing else. */
@@ -183,9 +192,7 @@ msl_nbns_response_parse(const uint8_t *buf, size_t len,
 	struct msl_nbns_rr rr;
 	msl_perr err;
 
-	if (out == NULL)
-		return MSL_PE_INVAL;
-	err = hdr_query_rd(&r, buf, len, &h, true);
+	err = hdr_query_rd(&r, buf, len, &h, true, out, sizeof *out);
 	if (err != MSL_PE_OK)
 		return err;
 	out->nr_trn_id = h.h_trn_id;

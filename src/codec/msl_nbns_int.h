@@ -27,6 +27,11 @@ struct msl_nbns_hdr {
  * MSL_PE_TRUNCATED when it is short. */
 msl_perr msl_nbns_hdr_start(struct msl_rd *r, const uint8_t *buf, size_t len,
     struct msl_nbns_hdr *h);
+/* msl_nbns_parse_start opens a parse into *out (out_size bytes, cleared
+ * as msl_rd_start does) and reads the header: MSL_PE_INVAL when out is
+ * NULL, MSL_PE_TRUNCATED when the header is short. */
+msl_perr msl_nbns_parse_start(struct msl_rd *r, const uint8_t *buf,
+    size_t len, struct msl_nbns_hdr *h, void *out, size_t out_size);
 
 /* msl_nbns_hdr_wr writes a header with no authority records, which no
  * packet a node sends has (RFC 1002 §4.2). */

@@ -216,10 +216,8 @@ msl_nbns_pkt_parse(const uint8_t *buf, size_t len, struct msl_nbns_pkt *out)
 	struct msl_nbns_rr rr;
 	msl_perr err;
 
-	if (out == NULL)
-		return MSL_PE_INVAL;
-	if (msl_nbns_hdr_start(&r, buf, len, &h) != MSL_PE_OK)
-		return MSL_PE_TRUNCATED;
+	if ((err = msl_nbns_parse_start(&r, buf, len, &h, out, sizeof *out)) != MSL_PE_OK)
+		return err;
 	out->np_trn_id = h.h_trn_id;
 	out->np_opcode = msl_nbns_hdr_opcode(h.h_word);
 	out->np_response = (h.h_word & MSL_NBNS_F_RESPONSE) != 0;

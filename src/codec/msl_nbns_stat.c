@@ -18,10 +18,8 @@ msl_nbns_status_parse(const uint8_t *buf, size_t len,
 	size_t nnames;
 	msl_perr err;
 
-	if (out == NULL)
-		return MSL_PE_INVAL;
-	if (msl_nbns_hdr_start(&r, buf, len, &h) != MSL_PE_OK)
-		return MSL_PE_TRUNCATED;
+	if ((err = msl_nbns_parse_start(&r, buf, len, &h, out, sizeof *out)) != MSL_PE_OK)
+		return err;
 	/* RFC 1002 §4.2.18: R 1, OPCODE 0, no question, one answer. */
 	if ((h.h_word & MSL_NBNS_F_RESPONSE) == 0 ||
 	    msl_nbns_hdr_opcode(h.h_word) != MSL_NBNS_OP_QUERY)

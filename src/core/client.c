@@ -14,9 +14,7 @@ mailslot_open(const char *name, mailslot_client **out)
 	mailslot_name n;
 	mailslot_err e;
 
-	if (out == NULL)
-		return MAILSLOT_E_INVAL;
-	if ((e = mailslot_name_parse(name, 1, &n)) != MAILSLOT_OK)
+	if ((e = msl_name_open_arg(name, out, &n)) != MAILSLOT_OK)
 		return e;
 	if (n.scope == MAILSLOT_SCOPE_LOCAL)
 		return msl_client_open_role(&n, MSL_ROLE_WRITER, out);

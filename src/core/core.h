@@ -31,6 +31,11 @@
 
 /* ---- names (name.c, pure) ---- */
 void msl_key_hash(const char *key, char hex[33]);
+/* msl_name_open_arg checks the arguments shared by mailslot_open and
+ * mailslot_create: MAILSLOT_E_INVAL when out is NULL, else whatever
+ * mailslot_name_parse says of name (short forms allowed) into *n. */
+mailslot_err msl_name_open_arg(const char *name, const void *out,
+    mailslot_name *n);
 
 /* ---- wire format of the local transport (version 2: the ack carries
  * the quota) ---- */

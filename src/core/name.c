@@ -89,6 +89,16 @@ mailslot_name_parse(const char *text, int allow_short, mailslot_name *out)
 	return MAILSLOT_OK;
 }
 
+/* Opening and creating take the same name forms, so one check serves
+ * both and they cannot drift apart. */
+mailslot_err
+msl_name_open_arg(const char *name, const void *out, mailslot_name *n)
+{
+	if (out == NULL)
+		return MAILSLOT_E_INVAL;
+	return mailslot_name_parse(name, 1, n);
+}
+
 /*
  * msl_key_hash writes the 32 hex digits that name a mailslot in the socket
  * namespace.  Names can be longer than a socket address, so the address

@@ -174,9 +174,7 @@ mailslot_create(const char *name, const mailslot_options *opt, mailslot_server *
 	mailslot_options o;
 	mailslot_err e;
 
-	if (out == NULL)
-		return MAILSLOT_E_INVAL;
-	if ((e = mailslot_name_parse(name, 1, &n)) != MAILSLOT_OK)
+	if ((e = msl_name_open_arg(name, out, &n)) != MAILSLOT_OK)
 		return e;
 	if (n.scope != MAILSLOT_SCOPE_LOCAL)
 		return MAILSLOT_E_BADNAME; /* "A process cannot create a remote mailslot." */

@@ -5,6 +5,8 @@
  * fragments, fed in orders good and bad, and what comes out is compared
  * with the original byte for byte.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "frag.h"
@@ -106,12 +108,45 @@ same_as_whole(void)
 	MSL_CHECK_EQ(msl_mdgm_parse(out, outlen, &m), MSL_PE_OK);
 }
 
+/* A step feeds one piece from IP_A and says what the table must answer;
+ * REST as the length runs the piece to the datagram's end. */
+#define REST SIZE_MAX
+struct step {
+	size_t off, len;
+	uint64_t t;
+	enum msld_frag_result want;
+};
+
+/* play feeds the steps in order, checking each answer, and reports which
+ * step failed. */
+static void
+play(const struct step *st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = st[i].len == REST ? body() - st[i].off : st[i].len;
+
+		fprintf(stderr, "  step %zu: %zu+%zu\n", i, st[i].off, len);
+		MSL_CHECK_EQ(add(st[i].off, len, st[i].t), st[i].want);
+	}
+}
+
+#define PLAY(...)                                                            \
+	do {                                                                 \
+		static const struct step st_[] = { __VA_ARGS__ };            \
+		play(st_, sizeof st_ / sizeof st_[0]);                       \
+	} while (0)
+
+/* START plays the steps into an empty table. */
+#define START(...)                                                           \
+	do {                                                                 \
+		setup();                                                     \
+		PLAY(__VA_ARGS__);                                           \
+	} while (0)
+
 static void
 test_two_fragments_in_order(void)
 {
-	setup();
-	MSL_CHECK_EQ(add(0, 90, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(90, body() - 90, SEC), MSLD_FRAG_DONE);
+	START({ 0, 90, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_DONE });
 	same_as_whole();
 }
 
@@ -133,45 +168,35 @@ test_out_of_order_and_many_pieces(void)
 static void
 test_duplicates_are_ignored(void)
 {
-	setup();
-	MSL_CHECK_EQ(add(0, 90, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(0, 90, SEC), MSLD_FRAG_DUPLICATE);
-	MSL_CHECK_EQ(add(90, body() - 90, SEC), MSLD_FRAG_DONE);
+	START({ 0, 90, SEC, MSLD_FRAG_HELD }, { 0, 90, SEC, MSLD_FRAG_DUPLICATE },
+	    { 90, REST, SEC, MSLD_FRAG_DONE });
 	same_as_whole();
 	/* Once done the datagram has left the table: a late copy starts anew. */
-	MSL_CHECK_EQ(add(90, body() - 90, SEC), MSLD_FRAG_HELD);
+	PLAY({ 90, REST, SEC, MSLD_FRAG_HELD });
 }
 
 static void
 test_overlap_discards_the_datagram(void)
 {
-	setup();
-	MSL_CHECK_EQ(add(0, 90, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(80, 20, SEC), MSLD_FRAG_OVERLAP);
 	/* The rest alone is no datagram: the first piece went with it. */
-	MSL_CHECK_EQ(add(90, body() - 90, SEC), MSLD_FRAG_HELD);
+	START({ 0, 90, SEC, MSLD_FRAG_HELD }, { 80, 20, SEC, MSLD_FRAG_OVERLAP },
+	    { 90, REST, SEC, MSLD_FRAG_HELD });
 	/* A piece overlapping from below, too. */
-	setup();
-	MSL_CHECK_EQ(add(50, body() - 50, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(0, 60, SEC), MSLD_FRAG_OVERLAP);
+	START({ 50, REST, SEC, MSLD_FRAG_HELD }, { 0, 60, SEC, MSLD_FRAG_OVERLAP });
 }
 
 static void
 test_gap_waits_then_times_out(void)
 {
-	setup();
-	MSL_CHECK_EQ(add(0, 40, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(90, body() - 90, SEC), MSLD_FRAG_HELD);
+	START({ 0, 40, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_HELD });
 	MSL_CHECK_EQ(msld_frag_expire(&f, SEC + MSLD_FRAG_TIMEOUT_NS - 1), 0);
 	MSL_CHECK_EQ(msld_frag_expire(&f, SEC + MSLD_FRAG_TIMEOUT_NS), 1);
 	MSL_CHECK_EQ(f.timeouts, 1);
 	/* The missing piece, too late, cannot complete it. */
-	MSL_CHECK_EQ(add(40, 50, 4 * SEC), MSLD_FRAG_HELD);
+	PLAY({ 40, 50, 4 * SEC, MSLD_FRAG_HELD });
 	/* Filling the gap in time completes it. */
-	setup();
-	MSL_CHECK_EQ(add(0, 40, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(90, body() - 90, SEC), MSLD_FRAG_HELD);
-	MSL_CHECK_EQ(add(40, 50, 2 * SEC), MSLD_FRAG_DONE);
+	START({ 0, 40, SEC, MSLD_FRAG_HELD }, { 90, REST, SEC, MSLD_FRAG_HELD },
+	    { 40, 50, 2 * SEC, MSLD_FRAG_DONE });
 	same_as_whole();
 }
 

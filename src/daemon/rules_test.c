@@ -44,6 +44,24 @@ make_to(struct pkt *p, const char *dst)
 	make(p, dst, MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\a", "x");
 }
 
+/* start empties the rules under conf and builds the usual datagram for
+ * us, the opening most tests share. */
+static void
+start(const char *const *conf, struct pkt *p)
+{
+	setup(conf);
+	make_to(p, "HOSTB");
+}
+
+/* start_slot does the same under the default settings, with its own
+ * mailslot and data. */
+static void
+start_slot(struct pkt *p, const char *mailslot, const char *data)
+{
+	setup(NULL);
+	make(p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, mailslot, data);
+}
+
 /* decide hands p to the rules as the receive loop does. */
 static int
 decide(const struct pkt *p, struct msld_verdict *v)
@@ -106,8 +124,7 @@ test_good_datagram_is_delivered_with_its_origin(void)
 	struct msld_verdict v;
 	struct pkt p;
 
-	setup(NULL);
-	make(&p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\News\\Daily", "hello");
+	start_slot(&p, "\\MAILSLOT\\News\\Daily", "hello");
 	p.port = 40000;
 	MSL_CHECK_EQ(decide(&p, &v), 1);
 	MSL_CHECK(strcmp(v.slot.path, "News\\Daily") == 0);
@@ -134,8 +151,7 @@ test_empty_message_is_delivered(void)
 	struct msld_verdict v;
 	struct pkt p;
 
-	setup(NULL);
-	make(&p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\x", "");
+	start_slot(&p, "\\MAILSLOT\\x", "");
 	MSL_CHECK_EQ(decide(&p, &v), 1);
 	MSL_CHECK_EQ(v.len, 0);
 }
@@ -145,8 +161,7 @@ test_our_name_workgroup_and_star_any_suffix(void)
 {
 	struct pkt p;
 
-	setup(NULL);
-	make(&p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\a", "1");
+	start_slot(&p, "\\MAILSLOT\\a", "1");
 	check_deliver(&p, "a");
 	make(&p, "HOSTB", MSL_NBSUFFIX_SERVER, "\\MAILSLOT\\a", "2");
 	check_deliver(&p, "a");
@@ -209,8 +224,7 @@ test_name_with_scope_is_not_ours(void)
 	};
 	struct pkt p;
 
-	setup(NULL);
-	make_to(&p, "HOSTB");
+	start(NULL, &p);
 	MSL_CHECK(msl_nbname_make(&s.ms_src, "HOSTA", 0, NULL) == MSL_PE_OK);
 	MSL_CHECK(msl_nbname_make(&s.ms_dst, "HOSTB", 0, "other.scope") == MSL_PE_OK);
 	MSL_CHECK(msl_mdgm_build(&s, p.buf, sizeof p.buf, &p.len) == MSL_PE_OK);
@@ -229,8 +243,7 @@ test_allow_list(void)
 {
 	struct pkt p;
 
-	setup((const char *const[]){ "allow = 10.1.0.0/16, 192.168.7.9", NULL });
-	make_to(&p, "HOSTB");
+	start((const char *const[]){ "allow = 10.1.0.0/16, 192.168.7.9", NULL }, &p);
 	check_deliver(&p, "a");
 	p.ip = htonl(0xc0a80709); /* 192.168.7.9 */
 	p.buf[3]++;               /* another DGM_ID: not a duplicate */
@@ -251,8 +264,7 @@ test_interface_restriction(void)
 {
 	struct pkt p;
 
-	setup((const char *const[]){ "interfaces = eth1 eth2", NULL });
-	make_to(&p, "HOSTB");
+	start((const char *const[]){ "interfaces = eth1 eth2", NULL }, &p);
 	p.ifname = "eth1";
 	check_deliver(&p, "a");
 	p.ifname = "eth0";
@@ -264,8 +276,7 @@ test_interface_restriction(void)
 	check_drop(&p, MSLD_C_drop_wrong_interface);
 
 	/* Without the setting the name is neither needed nor looked at. */
-	setup(NULL);
-	make_to(&p, "HOSTB");
+	start(NULL, &p);
 	p.ifname = NULL;
 	check_deliver(&p, "a");
 }
@@ -275,8 +286,7 @@ test_allow_list_comes_before_interfaces(void)
 {
 	struct pkt p;
 
-	setup((const char *const[]){ "interfaces = eth1", "allow = 10.9.0.0/16", NULL });
-	make_to(&p, "HOSTB");
+	start((const char *const[]){ "interfaces = eth1", "allow = 10.9.0.0/16", NULL }, &p);
 	check_drop(&p, MSLD_C_drop_not_allowed);
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_wrong_interface], 0);
 }
@@ -286,8 +296,7 @@ test_duplicate_window(void)
 {
 	struct pkt p, q;
 
-	setup(NULL);
-	make_to(&p, "HOSTB");
+	start(NULL, &p);
 	check_deliver(&p, "a");
 	p.now += SEC;
 	check_drop(&p, MSLD_C_drop_duplicate);
@@ -343,8 +352,7 @@ test_duplicate_timeout_key(void)
 	check_deliver(&p, "a");
 	p.now += 4 * SEC;
 	check_drop(&p, MSLD_C_drop_duplicate);
-	setup((const char *const[]){ "duplicate timeout = 0", NULL });
-	make_to(&p, "HOSTB");
+	start((const char *const[]){ "duplicate timeout = 0", NULL }, &p);
 	for (int i = 0; i < 3; i++)
 		check_deliver(&p, "a");
 	MSL_CHECK_EQ(d.stats.n[MSLD_C_drop_duplicate], 0);
@@ -355,8 +363,7 @@ test_dropped_datagrams_do_not_enter_the_duplicate_cache(void)
 {
 	struct pkt p;
 
-	setup((const char *const[]){ "allow = 10.1.0.0/16", NULL });
-	make_to(&p, "HOSTB");
+	start((const char *const[]){ "allow = 10.1.0.0/16", NULL }, &p);
 	p.ip = htonl(0x0b000001);
 	check_drop(&p, MSLD_C_drop_not_allowed);
 	p.ip = htonl(0x0a010203);
@@ -368,8 +375,7 @@ test_duplicate_cache_is_bounded(void)
 {
 	struct pkt p;
 
-	setup(NULL);
-	make_to(&p, "HOSTB");
+	start(NULL, &p);
 	check_deliver(&p, "a");
 	/* MSLD_DEDUP other datagrams push the first one out. */
 	for (uint32_t i = 0; i < MSLD_DEDUP; i++) {
@@ -396,8 +402,7 @@ test_malformed_datagrams_count_their_reason(void)
 {
 	struct pkt p, q;
 
-	setup(NULL);
-	make_to(&p, "HOSTB");
+	start(NULL, &p);
 	q = p;
 	q.len = 5;
 	check_malformed(&q, MSL_PE_TRUNCATED);
@@ -434,8 +439,7 @@ test_mailslot_name_that_is_no_local_name(void)
 
 	/* The codec takes any "\MAILSLOT\..." name; an empty path component
 	 * is no local mailslot name, and is counted as a bad name. */
-	setup(NULL);
-	make(&p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\a\\", "x");
+	start_slot(&p, "\\MAILSLOT\\a\\", "x");
 	check_malformed(&p, MSL_PE_BADNAME);
 	make(&p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\a\\\\b", "x");
 	check_malformed(&p, MSL_PE_BADNAME);
@@ -449,8 +453,7 @@ test_cut_datagram_is_malformed(void)
 
 	/* recvmmsg reports a payload longer than the slot as the whole slot,
 	 * which leaves the SMB part's counts pointing past the end. */
-	setup(NULL);
-	make(&p, "HOSTB", MSL_NBSUFFIX_WORKSTATION, "\\MAILSLOT\\a", "hello");
+	start_slot(&p, "\\MAILSLOT\\a", "hello");
 	p.len -= 3;
 	check_drop(&p, MSLD_C_drop_malformed);
 	MSL_CHECK_EQ(d.stats.drop_reason[MSL_PE_TRUNCATED] +

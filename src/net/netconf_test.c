@@ -26,6 +26,14 @@ set(const char *text)
 	return msl_netconf_assign(&c, text, err, sizeof err);
 }
 
+/* SET_EQ applies one setting, which must be taken, and checks the field
+ * it sets; a macro so that a failure names the line of the case. */
+#define SET_EQ(text, field, want)                                            \
+	do {                                                                 \
+		MSL_CHECK_EQ(set(text), 0);                                  \
+		MSL_CHECK_EQ(field, want);                                   \
+	} while (0)
+
 /* refused checks that text is refused with a message holding both
  * parts: what is wrong and the quoted culprit. */
 static void
@@ -116,10 +124,8 @@ test_key_spellings(void)
 	MSL_CHECK(strcmp(c.workgroup, "CORP") == 0);
 	MSL_CHECK_EQ(set("WORKGROUP=lab"), 0);
 	MSL_CHECK(strcmp(c.workgroup, "LAB") == 0);
-	MSL_CHECK_EQ(set("log_level = DEBUG"), 0);
-	MSL_CHECK_EQ(c.log_level, MSL_LOG_DEBUG);
-	MSL_CHECK_EQ(set("Log-Level = Warn"), 0);
-	MSL_CHECK_EQ(c.log_level, MSL_LOG_WARN);
+	SET_EQ("log_level = DEBUG", c.log_level, MSL_LOG_DEBUG);
+	SET_EQ("Log-Level = Warn", c.log_level, MSL_LOG_WARN);
 	/* Spaces inside a key must be somewhere: "netbiosname" is not it. */
 	refused("netbiosname = x", "unknown setting", "'netbiosname'");
 }
@@ -128,12 +134,9 @@ static void
 test_values(void)
 {
 	msl_netconf_defaults(&c);
-	MSL_CHECK_EQ(set("  port   =   139  "), 0);
-	MSL_CHECK_EQ(c.port, 139);
-	MSL_CHECK_EQ(set("port = 65535"), 0);
-	MSL_CHECK_EQ(c.port, 65535);
-	MSL_CHECK_EQ(set("ns port = 0"), 0);
-	MSL_CHECK_EQ(c.ns_port, 0);
+	SET_EQ("  port   =   139  ", c.port, 139);
+	SET_EQ("port = 65535", c.port, 65535);
+	SET_EQ("ns port = 0", c.ns_port, 0);
 	MSL_CHECK_EQ(set("netbios name = abcdefghijklmno"), 0);
 	MSL_CHECK(strcmp(c.name, "ABCDEFGHIJKLMNO") == 0);
 	MSL_CHECK_EQ(set("user = mailslot"), 0);
@@ -191,14 +194,12 @@ static void
 test_interfaces(void)
 {
 	msl_netconf_defaults(&c);
-	MSL_CHECK_EQ(set("interfaces = eth0, eth1 ,wlan0\teth2"), 0);
-	MSL_CHECK_EQ(c.nifaces, 4);
+	SET_EQ("interfaces = eth0, eth1 ,wlan0\teth2", c.nifaces, 4);
 	MSL_CHECK(strcmp(c.ifaces[0], "eth0") == 0);
 	MSL_CHECK(strcmp(c.ifaces[2], "wlan0") == 0);
 	MSL_CHECK(strcmp(c.ifaces[3], "eth2") == 0);
 	/* Repeated lines add to the list. */
-	MSL_CHECK_EQ(set("interfaces = br0"), 0);
-	MSL_CHECK_EQ(c.nifaces, 5);
+	SET_EQ("interfaces = br0", c.nifaces, 5);
 	refused("interfaces = abcdefghijklmnop", "interface name too long", "'abcdefghijklmnop'");
 	MSL_CHECK_EQ(set("interfaces = abcdefghijklmno"), 0);
 	for (unsigned i = c.nifaces; i < MSL_NET_MAX_IFACES; i++)
@@ -218,8 +219,7 @@ test_interfaces_by_subnet(void)
 
 	msl_netconf_defaults(&c);
 	MSL_CHECK(msl_net_iface_selected(&c, "eth9", a));
-	MSL_CHECK_EQ(set("interfaces = 10.1.2.0/24 eth3 192.168.1.7"), 0);
-	MSL_CHECK_EQ(c.nifaces, 1);
+	SET_EQ("interfaces = 10.1.2.0/24 eth3 192.168.1.7", c.nifaces, 1);
 	MSL_CHECK_EQ(c.niface_nets, 2);
 	MSL_CHECK(msl_net_iface_selected(&c, "eth0", a));
 	MSL_CHECK(!msl_net_iface_selected(&c, "eth0", b));
@@ -235,8 +235,7 @@ static void
 test_allow(void)
 {
 	msl_netconf_defaults(&c);
-	MSL_CHECK_EQ(set("allow = 10.1.2.3/8, 192.168.7.9 0.0.0.0/0"), 0);
-	MSL_CHECK_EQ(c.nallow, 3);
+	SET_EQ("allow = 10.1.2.3/8, 192.168.7.9 0.0.0.0/0", c.nallow, 3);
 	/* The address is stored masked, in network order. */
 	MSL_CHECK_EQ(c.allow[0].addr, htonl(0x0a000000));
 	MSL_CHECK_EQ(c.allow[0].mask, htonl(0xff000000));
@@ -407,25 +406,19 @@ test_samba_vocabulary(void)
 {
 	msl_netconf_defaults(&c);
 	/* Debug levels 0-10, with per-class levels accepted and ignored. */
-	MSL_CHECK_EQ(set("log level = 10"), 0);
-	MSL_CHECK_EQ(c.log_level, MSL_LOG_DEBUG);
-	MSL_CHECK_EQ(set("log level = 1 auth:5 passdb:10"), 0);
-	MSL_CHECK_EQ(c.log_level, MSL_LOG_WARN);
-	MSL_CHECK_EQ(set("debug level = 2"), 0);
-	MSL_CHECK_EQ(c.log_level, MSL_LOG_INFO);
+	SET_EQ("log level = 10", c.log_level, MSL_LOG_DEBUG);
+	SET_EQ("log level = 1 auth:5 passdb:10", c.log_level, MSL_LOG_WARN);
+	SET_EQ("debug level = 2", c.log_level, MSL_LOG_INFO);
 	/* Aliases add names; a bad one changes nothing. */
-	MSL_CHECK_EQ(set("netbios aliases = files, print"), 0);
-	MSL_CHECK_EQ(c.naliases, 2);
+	SET_EQ("netbios aliases = files, print", c.naliases, 2);
 	MSL_CHECK(strcmp(c.aliases[1], "PRINT") == 0);
 	refused("netbios aliases = ok a.b", "netbios alias", "'a.b'");
-	MSL_CHECK_EQ(set("bind interfaces only = yes"), 0);
-	MSL_CHECK_EQ(c.bind_only, 1);
+	SET_EQ("bind interfaces only = yes", c.bind_only, 1);
 	refused("bind interfaces only = maybe", "yes or no", "'maybe'");
 	/* smb.conf's subnets select interfaces, as names do. */
 	MSL_CHECK_EQ(set("interfaces = 192.168.1.0/24"), 0);
 	/* hosts allow forms: a.b.c., address/mask, ALL; EXCEPT is refused. */
-	MSL_CHECK_EQ(set("hosts allow = 10.1. 192.168.7.0/255.255.255.0"), 0);
-	MSL_CHECK_EQ(c.allow[0].addr, htonl(0x0a010000));
+	SET_EQ("hosts allow = 10.1. 192.168.7.0/255.255.255.0", c.allow[0].addr, htonl(0x0a010000));
 	MSL_CHECK_EQ(c.allow[0].mask, htonl(0xffff0000));
 	MSL_CHECK_EQ(c.allow[1].mask, htonl(0xffffff00));
 	refused("hosts allow = 10.0.0.0/255.0.255.0", "allow takes", "'10.0.0.0/255.0.255.0'");
@@ -500,8 +493,7 @@ test_scope(void)
 	big[80] = '\0';
 	refused(big, "netbios scope must be", "xxxx");
 	refused("netbios scope = a\tb", "no blank or control", "a\tb");
-	MSL_CHECK_EQ(set("netbios scope ="), 0);
-	MSL_CHECK_EQ(c.scope[0], '\0');
+	SET_EQ("netbios scope =", c.scope[0], '\0');
 }
 
 /* msl_netconf_check finds what leaves a daemon deaf. */
@@ -545,23 +537,17 @@ static void
 test_lan_values(void)
 {
 	msl_netconf_defaults(&c);
-	MSL_CHECK_EQ(set("nmbd coexistence = YES"), 0);
-	MSL_CHECK_EQ(c.nmbd_mode, MSL_NMBD_YES);
-	MSL_CHECK_EQ(set("nmbd_coexistence = no"), 0);
-	MSL_CHECK_EQ(c.nmbd_mode, MSL_NMBD_NO);
+	SET_EQ("nmbd coexistence = YES", c.nmbd_mode, MSL_NMBD_YES);
+	SET_EQ("nmbd_coexistence = no", c.nmbd_mode, MSL_NMBD_NO);
 	MSL_CHECK_EQ(set("nmbd:socket dir = /tmp/x/sock"), 0);
 	MSL_CHECK(strcmp(c.nmbd_dir, "/tmp/x/sock") == 0);
 	MSL_CHECK_EQ(set("remote broadcast = 10.1.2.255, 10.3.0.7"), 0);
-	MSL_CHECK_EQ(set("remote announce = 10.4.0.255/WG"), 0);
-	MSL_CHECK_EQ(c.nremote, 3);
+	SET_EQ("remote announce = 10.4.0.255/WG", c.nremote, 3);
 	MSL_CHECK_EQ(c.remote[0], inet_addr("10.1.2.255"));
 	MSL_CHECK_EQ(c.remote[2], inet_addr("10.4.0.255"));
-	MSL_CHECK_EQ(set("duplicate timeout = 0"), 0);
-	MSL_CHECK_EQ(c.dup_ms, 0);
-	MSL_CHECK_EQ(set("duplicate timeout = 250ms"), 0);
-	MSL_CHECK_EQ(c.dup_ms, 250);
-	MSL_CHECK_EQ(set("Duplicate-Timeout = 3s"), 0);
-	MSL_CHECK_EQ(c.dup_ms, 3000);
+	SET_EQ("duplicate timeout = 0", c.dup_ms, 0);
+	SET_EQ("duplicate timeout = 250ms", c.dup_ms, 250);
+	SET_EQ("Duplicate-Timeout = 3s", c.dup_ms, 3000);
 }
 
 static void
@@ -569,8 +555,7 @@ test_lan_wins_keys(void)
 {
 	msl_netconf_defaults(&c);
 	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'B');
-	MSL_CHECK_EQ(set("wins server = 10.0.0.1, 10.0.0.2"), 0);
-	MSL_CHECK_EQ(c.nwins, 2);
+	SET_EQ("wins server = 10.0.0.1, 10.0.0.2", c.nwins, 2);
 	MSL_CHECK_EQ(c.wins[1], inet_addr("10.0.0.2"));
 	/* Windows' choice: a name server makes an H-node. */
 	MSL_CHECK_EQ(msl_netconf_node_type(&c), 'H');
@@ -585,8 +570,7 @@ test_lan_wins_keys(void)
 	refused("node type = X", "node type", "'X'");
 	MSL_CHECK_EQ(c.announce, 0);
 	MSL_CHECK(strcmp(c.server_string, "mailslot") == 0);
-	MSL_CHECK_EQ(set("announce = yes"), 0);
-	MSL_CHECK_EQ(c.announce, 1);
+	SET_EQ("announce = yes", c.announce, 1);
 	MSL_CHECK_EQ(set("server string = mailslot on host 7"), 0);
 	MSL_CHECK(strcmp(c.server_string, "mailslot on host 7") == 0);
 	refused("announce = sometimes", "announce is yes or no", "'sometimes'");

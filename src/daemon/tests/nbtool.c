@@ -163,10 +163,8 @@ spoil(const char *kind, uint8_t *buf, size_t *len)
 static int
 cmd_send(int argc, char **argv)
 {
-	if (argc < 4 || argc > 7) {
-		fprintf(stderr, "usage: nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]\n");
-		return 2;
-	}
+	if (argc < 4 || argc > 7)
+		return tool_usage("nbtool send IP PORT KIND [DSTNAME [MAILSLOT [DATA]]]");
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
 	if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
 		fprintf(stderr, "nbtool: bad address %s\n", argv[1]);
@@ -255,10 +253,8 @@ cmd_listen(int argc, char **argv)
 static int
 cmd_reason(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: nbtool reason KIND\n");
-		return 2;
-	}
+	if (argc != 2)
+		return tool_usage("nbtool reason KIND");
 	static uint8_t buf[MSL_MDGM_MAX + 512];
 	size_t len;
 	uint8_t type = strcmp(argv[1], "unique") == 0 ? MSL_NBDGM_DIRECT_UNIQUE : MSL_NBDGM_DIRECT_GROUP;
@@ -284,10 +280,8 @@ cmd_jsonhex(int argc, char **argv)
 	static char line[1 << 20];
 
 	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: nbtool jsonhex\n");
-		return 2;
-	}
+	if (argc != 1)
+		return tool_usage("nbtool jsonhex");
 	while (fgets(line, sizeof line, stdin) != NULL) {
 		const char *p = strstr(line, "\"base64\":\"");
 		uint32_t acc = 0;
@@ -358,10 +352,8 @@ cmd_nswatch(int argc, char **argv)
 static int
 cmd_nssend(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: nbtool nssend IP PORT KIND NAME TIMEOUT_MS\n");
-		return 2;
-	}
+	if (argc != 6)
+		return tool_usage("nbtool nssend IP PORT KIND NAME TIMEOUT_MS");
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
 	struct msl_nbname name;
 	struct msl_nbns_pkt p;

@@ -429,3 +429,15 @@ nl_lan() {
 nl_nmbd_bg() {
   nl_bg "$1" "$3" nmbd -F --no-process-group --debug-stdout -d "${4:-4}" -l "$2/log" -s "$2/smb.conf"
 }
+
+# ---- Samba's host S beside host B ----------------------------------------
+#   nl_samba_lan                 the opening of the tests that run nmbd on
+#                                S with B beside it: skips without Samba,
+#                                makes the LAN S B, and sets sd to the
+#                                directory for nl_samba_conf
+nl_samba_lan() {
+  nl_need_samba
+  nl_lan S B
+  # shellcheck disable=SC2034 # the tests read it
+  sd="$NL_TMP/samba"
+}

@@ -16,11 +16,8 @@ set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=nmbdcoexist
 
-nl_need_samba
+nl_samba_lan
 
-nl_lan S B
-
-sd="$NL_TMP/samba"
 nl_samba_conf "$sd" SAMBAS "local master = yes" "preferred master = yes" "os level = 65" \
   "wins support = no"
 

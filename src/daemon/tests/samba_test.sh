@@ -15,12 +15,9 @@ set -u
 . "$(dirname "$0")/netlib.sh" # reads MAILSLOTD MAILSLOT NBTOOL from "$@"
 export MAILSLOT_NAMESPACE=sambatest
 
-nl_need_samba
-
-nl_lan S B
+nl_samba_lan
 
 # ---- Samba's private configuration ---------------------------------------
-sd="$NL_TMP/samba"
 nl_samba_conf "$sd" SAMBAS "remote announce = $IP_B/WG" "local master = no" "wins support = no"
 
 # ---- B receives nmbd's HostAnnouncement ----------------------------------

@@ -88,10 +88,8 @@ on_ready(mailslot_server *s, uint64_t *delay, int *got)
 static int
 cmd_serve(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: scaletool serve PREFIX FIRST N TIMEOUT_MS\n");
-		return 2;
-	}
+	if (argc != 5)
+		return tool_usage("scaletool serve PREFIX FIRST N TIMEOUT_MS");
 	int first = atoi(argv[2]), n = atoi(argv[3]), got = 0, ep = epoll_create1(0);
 	uint64_t end = now_ns() + strtoull(argv[4], NULL, 10) * 1000000ull;
 	mailslot_server **s = calloc((size_t)n, sizeof *s);
@@ -203,10 +201,8 @@ cmd_frag(int argc, char **argv)
 	size_t len;
 	int fd;
 
-	if (argc < 6) {
-		fprintf(stderr, "usage: scaletool frag IP MAILSLOT DATA ID OFF:LEN...\n");
-		return 2;
-	}
+	if (argc < 6)
+		return tool_usage("scaletool frag IP MAILSLOT DATA ID OFF:LEN...");
 	if ((fd = udp_to(argv[1], &me)) < 0 ||
 	    build(me.sin_addr.s_addr, argv[2], argv[3], (uint16_t)atoi(argv[4]), whole, &len) != 0)
 		return 2;
@@ -241,10 +237,8 @@ cmd_fragflood(int argc, char **argv)
 	size_t len;
 	int fd, n = argc == 3 ? atoi(argv[2]) : 0;
 
-	if (n <= 0) {
-		fprintf(stderr, "usage: scaletool fragflood IP N\n");
-		return 2;
-	}
+	if (n <= 0)
+		return tool_usage("scaletool fragflood IP N");
 	if ((fd = udp_to(argv[1], &me)) < 0)
 		return 2;
 	for (int i = 1; i <= n; i++) {
@@ -260,10 +254,8 @@ cmd_fragflood(int argc, char **argv)
 static int
 cmd_send(int argc, char **argv)
 {
-	if (argc != 5 && argc != 8) {
-		fprintf(stderr, "usage: scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]\n");
-		return 2;
-	}
+	if (argc != 5 && argc != 8)
+		return tool_usage("scaletool send IP PREFIX N RATE [NOISE_PREFIX NOISE_N NOISE_EVERY]");
 	struct sockaddr_in me;
 	int n = atoi(argv[3]), rate = atoi(argv[4]);
 	int noise_n = argc == 8 ? atoi(argv[6]) : 0, every = argc == 8 ? atoi(argv[7]) : 0;
@@ -294,10 +286,8 @@ cmd_burst(int argc, char **argv)
 	mailslot_client *c;
 	int n = argc == 3 ? atoi(argv[2]) : 0;
 
-	if (n <= 0 || mailslot_open(argv[1], &c) != MAILSLOT_OK) {
-		fprintf(stderr, "usage: scaletool burst NAME N (and NAME must open)\n");
-		return 2;
-	}
+	if (n <= 0 || mailslot_open(argv[1], &c) != MAILSLOT_OK)
+		return tool_usage("scaletool burst NAME N (and NAME must open)");
 	for (int i = 0; i < n; i++) {
 		char m[32];
 		mailslot_err e;
@@ -318,10 +308,8 @@ cmd_hold(int argc, char **argv)
 {
 	int n = argc == 2 ? atoi(argv[1]) : 0, held = 0;
 
-	if (n <= 0) {
-		fprintf(stderr, "usage: scaletool hold N\n");
-		return 2;
-	}
+	if (n <= 0)
+		return tool_usage("scaletool hold N");
 	for (int i = 0; i < n; i++) {
 		struct msl_ctl_info info;
 		int fd;

@@ -18,6 +18,15 @@ struct tool_cmd {
 	int (*run)(int argc, char **argv);
 };
 
+/* tool_usage prints one command's usage line to stderr and returns 2, the
+ * tools' usage status, so a command's argument check is one statement. */
+static inline int
+tool_usage(const char *line)
+{
+	fprintf(stderr, "usage: %s\n", line);
+	return 2;
+}
+
 /* tool_main runs the command of cmds (n of them) that argv[1] names; with
  * none or an unknown one it prints usage to stderr and returns 2, the
  * tools' usage status. */
