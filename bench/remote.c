@@ -468,12 +468,20 @@ run_spread(remote_job *base, int runs, int quick, bench_remote *out)
 		row->mailslots = bench_remote_spread[i];
 		for (int r = 0; r < runs && r < 16; r++) {
 			long l;
-			if (spread_one(base, row->mailslots, count, &v[n], &l) != 0)
-				return; /* not measured: the report says so */
+			if (spread_one(base, row->mailslots, count, &v[n], &l) != 0) {
+				/* Said, and the row kept as failed (lost -1), so that the
+				 * rows measured before it still reach the report. */
+				bench_warn("remote", "spread over %d mailslots: a run failed",
+				    row->mailslots);
+				row->lost = -1;
+				break;
+			}
 			if (l > row->lost)
 				row->lost = l;
 			n++;
 		}
+		if (row->lost < 0)
+			continue;
 		qsort(v, (size_t)n, sizeof(v[0]), bench_cmp_double);
 		row->mps = v[n / 2];
 	}

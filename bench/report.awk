@@ -389,8 +389,11 @@ function remote(    i) {
 # spread is the table of remote datagrams spread over many mailslots.
 function spread(    i) {
 	for (i = 0; i < nsp; i++)
-		printf "| %s | %s/s | %d of %d | %s |\n", SPN[i], rate(SPM[i]), SPL[i], SPC,
-		    ratio(SPM[i], SPM[0])
+		if (SPL[i] < 0)
+			printf "| %s | **failed** (msl_bench's log says why) | | |\n", SPN[i]
+		else
+			printf "| %s | %s/s | %d of %d | %s |\n", SPN[i], rate(SPM[i]), SPL[i], SPC,
+			    ratio(SPM[i], SPM[0])
 }
 function notes(    out, m, s, mode, k) {
 	out = tput_notes("state")
