@@ -36,9 +36,10 @@ udp_lo(struct sockaddr_in *a)
 	return fd;
 }
 
-/* setup starts a daemon state HOSTB (alias FILES) in WG, registering. */
+/* setup_with starts a daemon state HOSTB (alias FILES) in WG, with one
+ * more configuration line when extra is not NULL, and its names. */
 static void
-setup(void)
+setup_with(const char *extra)
 {
 	struct sockaddr_in self;
 	char err[128];
@@ -57,12 +58,21 @@ setup(void)
 	MSL_CHECK(msl_netconf_assign(&d.conf, "netbios aliases = FILES", err, sizeof err) == 0);
 	MSL_CHECK(msl_netconf_assign(&d.conf, "workgroup = WG", err, sizeof err) == 0);
 	MSL_CHECK(msl_netconf_assign(&d.conf, "interfaces = lo", err, sizeof err) == 0);
+	if (extra != NULL)
+		MSL_CHECK(msl_netconf_assign(&d.conf, extra, err, sizeof err) == 0);
 	d.conf.log_level = MSL_LOG_ERROR;
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	d.ns = (struct msld_watch){ MSLD_T_NS, udp_lo(&self) };
 	peer = udp_lo(&peer_addr);
 	MSL_CHECK_EQ(msld_names_start(&d), 0);
 	MSL_CHECK_EQ(d.nnames, 3);
+}
+
+/* setup starts the usual B-node, registering by broadcast. */
+static void
+setup(void)
+{
+	setup_with(NULL);
 }
 
 /* claim hands register.c packet p as if it came from the peer. */
@@ -143,6 +153,19 @@ test_names_are_held_after_three_tries(void)
 	MSL_CHECK_EQ(entry("HOSTB")->sent, 3);
 	MSL_CHECK_EQ(entry("WG")->state, MSLD_NAME_HELD);
 	MSL_CHECK_EQ(entry("WG")->due, 0);
+}
+
+/* A P-node owns its names through its WINS server alone (RFC 1001
+ * §10.2): it sends no broadcast registration and keeps no retry timer. */
+static void
+test_p_node_does_not_broadcast(void)
+{
+	struct msl_nbns_pkt p;
+
+	setup_with("node type = P");
+	MSL_CHECK_EQ(d.name_timer.fd, -1);
+	MSL_CHECK_EQ(entry("HOSTB")->sent, 0);
+	MSL_CHECK_EQ(answer(&p, 0), 0);
 }
 
 static void
@@ -250,6 +273,7 @@ test_reload_keeps_and_adds(void)
 
 MSL_TEST_LIST(
     MSL_TEST(test_names_are_held_after_three_tries),
+    MSL_TEST(test_p_node_does_not_broadcast),
     MSL_TEST(test_held_names_are_defended),
     MSL_TEST(test_a_defended_name_is_given_up),
     MSL_TEST(test_conflict_demand),
